@@ -1,0 +1,56 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import formatsModule from 'ajv-formats';
+import { BatonError } from './errors.js';
+import { asSchemaObject, type Infer } from './schema.js';
+import { toViolations, type Violation } from './violations.js';
+
+// ajv-formats ships CommonJS whose export is the plugin; under NodeNext its types arrive wrapped in `default`.
+type FormatsPlugin = typeof formatsModule.default;
+const addFormats = ((formatsModule as unknown as { default?: FormatsPlugin }).default ??
+  formatsModule) as FormatsPlugin;
+
+/** The one ajv instance: all errors, string formats, strict about unknown keywords. */
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+addFormats(ajv);
+
+const cache = new WeakMap<object, ValidateFunction>();
+
+/** The outcome of validating a value: the value with its static type, or the violations. */
+export type Validation<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly violations: Violation[] };
+
+/** A compiled schema: validates values and reports readable violations. */
+export interface Validator<T> {
+  readonly schema: object;
+  validate(value: unknown): Validation<T>;
+}
+
+/**
+ * Returns the validator for a schema, compiling it on first use and serving it from the cache after.
+ * Throws `invalid_schema` when ajv rejects the schema, naming `where` it was given.
+ */
+export function validatorFor<S>(schema: S, where = 'schema'): Validator<Infer<S>> {
+  const object = asSchemaObject(schema, where);
+  let compiled = cache.get(object);
+  if (!compiled) {
+    try {
+      compiled = ajv.compile(object);
+    } catch (cause) {
+      throw new BatonError(
+        'invalid_schema',
+        `${where}: ajv cannot compile the schema: ${(cause as Error).message}. Fix the schema keyword it names.`,
+        { cause, details: { where } },
+      );
+    }
+    cache.set(object, compiled);
+  }
+  const fn = compiled;
+  return {
+    schema: object,
+    validate(value: unknown): Validation<Infer<S>> {
+      if (fn(value)) return { ok: true, value: value as Infer<S> };
+      return { ok: false, violations: toViolations(fn.errors) };
+    },
+  };
+}
