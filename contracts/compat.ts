@@ -1,0 +1,302 @@
+import { schemasDisjoint } from './compat-disjoint.js';
+import { checkFlat } from './compat-keywords.js';
+import { mergeSchemas } from './compat-merge.js';
+import {
+  acceptsAll,
+  acceptsNothing,
+  type Checker,
+  declaredTypes,
+  deepEqual,
+  finiteValues,
+  hasRelativeRefs,
+  isSelfContained,
+  notUnderstood,
+  SchemaDocument,
+  type SchemaObject,
+  toObject,
+  without,
+} from './compat-schema.js';
+import { type Validator, validatorFor } from './validator.js';
+import { formatViolations } from './violations.js';
+
+/** One way the producer's values may not fit the consumer. */
+export interface Incompatibility {
+  /** A JSON pointer into the value, e.g. `/items/0/price`, or `''` for the value itself. */
+  readonly path: string;
+  /** What the producer allows that the consumer rejects, and how to fix it. */
+  readonly message: string;
+}
+
+/** The verdict of `checkCompatible`: ok, or the incompatibilities found (in document order, at most 20). */
+export type Compatibility =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly first: Incompatibility; readonly all: readonly Incompatibility[] };
+
+const MAX_ISSUES = 20;
+const MAX_STEPS = 20_000;
+const MAX_DEPTH = 150;
+
+/** Tells whether every value the producer schema accepts is accepted by the consumer schema. */
+export function checkCompatible(producer: object, consumer: object): Compatibility {
+  const run = new Run(new SchemaDocument(producer), new SchemaDocument(consumer));
+  const all = run.trial(producer, consumer, '');
+  const [first] = all;
+  return first === undefined ? { ok: true } : { ok: false, first, all };
+}
+
+/**
+ * One run of the check. It is sound: when it cannot show that the producer fits, it reports an
+ * incompatibility. Known limitations, each of which errs towards "incompatible":
+ * - a producer must fit one consumer `anyOf`/`oneOf` branch as a whole (a producer whose values spread
+ *   over several branches is reported, unless the split happens at the producer's own union or type list);
+ * - patterns and formats are compared literally, never by the languages they describe;
+ * - an `allOf` on the producer that cannot be merged into one schema fits only if one member fits alone;
+ * - `$ref` is followed only to `#/...` pointers and `$id` names inside the same schema;
+ * - `if`/`then`/`else`, `dependentRequired`, `propertyNames`, `contains` and other keywords are
+ *   accepted on the consumer only when the producer has the very same keyword.
+ */
+class Run implements Checker {
+  private issues: Incompatibility[] = [];
+  private steps = 0;
+  private depth = 0;
+  private readonly active = new Map<object, Map<object, string>>();
+  private readonly validators = new Map<object, Validator<unknown> | null>();
+
+  constructor(
+    private readonly producer: SchemaDocument,
+    private readonly consumer: SchemaDocument,
+  ) {}
+
+  report(path: string, message: string): void {
+    if (this.issues.length < MAX_ISSUES) this.issues.push({ path, message });
+  }
+
+  trial(producer: unknown, consumer: unknown, path: string): Incompatibility[] {
+    const outer = this.issues;
+    this.issues = [];
+    try {
+      this.check(producer, consumer, path);
+      return this.issues;
+    } finally {
+      this.issues = outer;
+    }
+  }
+
+  disjoint(a: unknown, b: unknown): boolean {
+    return schemasDisjoint(a, b, (schema, value) => this.accepts(schema, value));
+  }
+
+  check(producer: unknown, consumer: unknown, path: string): void {
+    this.steps += 1;
+    if (this.steps > MAX_STEPS || this.depth > MAX_DEPTH) {
+      this.report(
+        path,
+        'the schemas are too large or too deeply nested for the compatibility check; simplify them',
+      );
+      return;
+    }
+    if (acceptsAll(consumer) || acceptsNothing(producer)) return;
+    const p = toObject(producer);
+    const c = toObject(consumer);
+    if (p === undefined || c === undefined) {
+      const side = p === undefined ? 'producer' : 'consumer';
+      this.report(
+        path,
+        `the ${side} schema here is not a JSON Schema (expected an object or a boolean); fix it`,
+      );
+      return;
+    }
+    if (p === false) return;
+    if (c === false) {
+      this.report(
+        path,
+        'the producer allows a value here but the consumer accepts none; remove it from the producer',
+      );
+      return;
+    }
+    const roots = producer === this.producer.root && consumer === this.consumer.root;
+    if (deepEqual(p, c) && (roots || !hasRelativeRefs(p))) return;
+    let seen = this.active.get(p);
+    const since = seen?.get(c);
+    if (since !== undefined) {
+      // Met again deeper in the value: assume it fits (values are finite); met again in place: a loop.
+      if (since === path)
+        this.report(path, 'the schemas refer to themselves here without describing any value');
+      return;
+    }
+    if (!seen) {
+      seen = new Map();
+      this.active.set(p, seen);
+    }
+    seen.set(c, path);
+    this.depth += 1;
+    try {
+      this.dispatch(p, c, path);
+    } finally {
+      seen.delete(c);
+      this.depth -= 1;
+    }
+  }
+
+  private dispatch(p: SchemaObject, c: SchemaObject, path: string): void {
+    const values = finiteValues(p);
+    if (values !== undefined && this.checkValues(p, c, values, path)) return;
+    if ('$ref' in c) this.consumerRef(p, c, path);
+    else if (Array.isArray(c.allOf))
+      for (const part of [without(c, 'allOf'), ...c.allOf]) this.check(p, part, path);
+    else if ('$ref' in p) this.producerRef(p, c, path);
+    else if (Array.isArray(p.anyOf) || Array.isArray(p.oneOf)) this.producerUnion(p, c, path);
+    else if (Array.isArray(p.allOf)) this.producerAllOf(p, c, path);
+    else if (Array.isArray(c.anyOf) || Array.isArray(c.oneOf)) this.consumerUnion(p, c, path);
+    else if (p.nullable === true)
+      this.report(
+        path,
+        `the producer's "nullable" is not understood by the compatibility check; use type: [..., 'null']`,
+      );
+    else checkFlat(this, p, c, path, values);
+  }
+
+  /** Validates each value the producer can take against the consumer; false when ajv cannot take the consumer alone. */
+  private checkValues(p: SchemaObject, c: SchemaObject, values: readonly unknown[], path: string): boolean {
+    const consumer = this.validator(c, this.consumer);
+    if (!consumer) return false;
+    const producer = this.validator(p, this.producer);
+    for (const value of values) {
+      if (producer && !producer.validate(value).ok) continue;
+      const result = consumer.validate(value);
+      if (result.ok) continue;
+      const why = formatViolations(result.violations.slice(0, 2)).replaceAll('\n', '; ');
+      this.report(
+        path,
+        `the producer may send ${JSON.stringify(value)} here, which the consumer rejects (${why}); ` +
+          'drop that value from the producer or accept it in the consumer',
+      );
+    }
+    return true;
+  }
+
+  private consumerRef(p: SchemaObject, c: SchemaObject, path: string): void {
+    const target = this.consumer.resolve(c.$ref);
+    if (target !== undefined) {
+      this.check(p, without(c, '$ref'), path);
+      this.check(p, target, path);
+      return;
+    }
+    const same = p.$ref === c.$ref && !hasRelativeRefs({ $ref: c.$ref });
+    if (!same)
+      this.report(
+        path,
+        notUnderstood('$ref', ` for ${JSON.stringify(c.$ref)} (it follows "#/..." and $id names)`),
+      );
+    this.check(p, without(c, '$ref'), path);
+  }
+
+  private producerRef(p: SchemaObject, c: SchemaObject, path: string): void {
+    const target = this.producer.resolve(p.$ref);
+    const rest = without(p, '$ref');
+    if (target !== undefined) {
+      this.check(acceptsAll(rest) ? target : { allOf: [rest, target] }, c, path);
+    } else if (this.trial(rest, c, path).length > 0) {
+      this.report(
+        path,
+        `the producer's $ref ${JSON.stringify(p.$ref)} is not understood by the compatibility check ` +
+          '(it follows "#/..." and $id names); inline the referenced schema in the producer',
+      );
+    }
+  }
+
+  private producerUnion(p: SchemaObject, c: SchemaObject, path: string): void {
+    const key = Array.isArray(p.anyOf) ? 'anyOf' : 'oneOf';
+    const rest = without(p, key);
+    (p[key] as unknown[]).forEach((branch, index) => {
+      const part = acceptsAll(rest) ? branch : (mergeSchemas(rest, branch) ?? { allOf: [rest, branch] });
+      for (const issue of this.trial(part, c, path)) {
+        this.report(issue.path, `${issue.message} (producer ${key} branch ${index})`);
+      }
+    });
+  }
+
+  private producerAllOf(p: SchemaObject, c: SchemaObject, path: string): void {
+    const parts = [without(p, 'allOf'), ...(p.allOf as unknown[])];
+    const merged = parts.reduce<unknown>((a, b) => (a === undefined ? undefined : mergeSchemas(a, b)), {});
+    if (merged !== undefined) {
+      this.check(merged, c, path);
+      return;
+    }
+    let best: readonly Incompatibility[] | undefined;
+    for (const part of parts.filter((s) => !acceptsAll(s))) {
+      const issues = this.trial(part, c, path);
+      if (issues.length === 0) return;
+      if (!best || issues.length < best.length) best = issues;
+    }
+    for (const issue of best ?? this.trial({}, c, path)) {
+      this.report(
+        issue.path,
+        `${issue.message} (the producer's allOf could not be merged, and no member fits alone)`,
+      );
+    }
+  }
+
+  private consumerUnion(p: SchemaObject, c: SchemaObject, path: string): void {
+    const types = declaredTypes(p);
+    if (types && types.length > 1) {
+      for (const type of types) this.check({ ...p, type }, c, path);
+      return;
+    }
+    const key = Array.isArray(c.anyOf) ? 'anyOf' : 'oneOf';
+    const branches = c[key] as unknown[];
+    this.check(p, without(c, key), path);
+    const results = branches.map((branch) => this.trial(p, branch, path));
+    const fits = results.flatMap((issues, index) => (issues.length === 0 ? [index] : []));
+    if (key === 'anyOf' && fits.length > 0) return;
+    if (key === 'oneOf') {
+      const clash = (i: number) => branches.findIndex((b, j) => j !== i && !this.disjoint(p, b));
+      const exclusive = fits.find((i) => clash(i) < 0);
+      if (exclusive !== undefined) return;
+      const [fit] = fits;
+      if (fit !== undefined) {
+        this.report(
+          path,
+          `the producer fits the consumer's oneOf branch ${fit} but may also match branch ${clash(fit)}, ` +
+            'and oneOf rejects values that match two branches; make the branches exclusive (e.g. a const tag) or use anyOf',
+        );
+        return;
+      }
+    }
+    const reasons = results
+      .slice(0, 3)
+      .map((issues, i) => `branch ${i}: ${issues[0]?.path || '(root)'} ${issues[0]?.message}`);
+    this.report(
+      path,
+      `the producer fits none of the consumer's ${key} branches (${reasons.join('; ')}); ` +
+        'make the producer match one branch (the check does not spread one producer over several branches)',
+    );
+  }
+
+  /** Validates a value with ajv, or undefined when the schema cannot be compiled on its own. */
+  private accepts(schema: unknown, value: unknown): boolean | undefined {
+    if (acceptsAll(schema)) return true;
+    if (acceptsNothing(schema)) return false;
+    if (typeof schema !== 'object' || schema === null || !isSelfContained(schema)) return undefined;
+    const doc = this.consumer.owns(schema) ? this.consumer : this.producer;
+    return this.validator(schema, doc)?.validate(value).ok;
+  }
+
+  /**
+   * Ajv's validator for a schema of a document: its root, or a part of it that means the same on its own.
+   * Schemas the check built itself are never compiled, so the shared ajv instance does not fill up.
+   */
+  private validator(schema: object, doc: SchemaDocument): Validator<unknown> | undefined {
+    if (!doc.owns(schema) || (schema !== doc.root && !isSelfContained(schema))) return undefined;
+    let validator = this.validators.get(schema);
+    if (validator === undefined) {
+      try {
+        validator = validatorFor(schema, 'compatibility check');
+      } catch {
+        validator = null;
+      }
+      this.validators.set(schema, validator);
+    }
+    return validator ?? undefined;
+  }
+}
