@@ -1,0 +1,156 @@
+import { BatonError } from '../../contracts/errors.js';
+import type { Model, ModelReply, ModelRequest, Price, ToolCall, Usage } from '../model.js';
+import { estimateInputTokens } from '../tokens.js';
+
+/** Token counts a scripted step reports; missing counts are estimated from the request and the reply. */
+export type ScriptedUsage = Partial<
+  Pick<Usage, 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'reasoningTokens'>
+>;
+
+interface StepBase {
+  /** The agent this step answers; a call from another agent fails with `script_mismatch`. */
+  readonly agent?: string;
+  readonly usage?: ScriptedUsage;
+}
+
+/** One scripted reply, written as the decision or action it stands for. */
+export type ScriptStep =
+  | (StepBase & { readonly handoff: string; readonly payload: unknown })
+  | (StepBase & { readonly finish: unknown })
+  | (StepBase & { readonly ask: string })
+  | (StepBase & { readonly tool: string; readonly args: unknown })
+  | (StepBase & { readonly calls: readonly { readonly tool: string; readonly args: unknown }[] })
+  | (StepBase & { readonly text: string; readonly stop?: ModelReply['stop'] })
+  | (StepBase & { readonly reply: Omit<ModelReply, 'usage'> })
+  | (StepBase & { readonly fail: Error })
+  /** Waits until the call is aborted (by a cancel or a deadline), then rejects. */
+  | (StepBase & { readonly hang: true });
+
+/** A function that answers each call from the request, for scripts that depend on the input. */
+export type ScriptResponder = (request: ModelRequest) => ScriptStep;
+
+/** A model request as the scripted model records it (everything but the signal). */
+export type RecordedRequest = Omit<ModelRequest, 'signal'>;
+
+/** The scripted model: a deterministic `Model` for tests and offline examples. */
+export interface ScriptedModel extends Model {
+  /** Every request received, in order. */
+  readonly requests: readonly RecordedRequest[];
+  /** How many scripted steps are left (0 for a responder). */
+  readonly remaining: number;
+  /** Throws `script_incomplete` if any scripted step was never used. */
+  assertComplete(): void;
+}
+
+/** Options of the scripted model. */
+export interface ScriptedOptions {
+  readonly id?: string;
+  readonly price?: Price;
+}
+
+/**
+ * A model that answers from a script: a list of steps used in order, or a responder function.
+ * It records every request, throws `script_exhausted` on a call past the end, and `assertComplete()`
+ * fails when steps were left unused.
+ *
+ * @example examples/support/flow.ts
+ */
+export function scripted(
+  script: readonly ScriptStep[] | ScriptResponder,
+  options: ScriptedOptions = {},
+): ScriptedModel {
+  const steps = typeof script === 'function' ? null : [...script];
+  const requests: RecordedRequest[] = [];
+  let cursor = 0;
+  let callIds = 0;
+  const id = options.id ?? 'scripted';
+
+  const nextStep = (request: ModelRequest): ScriptStep => {
+    if (typeof script === 'function') return script(request);
+    const step = steps?.[cursor];
+    if (!step) {
+      throw new BatonError(
+        'script_exhausted',
+        `Scripted model got call ${requests.length} (from agent "${request.agent}") but its script has only ${cursor} steps. ` +
+          'Add a step for this call, or check why the flow made it.',
+        { details: { agent: request.agent, call: requests.length } },
+      );
+    }
+    if (step.agent !== undefined && step.agent !== request.agent) {
+      throw new BatonError(
+        'script_mismatch',
+        `Scripted step ${cursor + 1} is for agent "${step.agent}" but agent "${request.agent}" called. The flow took a different path than the script expects.`,
+        { details: { expected: step.agent, actual: request.agent, step: cursor + 1 } },
+      );
+    }
+    cursor += 1;
+    return step;
+  };
+
+  const call = (name: string, args: unknown): ToolCall => {
+    callIds += 1;
+    return { id: `call_${callIds}`, name, arguments: args };
+  };
+
+  const toReply = (step: ScriptStep, request: ModelRequest): Omit<ModelReply, 'usage'> => {
+    if ('handoff' in step)
+      return { text: '', toolCalls: [call(`handoff_to_${step.handoff}`, step.payload)], stop: 'tool_calls' };
+    if ('finish' in step) return { text: '', toolCalls: [call('finish', step.finish)], stop: 'tool_calls' };
+    if ('ask' in step)
+      return { text: '', toolCalls: [call('ask_human', { question: step.ask })], stop: 'tool_calls' };
+    if ('tool' in step) return { text: '', toolCalls: [call(step.tool, step.args)], stop: 'tool_calls' };
+    if ('calls' in step)
+      return { text: '', toolCalls: step.calls.map((c) => call(c.tool, c.args)), stop: 'tool_calls' };
+    if ('text' in step) return { text: step.text, toolCalls: [], stop: step.stop ?? 'end' };
+    if ('reply' in step) return step.reply;
+    if ('fail' in step) throw step.fail;
+    throw new BatonError('invalid_argument', `Scripted step for agent "${request.agent}" has no reply.`);
+  };
+
+  return {
+    id,
+    ...(options.price ? { price: options.price } : {}),
+    get requests() {
+      return requests;
+    },
+    get remaining() {
+      return steps ? steps.length - cursor : 0;
+    },
+    assertComplete() {
+      if (steps && cursor < steps.length) {
+        throw new BatonError(
+          'script_incomplete',
+          `Scripted model used ${cursor} of ${steps.length} steps; step ${cursor + 1} was never called. The flow ended earlier than the script expects.`,
+          { details: { used: cursor, total: steps.length } },
+        );
+      }
+    },
+    async call(request) {
+      const { signal, ...recorded } = request;
+      requests.push(recorded);
+      if (signal.aborted) throw abortError(signal);
+      const step = nextStep(request);
+      if ('hang' in step) {
+        await new Promise<never>((_, reject) => {
+          signal.addEventListener('abort', () => reject(abortError(signal)), { once: true });
+        });
+      }
+      const reply = toReply(step, request);
+      const usage = step.usage ?? {};
+      return {
+        ...reply,
+        usage: {
+          inputTokens: usage.inputTokens ?? estimateInputTokens(request),
+          outputTokens:
+            usage.outputTokens ?? Math.ceil((reply.text.length + JSON.stringify(reply.toolCalls).length) / 4),
+          ...(usage.cachedInputTokens === undefined ? {} : { cachedInputTokens: usage.cachedInputTokens }),
+          ...(usage.reasoningTokens === undefined ? {} : { reasoningTokens: usage.reasoningTokens }),
+        },
+      };
+    },
+  };
+}
+
+function abortError(signal: AbortSignal): BatonError {
+  return new BatonError('aborted', 'The model call was aborted.', { cause: signal.reason });
+}
