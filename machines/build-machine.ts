@@ -1,0 +1,259 @@
+import { assign, setup } from 'xstate';
+import type { AgentOutcome } from '../agents/decision.js';
+import type { ToolSpec } from '../agents/model.js';
+import { isBatonError } from '../contracts/errors.js';
+import { fingerprint } from '../contracts/fingerprint.js';
+import { formatViolations } from '../contracts/violations.js';
+import { agentActor } from './agent-actor.js';
+import { type Ending, type FlowContext, type FlowMachineInput, initialContext, reason } from './context.js';
+import type { FlowSpec } from './flow-spec.js';
+import { addVisit, judge, type Verdict } from './judge.js';
+
+/** The event that cancels a run: the kill switch. */
+export interface CancelEvent {
+  readonly type: 'baton.cancel';
+  readonly reason?: string;
+}
+
+/** What an agent state receives when its visit ends: in tests, build it with `agentDone` from baton/testing. */
+export interface AgentDoneEvent {
+  readonly type: `xstate.done.actor.${string}`;
+  readonly output: AgentOutcome;
+  readonly actorId?: string;
+}
+
+/** What an agent state receives when its actor fails. */
+export interface AgentErrorEvent {
+  readonly type: `xstate.error.actor.${string}`;
+  readonly error: unknown;
+  readonly actorId?: string;
+}
+
+/** Every event a flow machine takes. */
+export type FlowEvent = CancelEvent | AgentDoneEvent | AgentErrorEvent;
+
+/** The names of the final states: every run ends in exactly one. */
+export const FINAL_STATES = ['done', 'escalated', 'failed', 'cancelled'] as const;
+
+/** State names a flow keeps for itself. */
+export const RESERVED_STATES: readonly string[] = ['start', ...FINAL_STATES];
+
+const outcomeOf = (event: unknown): AgentOutcome => (event as { output: AgentOutcome }).output;
+
+/**
+ * Compiles a flow to an XState v5 machine: a transient `start` state that validates the input, one state
+ * per agent invoking its actor, and the four final states. Guards, actions and actors are named in
+ * `setup()`, so a test can swap an agent with `machine.provide({ actors: { name: fromPromise(...) } })`.
+ */
+export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly ToolSpec[]>) {
+  const verdictOf = (context: FlowContext, event: unknown): Verdict => judge(spec, context, outcomeOf(event));
+  const absorb = (context: FlowContext, event: unknown) => addVisit(context.usage, outcomeOf(event).usage);
+  const where = (context: FlowContext) => ({
+    state: context.agent ?? 'start',
+    agent: context.agent,
+    step: context.step,
+  });
+
+  const actors = Object.fromEntries(
+    [...spec.agents].map(([name, participant]) => [
+      name,
+      agentActor(spec, participant, tools.get(name) ?? []),
+    ]),
+  );
+
+  return setup({
+    types: {} as { context: FlowContext; input: FlowMachineInput; output: Ending; events: FlowEvent },
+    actors,
+    guards: {
+      validInput: ({ context }) => spec.input.validate(context.input).ok,
+      verdict: ({ context, event }, params: { kind: Verdict['kind'] }) =>
+        verdictOf(context, event).kind === params.kind,
+      handoffTo: ({ context, event }, params: { to: string }) => {
+        const verdict = verdictOf(context, event);
+        return verdict.kind === 'handoff' && verdict.to === params.to;
+      },
+    },
+    actions: {
+      enterStart: assign(({ context }) => ({
+        agent: spec.start,
+        payload: context.input,
+        step: 1,
+        visits: { [spec.start]: 1 },
+        seen: { [spec.start]: [fingerprint(context.input)] },
+        partial: context.input,
+        path: [spec.start],
+      })),
+      invalidInput: assign(({ context }) => {
+        const checked = spec.input.validate(context.input);
+        const details = checked.ok ? '' : `:\n${formatViolations(checked.violations)}`;
+        return {
+          path: ['failed'],
+          ending: {
+            status: 'failed' as const,
+            reason: reason(
+              'invalid_input',
+              `The input of flow "${spec.id}" does not fit its input schema${details}`,
+              where(context),
+            ),
+          },
+        };
+      }),
+      handoff: assign(({ context, event }) => {
+        const verdict = verdictOf(context, event);
+        if (verdict.kind !== 'handoff') return {};
+        return {
+          usage: absorb(context, event),
+          handoffs: context.handoffs + 1,
+          agent: verdict.to,
+          payload: verdict.payload,
+          step: context.step + 1,
+          repairs: 0,
+          resume: null,
+          visits: { ...context.visits, [verdict.to]: (context.visits[verdict.to] ?? 0) + 1 },
+          seen: { ...context.seen, [verdict.to]: [...(context.seen[verdict.to] ?? []), verdict.fingerprint] },
+          partial: verdict.payload,
+          path: [...context.path, verdict.to],
+        };
+      }),
+      repair: assign(({ context, event }) => {
+        const verdict = verdictOf(context, event);
+        if (verdict.kind !== 'repair') return {};
+        return {
+          usage: absorb(context, event),
+          step: context.step + 1,
+          repairs: context.repairs + 1,
+          resume: { transcript: outcomeOf(event).transcript, feedback: verdict.feedback },
+        };
+      }),
+      finish: assign(({ context, event }) => {
+        const verdict = verdictOf(context, event);
+        if (verdict.kind !== 'done') return {};
+        return {
+          usage: absorb(context, event),
+          resume: null,
+          partial: verdict.output,
+          path: [...context.path, 'done'],
+          ending: { status: 'done' as const, output: verdict.output },
+        };
+      }),
+      conclude: assign(({ context, event }) => {
+        const verdict = verdictOf(context, event);
+        const status = verdict.kind === 'escalate' ? ('escalated' as const) : ('failed' as const);
+        const why =
+          verdict.kind === 'escalate' || verdict.kind === 'fail'
+            ? verdict.reason
+            : reason(
+                'contract_violation',
+                `Agent "${context.agent}" made a decision no transition accepts.`,
+                where(context),
+              );
+        return {
+          usage: absorb(context, event),
+          resume: null,
+          path: [...context.path, status],
+          ending: { status, reason: why },
+        };
+      }),
+      crash: assign(({ context, event }) => {
+        const error = (event as { error?: unknown }).error;
+        const message = error instanceof Error ? error.message : String(error);
+        const details = isBatonError(error)
+          ? { error: error.code, retryable: error.retryable }
+          : { retryable: false };
+        return {
+          resume: null,
+          path: [...context.path, 'failed'],
+          ending: {
+            status: 'failed' as const,
+            reason: reason(
+              'provider_error',
+              `Agent "${context.agent}" failed: ${message}`,
+              where(context),
+              details,
+            ),
+          },
+        };
+      }),
+      cancel: assign(({ context, event }) => {
+        const why = event.type === 'baton.cancel' && event.reason ? `: ${event.reason}` : '';
+        return {
+          resume: null,
+          path: [...context.path, 'cancelled'],
+          ending: {
+            status: 'cancelled' as const,
+            reason: reason('cancelled', `The run was cancelled${why}.`, where(context)),
+          },
+        };
+      }),
+    },
+  }).createMachine({
+    id: spec.id,
+    context: ({ input }) => initialContext(spec.id, spec.limits.ms, input),
+    initial: 'start',
+    on: { 'baton.cancel': { target: '.cancelled', actions: 'cancel' } },
+    states: {
+      start: {
+        always: [
+          { guard: 'validInput', target: spec.start, actions: 'enterStart' },
+          { target: 'failed', actions: 'invalidInput' },
+        ],
+      },
+      ...Object.fromEntries([...spec.agents.keys()].map((name) => [name, agentState(spec, name)])),
+      done: { type: 'final' },
+      escalated: { type: 'final' },
+      failed: { type: 'final' },
+      cancelled: { type: 'final' },
+    },
+    output: ({ context }) =>
+      context.ending ?? {
+        status: 'failed',
+        reason: reason('contract_violation', 'The run ended without an ending.', where(context)),
+      },
+  });
+}
+
+function agentState(spec: FlowSpec, name: string) {
+  const routes = spec.routes[name] ?? [];
+  const kind = spec.agents.get(name)?.kind ?? 'agent';
+  return {
+    meta: { baton: { kind, agent: name, routes, finish: spec.finish.has(name) } },
+    invoke: {
+      id: name,
+      src: name,
+      input: ({ context }: { context: FlowContext }) => context,
+      onDone: [
+        {
+          guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
+          target: 'escalated',
+          actions: 'conclude' as const,
+        },
+        ...routes.map((to) => ({
+          guard: { type: 'handoffTo' as const, params: { to } },
+          target: to,
+          reenter: true,
+          actions: 'handoff' as const,
+        })),
+        ...(spec.finish.has(name)
+          ? [
+              {
+                guard: { type: 'verdict' as const, params: { kind: 'done' as const } },
+                target: 'done',
+                actions: 'finish' as const,
+              },
+            ]
+          : []),
+        {
+          guard: { type: 'verdict' as const, params: { kind: 'repair' as const } },
+          target: name,
+          reenter: true,
+          actions: 'repair' as const,
+        },
+        { target: 'failed', actions: 'conclude' as const },
+      ],
+      onError: { target: 'failed', actions: 'crash' as const },
+    },
+  };
+}
+
+/** The XState machine a flow compiles to. */
+export type FlowMachine = ReturnType<typeof buildMachine>;

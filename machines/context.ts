@@ -1,0 +1,97 @@
+import { type Feedback, NO_USAGE, type VisitUsage } from '../agents/decision.js';
+import type { Message } from '../agents/model.js';
+import { REASONS, type ReasonCode } from '../contracts/reasons.js';
+
+/** Why a run ended other than `done`: a stable code, its MAST tags, and where and when it happened. */
+export interface Reason {
+  readonly code: ReasonCode;
+  readonly mast: readonly string[];
+  readonly message: string;
+  /** The state the run was in when it ended. */
+  readonly state: string;
+  /** The agent whose decision or visit ended the run, or null before any agent ran. */
+  readonly agent: string | null;
+  /** The step (agent visit, counting repairs) at which it ended. */
+  readonly step: number;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** The final word of a run: a result that met the done contract, or a reason. */
+export type Ending =
+  | { readonly status: 'done'; readonly output: unknown }
+  | { readonly status: 'escalated' | 'failed' | 'cancelled'; readonly reason: Reason };
+
+/** Tokens, cost and counts a run has used. */
+export interface RunUsage extends VisitUsage {
+  readonly handoffs: number;
+}
+
+/** The input of a flow machine: the flow's input plus the run's identity and start time. */
+export interface FlowMachineInput {
+  readonly input: unknown;
+  readonly runId?: string;
+  /** Clock time at the start, used for the deadline (default 0). */
+  readonly startedAt?: number;
+}
+
+/** The context of a flow machine. Plain JSON data, so snapshots persist and restore as they are. */
+export interface FlowContext {
+  readonly flow: string;
+  readonly runId: string;
+  readonly input: unknown;
+  /** Absolute clock time the run must end by, or null. */
+  readonly deadline: number | null;
+  /** Agent visits started so far, counting repairs: the step number of the current visit. */
+  readonly step: number;
+  /** The agent being visited, or null before the first and after the last. */
+  readonly agent: string | null;
+  /** The current agent's validated input. */
+  readonly payload: unknown;
+  readonly handoffs: number;
+  /** Repairs used in the current visit. */
+  readonly repairs: number;
+  readonly visits: Readonly<Record<string, number>>;
+  /** Fingerprints of the inputs each agent has been given, for loop detection. */
+  readonly seen: Readonly<Record<string, readonly string[]>>;
+  readonly usage: VisitUsage;
+  /** Set on a repair: the visit's messages and what was wrong with the decision. */
+  readonly resume: { readonly transcript: readonly Message[]; readonly feedback: Feedback } | null;
+  /** The last payload that passed its contract: what an escalation hands over. */
+  readonly partial: unknown;
+  /** States visited, in order. */
+  readonly path: readonly string[];
+  readonly ending: Ending | null;
+}
+
+/** Builds the first context of a run. */
+export function initialContext(flow: string, limitMs: number, machineInput: FlowMachineInput): FlowContext {
+  const startedAt = machineInput.startedAt ?? 0;
+  return {
+    flow,
+    runId: machineInput.runId ?? 'run',
+    input: machineInput.input,
+    deadline: Number.isFinite(limitMs) ? startedAt + limitMs : null,
+    step: 0,
+    agent: null,
+    payload: null,
+    handoffs: 0,
+    repairs: 0,
+    visits: {},
+    seen: {},
+    usage: NO_USAGE,
+    resume: null,
+    partial: null,
+    path: [],
+    ending: null,
+  };
+}
+
+/** Makes a reason from a code, filling in its MAST tags from the reason table. */
+export function reason(
+  code: ReasonCode,
+  message: string,
+  where: { readonly state: string; readonly agent: string | null; readonly step: number },
+  details?: Readonly<Record<string, unknown>>,
+): Reason {
+  return { code, mast: REASONS[code].mast, message, ...where, ...(details ? { details } : {}) };
+}

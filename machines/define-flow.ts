@@ -1,0 +1,128 @@
+import type { AnyAgent } from '../agents/define-agent.js';
+import type { ToolSpec } from '../agents/model.js';
+import { assertObjectSchema, type Infer, type JsonSchemaObject, type Schema } from '../contracts/schema.js';
+import { validatorFor } from '../contracts/validator.js';
+import { buildMachine, type FlowMachine } from './build-machine.js';
+import type { DonePredicate, FlowSpec } from './flow-spec.js';
+import { type FlowLimits, type ResolvedLimits, resolveLimits } from './limits.js';
+import { toolSpecsFor } from './tool-specs.js';
+import { validateFlowDefinition } from './validate-flow.js';
+
+/** The name of an agent or step. */
+export type NameOf<A> = A extends { readonly name: infer N extends string } ? N : never;
+
+/** A flow as written by the user. Agent names in `start`, `routes` and `finish` are checked by the compiler. */
+export interface FlowDefinition<
+  Id extends string,
+  I extends Schema,
+  O extends Schema,
+  A extends readonly AnyAgent[],
+> {
+  readonly id: Id;
+  readonly description?: string;
+  readonly input: I;
+  readonly output: O;
+  readonly start: NameOf<A[number]>;
+  readonly agents: A;
+  /** Who may hand off to whom. An agent sees one handoff tool per route and can reach no one else. */
+  readonly routes?: { readonly [K in NameOf<A[number]>]?: readonly NameOf<A[number]>[] };
+  /** The agents that may finish the flow: they see the finish tool. */
+  readonly finish: readonly NameOf<A[number]>[];
+  /** The done contract: `done` is entered only when the result fits `output` and this holds. */
+  readonly done?: DonePredicate<Infer<I>, Infer<O>>;
+  readonly limits?: FlowLimits;
+}
+
+/** A defined flow: its resolved parts and the XState machine it compiles to. */
+export interface Flow<
+  Id extends string = string,
+  In = unknown,
+  Out = unknown,
+  Names extends string = string,
+> {
+  readonly kind: 'flow';
+  readonly id: Id;
+  readonly description: string;
+  readonly input: JsonSchemaObject;
+  readonly output: JsonSchemaObject;
+  readonly start: Names;
+  readonly agents: ReadonlyMap<Names, AnyAgent>;
+  readonly routes: Readonly<Record<string, readonly Names[]>>;
+  readonly finish: readonly Names[];
+  readonly limits: ResolvedLimits;
+  /** The tools each agent sees, by agent name. */
+  readonly tools: ReadonlyMap<Names, readonly ToolSpec[]>;
+  /** What the machine's guards and actors work from. */
+  readonly spec: FlowSpec;
+  /** A real XState v5 machine: inspect it, test it with `transition`, draw it. */
+  readonly machine: FlowMachine;
+  /** Phantom: the static types of the flow's input and output. */
+  readonly '~types'?: { readonly input: In; readonly output: Out };
+}
+
+/** A flow of any types. */
+export type AnyFlow = Flow<string, unknown, unknown, string>;
+
+const brand = Symbol.for('baton.flow');
+
+/**
+ * Defines a flow and compiles it, once, to an XState v5 machine. Throws `invalid_flow` (naming the flow,
+ * the agent and the fix) for unknown agents or routes, a missing finisher, incompatible contracts, or
+ * schemas that are not object schemas: a broken flow fails here, before any model call.
+ *
+ * @example examples/support/flow.ts
+ */
+export function defineFlow<
+  const Id extends string,
+  I extends Schema,
+  O extends Schema,
+  const A extends readonly AnyAgent[],
+>(definition: FlowDefinition<Id, I, O, A>): Flow<Id, Infer<I>, Infer<O>, NameOf<A[number]>> {
+  type Names = NameOf<A[number]>;
+  const checked = validateFlowDefinition(definition);
+  const { id } = definition;
+  const input = assertObjectSchema(definition.input, `flow "${id}" input`);
+  const output = assertObjectSchema(definition.output, `flow "${id}" output`);
+  const agents = new Map<Names, AnyAgent>(definition.agents.map((agent) => [agent.name as Names, agent]));
+  const routes = checked.routes as Readonly<Record<string, readonly Names[]>>;
+  const finish = new Set<string>(definition.finish);
+  const spec: FlowSpec = Object.freeze({
+    id,
+    start: definition.start,
+    agents,
+    routes,
+    finish,
+    limits: resolveLimits(id, definition.limits),
+    input: validatorFor(input, `flow "${id}" input`),
+    output: validatorFor(output, `flow "${id}" output`),
+    done: definition.done as DonePredicate | undefined,
+  });
+  const tools = new Map<Names, readonly ToolSpec[]>();
+  for (const [name, agent] of agents) {
+    const targets = (routes[name] ?? []).map((to) => agents.get(to)!);
+    const finishSchema = finish.has(name) ? (agent.output ?? output) : null;
+    tools.set(name, toolSpecsFor(agent, targets, finishSchema));
+  }
+  const flow: Flow<Id, Infer<I>, Infer<O>, Names> = {
+    kind: 'flow',
+    id,
+    description: definition.description ?? '',
+    input,
+    output,
+    start: definition.start,
+    agents,
+    routes,
+    finish: [...definition.finish],
+    limits: spec.limits,
+    tools,
+    spec,
+    machine: buildMachine(spec, tools as ReadonlyMap<string, readonly ToolSpec[]>),
+  };
+  Object.defineProperty(flow, brand, { value: true });
+  return Object.freeze(flow);
+}
+
+/** Tells whether a value is a flow made by `defineFlow`, even by another copy of the package. */
+export function isFlow(value: unknown): value is AnyFlow {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
