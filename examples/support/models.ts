@@ -1,0 +1,68 @@
+import type { ModelRequest } from '../../index.js';
+import { type ScriptStep, scripted } from '../../testing.js';
+import type { Ticket } from './contracts.js';
+
+// Offline stand-ins for real models: deterministic responders that read the agent's input and own tool
+// results, so the example runs with no API key and gives the same trace every time.
+
+const BILLING_WORDS = /invoice|refund|charge|billing|payment|price/i;
+
+function lastToolResult(request: ModelRequest): unknown {
+  const last = [...request.messages].reverse().find((m) => m.role === 'tool' && !m.isError);
+  return last && last.role === 'tool' ? JSON.parse(last.content) : undefined;
+}
+
+/** Triage: billing words go to billing, the rest to tech. */
+export const triageModel = scripted((request): ScriptStep => {
+  const ticket = request.input as Ticket;
+  const text = `${ticket.subject} ${ticket.body}`;
+  const invoice = /INV-\d+/.exec(text)?.[0] ?? null;
+  if (BILLING_WORDS.test(text)) {
+    return {
+      handoff: 'billing',
+      payload: {
+        ticketId: ticket.id,
+        customer: ticket.customer,
+        question: ticket.subject,
+        invoiceId: invoice,
+      },
+    };
+  }
+  return {
+    handoff: 'tech',
+    payload: { ticketId: ticket.id, customer: ticket.customer, problem: ticket.subject, product: null },
+  };
+});
+
+/** Billing: looks the invoice up, then replies. */
+export const billingModel = scripted((request): ScriptStep => {
+  const input = request.input as { ticketId: string; question: string; invoiceId: string | null };
+  const invoice = lastToolResult(request) as { status: string; amount: string } | undefined;
+  if (input.invoiceId && !invoice) return { tool: 'lookup_invoice', args: { invoiceId: input.invoiceId } };
+  const detail = invoice
+    ? `Invoice ${input.invoiceId} is ${invoice.status} (${invoice.amount}).`
+    : 'We found no invoice number in your ticket.';
+  return {
+    finish: {
+      ticketId: input.ticketId,
+      team: 'billing',
+      reply: `Re ${input.ticketId}: ${detail} A refund request has been filed.`,
+      actions: invoice ? ['looked up invoice', 'filed refund request'] : ['filed refund request'],
+    },
+  };
+});
+
+/** Tech: searches the knowledge base, then replies with the article. */
+export const techModel = scripted((request): ScriptStep => {
+  const input = request.input as { ticketId: string; problem: string };
+  const article = lastToolResult(request) as { title: string } | undefined;
+  if (!article) return { tool: 'search_kb', args: { query: input.problem } };
+  return {
+    finish: {
+      ticketId: input.ticketId,
+      team: 'tech',
+      reply: `Re ${input.ticketId}: please follow "${article.title}".`,
+      actions: ['searched knowledge base'],
+    },
+  };
+});

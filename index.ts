@@ -1,0 +1,74 @@
+// Baton's public API. Every export is named here; a test snapshots this list so changes are deliberate.
+
+export type { AgentEvent } from './agents/agent-events.js';
+export type { Clock, Ids } from './agents/clock.js';
+export { frozenClock, sequentialIds } from './agents/clock.js';
+export type { AgentOutcome, Decision, Feedback, VisitUsage } from './agents/decision.js';
+export type {
+  Agent,
+  AgentBudget,
+  AgentDefinition,
+  AnyAgent,
+  Step,
+  StepContext,
+} from './agents/define-agent.js';
+export { defineAgent } from './agents/define-agent.js';
+export type { StepDefinition } from './agents/define-step.js';
+export { defineStep } from './agents/define-step.js';
+export type { AnyTool, Tool, ToolContext, ToolDefinition } from './agents/define-tool.js';
+export { defineTool } from './agents/define-tool.js';
+export type {
+  Message,
+  Model,
+  ModelReply,
+  ModelRequest,
+  Price,
+  StopReason,
+  ToolCall,
+  ToolSpec,
+  Usage,
+} from './agents/model.js';
+export { costOf } from './agents/model.js';
+export type {
+  RecordedRequest,
+  ScriptedModel,
+  ScriptedOptions,
+  ScriptResponder,
+  ScriptStep,
+} from './agents/providers/scripted.js';
+export { scripted } from './agents/providers/scripted.js';
+export type { Compatibility, Incompatibility } from './contracts/compat.js';
+export { checkCompatible } from './contracts/compat.js';
+export type { BatonErrorOptions, ErrorCode } from './contracts/errors.js';
+export { BatonError, ERROR_CODES, isBatonError } from './contracts/errors.js';
+export type { ReasonCode, ReasonInfo } from './contracts/reasons.js';
+export { REASONS } from './contracts/reasons.js';
+export type { Contract, Infer, JsonSchemaObject, Schema } from './contracts/schema.js';
+export { jsonSchema } from './contracts/schema.js';
+export type { Validation, Validator } from './contracts/validator.js';
+export { validatorFor } from './contracts/validator.js';
+export type { Violation } from './contracts/violations.js';
+export { formatViolations } from './contracts/violations.js';
+export type {
+  AgentDoneEvent,
+  AgentErrorEvent,
+  CancelEvent,
+  FlowEvent,
+  FlowMachine,
+} from './machines/build-machine.js';
+export { FINAL_STATES } from './machines/build-machine.js';
+export type { Ending, FlowContext, FlowMachineInput, Reason, RunUsage } from './machines/context.js';
+export type { AnyFlow, Flow, FlowDefinition, NameOf } from './machines/define-flow.js';
+export { defineFlow, isFlow } from './machines/define-flow.js';
+export type { DonePredicate, DoneResult } from './machines/flow-spec.js';
+export type { Verdict } from './machines/judge.js';
+export { judge } from './machines/judge.js';
+export type { FlowLimits } from './machines/limits.js';
+export { DEFAULT_LIMITS } from './machines/limits.js';
+export type { RunEnv, StepEvent } from './machines/run-env.js';
+export { bindRunEnv } from './machines/run-env.js';
+export type { RunEvent, RunEventBody, TransitionKind } from './runtime/run-events.js';
+export type { RunOptions } from './runtime/run-flow.js';
+export { runFlow } from './runtime/run-flow.js';
+export type { DoneResult as RunDone, RunResult, StoppedResult } from './runtime/run-result.js';
+export { randomIds, systemClock } from './runtime/system-clock.js';

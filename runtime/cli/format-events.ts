@@ -1,0 +1,44 @@
+import type { RunEvent } from '../run-events.js';
+import type { RunResult } from '../run-result.js';
+
+const pad = (text: string, width: number) =>
+  text.length >= width ? text : text + ' '.repeat(width - text.length);
+
+/** One readable line for the events a person follows in a terminal, or null for the others. */
+export function formatEvent(event: RunEvent): string | null {
+  switch (event.type) {
+    case 'run.started':
+      return `▶ ${event.flow} (${event.runId})`;
+    case 'model.replied':
+      return `  ${pad(String(event.step), 3)} ${pad(event.agent, 12)} model turn ${event.turn}: ${event.toolCalls.join(', ') || `(${event.stop})`}  ${event.usage.inputTokens} in / ${event.usage.outputTokens} out tokens`;
+    case 'tool.returned':
+      return `  ${pad(String(event.step), 3)} ${pad(event.agent, 12)} tool ${event.tool}: ${event.ok ? 'ok' : 'error'}`;
+    case 'transition': {
+      const what =
+        event.kind === 'handoff'
+          ? `hands off to ${event.to}`
+          : event.kind === 'repair'
+            ? `decision rejected, sent back for repair: ${firstLine(event.message)}`
+            : event.kind === 'finish'
+              ? 'finishes: done'
+              : `${event.to}: ${event.code ?? ''}`;
+      return `  ${pad(String(event.step), 3)} ${pad(event.from, 12)} ${what}`;
+    }
+    default:
+      return null;
+  }
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').split('\n').slice(0, 2).join(' ');
+}
+
+/** The closing lines: the status, the output or reason, and usage. */
+export function formatResult(result: RunResult): string {
+  const u = result.usage;
+  const usage = `tokens ${u.inputTokens} in / ${u.outputTokens} out, ${u.turns} model turns, ${u.handoffs} handoffs, $${u.costUsd.toFixed(4)}`;
+  const path = `path ${result.path.join(' → ')}`;
+  if (result.status === 'done') return `✔ done\n${JSON.stringify(result.output, null, 2)}\n${path}\n${usage}`;
+  const r = result.reason;
+  return `✘ ${result.status}: ${r.code}${r.mast.length ? ` (${r.mast.join(', ')})` : ''} at ${r.state}, agent ${r.agent ?? '-'}, step ${r.step}\n${r.message}\n${path}\n${usage}`;
+}

@@ -1,0 +1,8 @@
+/** Where the CLI writes and what it knows of its process: passed in, so tests run it in-process. */
+export interface CliIo {
+  readonly cwd: string;
+  out(line: string): void;
+  err(line: string): void;
+  /** Registers what to do on Ctrl-C. */
+  onInterrupt(handler: () => void): void;
+}

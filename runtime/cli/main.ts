@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { isBatonError } from '../../contracts/errors.js';
+import type { CliIo } from './io.js';
+import { runCommand } from './run-command.js';
+
+const USAGE = `Usage:
+  baton run <flow module> [--input <file or JSON>] [--flow <id>] [--json]
+
+Commands:
+  run     Runs a flow and prints each step (agent, decision, tokens) and the result.
+          Exits 0 on done, 1 on failed, 2 on escalated, 3 on cancelled.
+
+Options:
+  --input <file|JSON>   The flow input (default: the module's sampleInput export)
+  --flow <id>           Which flow, when the module exports several
+  --json                Print the whole result as JSON
+  -h, --help            Show this help`;
+
+/** Exit code for a usage error. */
+export const USAGE_EXIT = 64;
+
+/** Runs the `baton` command line with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return USAGE_EXIT;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined) {
+    (values.help ? io.out : io.err)(USAGE);
+    return values.help ? 0 : USAGE_EXIT;
+  }
+  try {
+    if (command === 'run') {
+      if (rest.length !== 1) {
+        io.err(`baton run takes one flow module, got ${rest.length}.\n\n${USAGE}`);
+        return USAGE_EXIT;
+      }
+      return await runCommand(
+        { module: rest[0]!, input: values.input, flow: values.flow, json: values.json },
+        io,
+      );
+    }
+    io.err(`Unknown command "${command}".\n\n${USAGE}`);
+    return USAGE_EXIT;
+  } catch (error) {
+    if (isBatonError(error)) {
+      io.err(`baton: ${error.code}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      input: { type: 'string' },
+      flow: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

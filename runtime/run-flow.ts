@@ -1,0 +1,161 @@
+import { createActor, type InspectionEvent } from 'xstate';
+import type { Clock, Ids } from '../agents/clock.js';
+import type { Model } from '../agents/model.js';
+import { BatonError } from '../contracts/errors.js';
+import { type FlowContext, type RunUsage, reason } from '../machines/context.js';
+import { type Flow, isFlow } from '../machines/define-flow.js';
+import { bindRunEnv } from '../machines/run-env.js';
+import type { RunEvent, RunEventBody } from './run-events.js';
+import type { RunResult } from './run-result.js';
+import { randomIds, systemClock } from './system-clock.js';
+import { transitionEvent } from './transition-event.js';
+
+/** Options of one run. Everything from outside (time, ids, models) is passed in here. */
+export interface RunOptions {
+  /** The kill switch: aborting ends the run as `cancelled` and aborts the in-flight model call. */
+  readonly signal?: AbortSignal;
+  readonly clock?: Clock;
+  readonly ids?: Ids;
+  /** Use this id instead of a new one. */
+  readonly runId?: string;
+  /** Replace the agents' models for this run: one for all, or one per agent name. */
+  readonly models?: Model | Readonly<Record<string, Model>>;
+  /** Called with each event as it happens. */
+  readonly onEvent?: (event: RunEvent) => void;
+  /** An XState inspector, e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`. */
+  readonly inspect?: (event: InspectionEvent) => void;
+}
+
+/**
+ * Runs a flow to one of its final states and returns the result: `done` with the output, or
+ * `escalated` / `failed` / `cancelled` with a reason. It never throws for a flow outcome; invalid input
+ * ends as `failed` / `invalid_input` before any model call.
+ *
+ * @example examples/support/run.ts
+ */
+export async function runFlow<Id extends string, I, O, N extends string>(
+  flow: Flow<Id, I, O, N>,
+  input: I,
+  options: RunOptions = {},
+): Promise<RunResult<O>> {
+  if (!isFlow(flow)) {
+    throw new BatonError(
+      'invalid_argument',
+      'runFlow expects a flow made by defineFlow as its first argument.',
+    );
+  }
+  const clock = options.clock ?? systemClock;
+  const runId = options.runId ?? (options.ids ?? randomIds).next('run');
+  const events: RunEvent[] = [];
+  let seq = 0;
+  const record = (body: RunEventBody) => {
+    seq += 1;
+    const event = { ...body, runId, seq, at: clock.now() } as RunEvent;
+    events.push(event);
+    options.onEvent?.(event);
+  };
+
+  const actor = createActor(flow.machine, {
+    input: { input, runId, startedAt: clock.now() },
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  });
+  bindRunEnv(actor, { clock, models: options.models, emit: record });
+  record({ type: 'run.started', flow: flow.id, input });
+
+  const ended = new Promise<FlowContext>((resolve) => {
+    let previous: FlowContext | null = null;
+    let previousState = 'start';
+    actor.subscribe({
+      next: (snapshot) => {
+        const context = snapshot.context;
+        const state = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
+        const moved = transitionEvent(previous, previousState, context, state);
+        if (moved) record(moved);
+        if (
+          context.agent !== null &&
+          context.step !== (previous?.step ?? 0) &&
+          snapshot.status === 'active'
+        ) {
+          record({
+            type: 'agent.entered',
+            step: context.step,
+            agent: context.agent,
+            visit: context.visits[context.agent] ?? 0,
+            repair: context.repairs,
+          });
+        }
+        previous = context;
+        previousState = state;
+        if (snapshot.status !== 'active') resolve(context);
+      },
+      error: () => undefined,
+    });
+  });
+
+  const signal = options.signal;
+  const cancel = () => actor.send({ type: 'baton.cancel', reason: describeAbort(signal?.reason) });
+  if (signal?.aborted) {
+    record({
+      type: 'run.ended',
+      status: 'cancelled',
+      code: 'cancelled',
+      usage: { ...zeroUsage(), handoffs: 0 },
+    });
+    return cancelledBeforeStart(flow.id, runId, events, describeAbort(signal.reason));
+  }
+  signal?.addEventListener('abort', cancel, { once: true });
+  actor.start();
+  const context = await ended;
+  signal?.removeEventListener('abort', cancel);
+  actor.stop();
+
+  const usage: RunUsage = { ...context.usage, handoffs: context.handoffs };
+  const ending = context.ending ?? {
+    status: 'failed' as const,
+    reason: reason('contract_violation', 'The run stopped without an ending.', {
+      state: 'unknown',
+      agent: context.agent,
+      step: context.step,
+    }),
+  };
+  record({
+    type: 'run.ended',
+    status: ending.status,
+    ...(ending.status === 'done' ? {} : { code: ending.reason.code }),
+    usage,
+  });
+  const base = { runId, flow: flow.id, usage, path: context.path, events };
+  if (ending.status === 'done') return { ...base, status: 'done', output: ending.output as O };
+  return { ...base, status: ending.status, reason: ending.reason, partial: context.partial };
+}
+
+function describeAbort(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  return value === undefined ? 'aborted by the caller' : String(value);
+}
+
+function zeroUsage() {
+  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, costUsd: 0, turns: 0 };
+}
+
+function cancelledBeforeStart(
+  flow: string,
+  runId: string,
+  events: readonly RunEvent[],
+  why: string,
+): RunResult<never> {
+  return {
+    runId,
+    flow,
+    status: 'cancelled',
+    reason: reason('cancelled', `The run was cancelled before it started: ${why}.`, {
+      state: 'start',
+      agent: null,
+      step: 0,
+    }),
+    partial: null,
+    usage: { ...zeroUsage(), handoffs: 0 },
+    path: ['cancelled'],
+    events,
+  };
+}

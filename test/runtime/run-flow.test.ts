@@ -1,0 +1,271 @@
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
+import { defineAgent, defineFlow, runFlow, sequentialIds } from '../../index.js';
+import { manualClock, scripted } from '../../testing.js';
+import { chainAgent, chainFlow, pingPongFlow, Report, Work, work } from '../helpers/flows.js';
+
+const report = { ticketId: 'T-1', summary: 'all five steps done' };
+
+describe('runFlow', () => {
+  it('reaches done through four handoffs', async () => {
+    const model = scripted([
+      { agent: 'a', handoff: 'b', payload: work(1, ['a']) },
+      { agent: 'b', handoff: 'c', payload: work(2, ['a', 'b']) },
+      { agent: 'c', handoff: 'd', payload: work(3, ['a', 'b', 'c']) },
+      { agent: 'd', handoff: 'e', payload: work(4, ['a', 'b', 'c', 'd']) },
+      { agent: 'e', finish: report },
+    ]);
+    const result = await runFlow(chainFlow(), work(0), { models: model });
+    expect(result.status).toBe('done');
+    expect(result.status === 'done' && result.output).toEqual(report);
+    expect(result.path).toEqual(['a', 'b', 'c', 'd', 'e', 'done']);
+    expect(result.usage.handoffs).toBe(4);
+    expect(result.usage.turns).toBe(5);
+    model.assertComplete();
+  });
+
+  it("gives the receiving agent only its validated input, never an earlier agent's messages", async () => {
+    const model = scripted([
+      { agent: 'a', text: 'PRIVATE-REASONING-OF-A: the customer sounds angry' },
+      { agent: 'a', handoff: 'b', payload: work(1, ['checked']) },
+      { agent: 'b', finish: report },
+    ]);
+    const flow = chainFlow();
+    const result = await runFlow(flow, work(0), { models: { a: model, b: model } });
+    expect(result.status).toBe('failed'); // b may not finish in the chain; what matters is what b was sent
+    const toB = model.requests.find((r) => r.agent === 'b');
+    expect(toB?.input).toEqual(work(1, ['checked']));
+    expect(toB?.messages).toEqual([]);
+    expect(JSON.stringify(toB)).not.toContain('PRIVATE-REASONING-OF-A');
+    expect(toB?.instructions).toBe('You do b.');
+    expect(toB?.tools.map((t) => t.name)).toEqual(['handoff_to_c']);
+  });
+
+  it('sends an invalid handoff back with the violations and continues once it is repaired', async () => {
+    const model = scripted([
+      { agent: 'a', handoff: 'b', payload: { ticketId: 'T-1', notes: 'not a list', step: 1 } },
+      { agent: 'a', handoff: 'b', payload: work(1) },
+      { agent: 'b', handoff: 'c', payload: work(2) },
+      { agent: 'c', handoff: 'd', payload: work(3) },
+      { agent: 'd', handoff: 'e', payload: work(4) },
+      { agent: 'e', finish: report },
+    ]);
+    const result = await runFlow(chainFlow(), work(0), { models: model });
+    expect(result.status).toBe('done');
+    const repair = model.requests[1]!;
+    const feedback = repair.messages.at(-1);
+    expect(feedback).toMatchObject({ role: 'tool', name: 'handoff_to_b', isError: true });
+    expect(feedback?.role === 'tool' && feedback.content).toContain('/notes: must be array');
+    expect(result.events.filter((e) => e.type === 'transition' && e.kind === 'repair')).toHaveLength(1);
+  });
+
+  it('fails with contract_violation after exactly repairs + 1 calls when the payload is never repaired', async () => {
+    const bad = { agent: 'a', handoff: 'b', payload: { ticketId: 'T-1' } } as const;
+    const model = scripted([bad, bad, bad, bad, bad]);
+    const result = await runFlow(chainFlow({ repairs: 2 }), work(0), { models: model });
+    expect(result.status).toBe('failed');
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'contract_violation',
+      mast: ['FM-1.1', 'FM-2.4'],
+      agent: 'a',
+      state: 'a',
+      step: 3,
+    });
+    expect(model.requests).toHaveLength(3);
+  });
+
+  it('never enters done while the done predicate is unmet', async () => {
+    const wrong = { agent: 'e', finish: { ticketId: 'T-999', summary: 'done, trust me' } } as const;
+    const model = scripted([wrong, wrong, wrong]);
+    const result = await runFlow(finisherOnly(), work(0), { models: model });
+    expect(result.status).toBe('failed');
+    expect(result.status !== 'done' && result.reason.code).toBe('done_unmet');
+    expect(result.path).not.toContain('done');
+    const lastFeedback = model.requests.at(-1)?.messages.at(-1);
+    expect(lastFeedback?.role === 'tool' && lastFeedback.content).toContain(
+      'the report must name the ticket',
+    );
+  });
+
+  it('reaches done when a finish is repaired to meet the done predicate', async () => {
+    const model = scripted([
+      { agent: 'e', finish: { ticketId: 'T-999', summary: 'done' } },
+      { agent: 'e', finish: report },
+    ]);
+    const result = await runFlow(finisherOnly(), work(0), { models: model });
+    expect(result.status).toBe('done');
+    expect(result.usage.turns).toBe(2);
+  });
+
+  it('fails invalid input with zero model calls', async () => {
+    const model = scripted([]);
+    const result = await runFlow(chainFlow(), { ticketId: 7 } as never, { models: model });
+    expect(result.status).toBe('failed');
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'invalid_input',
+      agent: null,
+      step: 0,
+    });
+    expect(result.status !== 'done' && result.reason.message).toContain('/ticketId: must be string');
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it('gives the same event list for the same scripted input', async () => {
+    const once = async () => {
+      const model = scripted([
+        { agent: 'a', handoff: 'b', payload: work(1) },
+        { agent: 'b', handoff: 'c', payload: work(2) },
+        { agent: 'c', handoff: 'd', payload: work(3) },
+        { agent: 'd', handoff: 'e', payload: work(4) },
+        { agent: 'e', finish: report },
+      ]);
+      const result = await runFlow(chainFlow(), work(0), {
+        models: model,
+        clock: manualClock(1_000),
+        ids: sequentialIds(),
+      });
+      return JSON.stringify(result.events);
+    };
+    const first = await once();
+    expect(await once()).toBe(first);
+    expect(JSON.parse(first).length).toBeGreaterThan(10);
+  });
+
+  it('escalates with needs_human when an agent asks a person', async () => {
+    const flow = askingFlow();
+    const model = scripted([{ ask: 'Which account is this about?' }]);
+    const result = await runFlow(flow, work(0), { models: model });
+    expect(result.status).toBe('escalated');
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'needs_human',
+      mast: ['FM-2.2'],
+      details: { question: 'Which account is this about?' },
+    });
+  });
+
+  it('fails with provider_error when the model throws, naming the agent', async () => {
+    const model = scripted([{ agent: 'a', fail: new Error('upstream 503') }]);
+    const result = await runFlow(chainFlow(), work(0), { models: model });
+    expect(result.status).toBe('failed');
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'provider_error',
+      agent: 'a',
+      step: 1,
+    });
+    expect(result.status !== 'done' && result.reason.message).toContain('upstream 503');
+  });
+
+  it('ends as cancelled and aborts the in-flight model call when the signal fires', async () => {
+    const controller = new AbortController();
+    let aborted = false;
+    const hang = scripted([{ agent: 'a', hang: true }]);
+    const model = {
+      id: 'watch',
+      call: (request: Parameters<typeof hang.call>[0]) => {
+        request.signal.addEventListener('abort', () => {
+          aborted = true;
+        });
+        queueMicrotask(() => controller.abort(new Error('operator pressed stop')));
+        return hang.call(request);
+      },
+    };
+    const result = await runFlow(chainFlow(), work(0), { models: model, signal: controller.signal });
+    expect(result.status).toBe('cancelled');
+    expect(result.status !== 'done' && result.reason).toMatchObject({ code: 'cancelled', agent: 'a' });
+    expect(result.status !== 'done' && result.reason.message).toContain('operator pressed stop');
+    expect(aborted).toBe(true);
+  });
+
+  it('does not start a run whose signal is already aborted', async () => {
+    const model = scripted([]);
+    const result = await runFlow(chainFlow(), work(0), { models: model, signal: AbortSignal.abort() });
+    expect(result.status).toBe('cancelled');
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it('returns partial: the last payload that passed its contract', async () => {
+    const model = scripted([
+      { agent: 'a', handoff: 'b', payload: work(1, ['kept']) },
+      { agent: 'b', handoff: 'a', payload: work(2) },
+    ]);
+    const result = await runFlow(chainFlow({ repairs: 0 }), work(0), { models: model });
+    expect(result.status).toBe('failed');
+    expect(result.status !== 'done' && result.reason.code).toBe('tool_not_allowed');
+    expect(result.status !== 'done' && result.partial).toEqual(work(1, ['kept']));
+  });
+});
+
+describe('loop detection', () => {
+  it('ends A⇄B ping-pong with unchanged payloads as loop_detected before the fourth call', async () => {
+    const model = scripted([
+      { agent: 'a', handoff: 'b', payload: work(1) },
+      { agent: 'b', handoff: 'a', payload: work(2) },
+      { agent: 'a', handoff: 'b', payload: work(1) },
+    ]);
+    const result = await runFlow(pingPongFlow({ visits: 5, handoffs: 10 }), work(0), { models: model });
+    expect(result.status).toBe('escalated');
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'loop_detected',
+      mast: ['FM-1.3'],
+      agent: 'a',
+      step: 3,
+    });
+    expect(model.requests).toHaveLength(3);
+  });
+
+  it('ends a re-entry with an input the agent already had as loop_detected', async () => {
+    const model = scripted([
+      { agent: 'a', handoff: 'b', payload: work(1) },
+      { agent: 'b', handoff: 'a', payload: work(0) },
+    ]);
+    const result = await runFlow(pingPongFlow({ visits: 5, handoffs: 10 }), work(0), { models: model });
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'loop_detected',
+      agent: 'b',
+      details: { to: 'a' },
+    });
+    expect(model.requests).toHaveLength(2);
+  });
+
+  it('lets a bounce with new information through', async () => {
+    const model = scripted([
+      { agent: 'a', handoff: 'b', payload: work(1) },
+      { agent: 'b', handoff: 'a', payload: work(2, ['b needs the invoice']) },
+      { agent: 'a', handoff: 'b', payload: work(3, ['invoice attached']) },
+      { agent: 'b', finish: report },
+    ]);
+    const result = await runFlow(pingPongFlow({ visits: 5, handoffs: 10 }), work(0), { models: model });
+    expect(result.status).toBe('done');
+  });
+});
+
+function finisherOnly() {
+  return defineFlow({
+    id: 'finisher',
+    input: Work,
+    output: Report,
+    start: 'e',
+    agents: [chainAgent('e')],
+    finish: ['e'],
+    done: ({ input, output }) => output.ticketId === input.ticketId || 'the report must name the ticket',
+  });
+}
+
+function askingFlow() {
+  const asker = defineAgent({
+    name: 'asker',
+    description: 'Needs a person to say which account.',
+    input: Work,
+    instructions: 'Ask which account when unsure.',
+    model: scripted([]),
+    ask: true,
+  });
+  return defineFlow({
+    id: 'asking',
+    input: Work,
+    output: Type.Object({ ok: Type.Boolean() }),
+    start: 'asker',
+    agents: [asker],
+    finish: ['asker'],
+  });
+}
