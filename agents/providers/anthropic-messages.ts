@@ -1,0 +1,147 @@
+import type {
+  Message as AnthropicMessage,
+  ContentBlockParam,
+  MessageCreateParamsNonStreaming,
+  MessageParam,
+  RedactedThinkingBlockParam,
+  ThinkingBlockParam,
+  Tool,
+} from '@anthropic-ai/sdk/resources/messages/messages';
+import type { Message, ModelReply, ModelRequest, StopReason, ToolCall, ToolSpec } from '../model.js';
+import { plainSchema, renderInput, toolCallFromText, usageOf } from './provider-support.js';
+
+/** Thinking blocks of a reply, which the Messages API wants back, unchanged, before the tool calls they led to. */
+export type ThinkingBlocks = readonly (ThinkingBlockParam | RedactedThinkingBlockParam)[];
+
+/** Where the provider keeps the thinking blocks of its replies, keyed by the id of the reply's first tool call. */
+export interface ThinkingMemo {
+  get(callId: string): ThinkingBlocks | undefined;
+  set(callId: string, blocks: ThinkingBlocks): void;
+}
+
+/**
+ * The Messages API request for one turn: the instructions as `system`, the input as the first user
+ * message, the agent's own messages (consecutive blocks of one role merged into one message), its tools
+ * with `input_schema`, `tool_choice: any` when a tool call is required and forcing is on, and the
+ * reserved cap as `max_tokens`.
+ */
+export function messagesBody(
+  model: string,
+  request: ModelRequest,
+  { forceToolUse, memo }: { forceToolUse: boolean; memo: ThinkingMemo },
+): MessageCreateParamsNonStreaming {
+  const messages: MessageParam[] = [];
+  const add = (role: 'user' | 'assistant', blocks: ContentBlockParam[]) => {
+    if (blocks.length === 0) return;
+    const last = messages.at(-1);
+    if (last && last.role === role && Array.isArray(last.content)) last.content.push(...blocks);
+    else messages.push({ role, content: blocks });
+  };
+  add('user', [{ type: 'text', text: renderInput(request.input) }]);
+  for (const message of request.messages) {
+    if (message.role === 'assistant') add('assistant', assistantBlocks(message, memo));
+    else if (message.role === 'tool')
+      add('user', [
+        {
+          type: 'tool_result',
+          tool_use_id: message.callId,
+          content: message.content,
+          ...(message.isError ? { is_error: true } : {}),
+        },
+      ]);
+    else add('user', [{ type: 'text', text: message.content }]);
+  }
+  const choice =
+    request.toolChoice === 'required' && forceToolUse
+      ? ({ type: 'any' } as const)
+      : ({ type: 'auto' } as const);
+  return {
+    model,
+    max_tokens: request.maxOutputTokens,
+    ...(request.instructions === '' ? {} : { system: request.instructions }),
+    messages,
+    ...(request.tools.length === 0 ? {} : { tools: request.tools.map(tool), tool_choice: choice }),
+  };
+}
+
+function tool(spec: ToolSpec): Tool {
+  return {
+    name: spec.name,
+    description: spec.description,
+    input_schema: plainSchema(spec.parameters) as Tool.InputSchema,
+  };
+}
+
+function assistantBlocks(
+  message: Extract<Message, { role: 'assistant' }>,
+  memo: ThinkingMemo,
+): ContentBlockParam[] {
+  const first = message.toolCalls[0];
+  const blocks: ContentBlockParam[] = first ? [...(memo.get(first.id) ?? [])] : [];
+  if (message.text !== '') blocks.push({ type: 'text', text: message.text });
+  for (const call of message.toolCalls) {
+    const input = isRecord(call.arguments) && !call.malformed ? call.arguments : {};
+    blocks.push({ type: 'tool_use', id: call.id, name: call.name, input });
+  }
+  return blocks;
+}
+
+/**
+ * The reply in a Messages API response: text, tool calls (an `input` sent as text that is not JSON comes
+ * back `malformed`), the stop reason (`length` for `max_tokens`, `refusal` for a refusal) and the usage:
+ * input is `input_tokens` plus cache reads and cache writes, cached input is the cache reads.
+ */
+export function messagesReply(response: AnthropicMessage, memo: ThinkingMemo): ModelReply {
+  let text = '';
+  const toolCalls: ToolCall[] = [];
+  const thinking: (ThinkingBlockParam | RedactedThinkingBlockParam)[] = [];
+  for (const block of response.content ?? []) {
+    if (block.type === 'text') text += block.text;
+    if (block.type === 'tool_use') toolCalls.push(fromInput(block.id, block.name, block.input));
+    if (block.type === 'thinking')
+      thinking.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
+    if (block.type === 'redacted_thinking') thinking.push({ type: 'redacted_thinking', data: block.data });
+  }
+  const first = toolCalls[0];
+  if (first && thinking.length > 0) memo.set(first.id, thinking);
+  const usage = response.usage;
+  const cacheRead = usage?.cache_read_input_tokens;
+  return {
+    text,
+    toolCalls,
+    stop: stopReason(response.stop_reason, toolCalls.length > 0),
+    usage: usageOf({
+      input: (usage?.input_tokens ?? 0) + (cacheRead ?? 0) + (usage?.cache_creation_input_tokens ?? 0),
+      output: usage?.output_tokens,
+      cached: cacheRead ?? undefined,
+      reasoning: usage?.output_tokens_details?.thinking_tokens,
+    }),
+  };
+}
+
+/** The Messages API sends `input` as a parsed object; a server that sends text gets it parsed here. */
+function fromInput(id: string, name: string, input: unknown): ToolCall {
+  return typeof input === 'string' ? toolCallFromText(id, name, input) : { id, name, arguments: input ?? {} };
+}
+
+function stopReason(reason: string | null | undefined, called: boolean): StopReason {
+  if (reason === 'refusal') return 'refusal';
+  if (reason === 'max_tokens' || reason === 'model_context_window_exceeded') return 'length';
+  return called ? 'tool_calls' : 'end';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A memo that keeps the thinking blocks of the latest `limit` replies. */
+export function thinkingMemo(limit = 256): ThinkingMemo {
+  const blocks = new Map<string, ThinkingBlocks>();
+  return {
+    get: (callId) => blocks.get(callId),
+    set(callId, value) {
+      blocks.set(callId, value);
+      if (blocks.size > limit) blocks.delete(blocks.keys().next().value as string);
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { BatonError, isBatonError } from '../../contracts/errors.js';
+import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
+import { messagesBody, messagesReply, thinkingMemo } from './anthropic-messages.js';
+import { priceOf } from './prices.js';
+import {
+  type FailureContext,
+  loadSdk,
+  PROVIDER_DEFAULTS,
+  providerFailure,
+  redactText,
+} from './provider-support.js';
+
+/** An `@anthropic-ai/sdk` client instance (`new Anthropic(...)`), typed loosely so that Baton's types do not need the package. */
+export interface AnthropicClient {
+  readonly messages: object;
+}
+
+/** Options of the Anthropic provider. */
+export interface AnthropicOptions {
+  /** The API key. When absent, the SDK reads `ANTHROPIC_API_KEY` itself; Baton never reads the environment. */
+  readonly apiKey?: string;
+  readonly baseURL?: string;
+  /** How many times the SDK retries a failed call (429, 529 overloaded, 5xx, timeouts), honouring `retry-after`. Default 2. */
+  readonly maxRetries?: number;
+  /** Milliseconds before one attempt times out. Default 300 000 (5 minutes). */
+  readonly timeout?: number;
+  /**
+   * Whether a required tool call is forced with `tool_choice: { type: 'any' }` (the default). Models that
+   * reject forced tool use (Claude Sonnet 5.5, or any model with thinking on) need `false`: the model is
+   * then asked, not forced, and a reply without a tool call goes through the runtime's repair path.
+   */
+  readonly forceToolUse?: boolean;
+  /** Overrides the price from Baton's price table (USD per million tokens). */
+  readonly price?: Price;
+  /** A client to use instead of constructing one (for tests and custom transports). */
+  readonly client?: AnthropicClient;
+}
+
+/**
+ * A `Model` backed by Anthropic's Messages API through the official `@anthropic-ai/sdk` (an optional peer
+ * dependency, loaded on first use). The reserved budget is sent as `max_tokens`; calls are not streamed.
+ *
+ * @example
+ * const model = anthropic('claude-haiku-4-5', { maxRetries: 4 }); // ANTHROPIC_API_KEY from the environment
+ */
+export function anthropic(model: string, options: AnthropicOptions = {}): Model {
+  const maxRetries = options.maxRetries ?? PROVIDER_DEFAULTS.maxRetries;
+  const timeout = options.timeout ?? PROVIDER_DEFAULTS.timeout;
+  const forceToolUse = options.forceToolUse ?? true;
+  const price = options.price ?? priceOf(`anthropic:${model}`);
+  const memo = thinkingMemo();
+  let client: Promise<Anthropic> | undefined;
+
+  const context = (request: ModelRequest, sdk: Anthropic): FailureContext => ({
+    provider: 'Anthropic',
+    model,
+    agent: request.agent,
+    maxRetries,
+    timeout,
+    apiKey: options.apiKey ?? sdk.apiKey ?? undefined,
+    keyVariable: 'ANTHROPIC_API_KEY',
+  });
+
+  const call = async (request: ModelRequest): Promise<ModelReply> => {
+    client ??= options.client
+      ? Promise.resolve(options.client as unknown as Anthropic)
+      : createClient(options, maxRetries, timeout);
+    const sdk = await client.catch((error: unknown) => {
+      client = undefined;
+      throw clientFailure(error, options.apiKey);
+    });
+    try {
+      const response = await sdk.messages.create(messagesBody(model, request, { forceToolUse, memo }), {
+        signal: request.signal,
+        maxRetries,
+        timeout,
+        idempotencyKey: request.idempotencyKey,
+      });
+      return messagesReply(response, memo);
+    } catch (error) {
+      throw providerFailure(error, request.signal, context(request, sdk));
+    }
+  };
+
+  return {
+    id: `anthropic:${model}`,
+    ...(price ? { price } : {}),
+    call: (request) => call(request),
+  };
+}
+
+async function createClient(
+  options: AnthropicOptions,
+  maxRetries: number,
+  timeout: number,
+): Promise<Anthropic> {
+  const sdk = await loadSdk({ name: '@anthropic-ai/sdk', load: () => import('@anthropic-ai/sdk') });
+  const AnthropicClass = sdk.Anthropic;
+  return new AnthropicClass({
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+    maxRetries,
+    timeout,
+    // The SDK logs to the console by default; Baton writes no console output below the runtime.
+    logLevel: 'off',
+    // The SDK (1.x) starts an OpenTelemetry span for each API call of its own whenever the application
+    // has registered a tracer provider (see `openTelemetry` in its client options, and
+    // `lib/internal/tracing`), and propagates trace headers from it. Baton emits its own model-call spans
+    // with usage, so the SDK's are turned off here: otherwise every call, and its tokens, shows twice.
+    openTelemetry: false,
+  });
+}
+
+function clientFailure(error: unknown, apiKey: string | undefined): BatonError {
+  if (isBatonError(error)) return error;
+  const said = redactText(
+    error instanceof Error ? error.message : String(error),
+    apiKey === undefined ? [] : [apiKey],
+  );
+  return new BatonError(
+    'provider_error',
+    `Could not create the Anthropic client: ${said} Pass the \`apiKey\` option or set ANTHROPIC_API_KEY.`,
+    { retryable: false, details: { provider: 'Anthropic' } },
+  );
+}

@@ -1,0 +1,135 @@
+import type OpenAI from 'openai';
+import { BatonError, isBatonError } from '../../contracts/errors.js';
+import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
+import { chatBody, chatReply, type MaxTokensField } from './openai-chat.js';
+import { responsesBody, responsesReply } from './openai-responses.js';
+import { priceOf } from './prices.js';
+import {
+  type FailureContext,
+  loadSdk,
+  PROVIDER_DEFAULTS,
+  providerFailure,
+  redactText,
+} from './provider-support.js';
+
+/** An `openai` client instance (`new OpenAI(...)`), typed loosely so that Baton's types do not need the package. */
+export interface OpenAIClient {
+  readonly responses: object;
+  readonly chat: object;
+}
+
+/** Options of the OpenAI provider. */
+export interface OpenAIOptions {
+  /** The API key. When absent, the `openai` SDK reads `OPENAI_API_KEY` itself; Baton never reads the environment. */
+  readonly apiKey?: string;
+  /** Another server that speaks the OpenAI API: Ollama, vLLM, LM Studio, llama.cpp (with `api: 'chat'`). */
+  readonly baseURL?: string;
+  readonly organization?: string;
+  /** `responses` (the default) for OpenAI's Responses API, `chat` for Chat Completions. */
+  readonly api?: 'responses' | 'chat';
+  /**
+   * For `api: 'chat'`, the field that carries the output-token cap. Defaults to `max_tokens` when a
+   * `baseURL` is given (what OpenAI-compatible servers read) and to `max_completion_tokens` otherwise.
+   */
+  readonly maxTokensField?: MaxTokensField;
+  /** How many times the SDK retries a failed call (429, 5xx, timeouts), honouring `retry-after`. Default 2. */
+  readonly maxRetries?: number;
+  /** Milliseconds before one attempt times out. Default 300 000 (5 minutes). */
+  readonly timeout?: number;
+  /** Overrides the price from Baton's price table (USD per million tokens). */
+  readonly price?: Price;
+  /** A client to use instead of constructing one (for tests and custom transports). */
+  readonly client?: OpenAIClient;
+}
+
+/**
+ * A `Model` backed by OpenAI through the official `openai` SDK (an optional peer dependency, loaded on
+ * first use): the Responses API by default, Chat Completions with `api: 'chat'`. Tools are sent as
+ * function tools, strict when their schema allows; the reserved budget is the output-token cap.
+ * Calls are not streamed.
+ *
+ * @example
+ * const model = openai('gpt-5-mini'); // OPENAI_API_KEY from the environment
+ * const local = openai('llama3.1', { api: 'chat', baseURL: 'http://127.0.0.1:11434/v1', apiKey: 'ollama' });
+ */
+export function openai(model: string, options: OpenAIOptions = {}): Model {
+  const api = options.api ?? 'responses';
+  const maxRetries = options.maxRetries ?? PROVIDER_DEFAULTS.maxRetries;
+  const timeout = options.timeout ?? PROVIDER_DEFAULTS.timeout;
+  const maxTokensField =
+    options.maxTokensField ?? (options.baseURL === undefined ? 'max_completion_tokens' : 'max_tokens');
+  const price = options.price ?? priceOf(`openai:${model}`);
+  let client: Promise<OpenAI> | undefined;
+
+  const context = (request: ModelRequest, sdk: OpenAI | undefined): FailureContext => ({
+    provider: 'OpenAI',
+    model,
+    agent: request.agent,
+    maxRetries,
+    timeout,
+    apiKey: options.apiKey ?? sdk?.apiKey ?? undefined,
+    keyVariable: 'OPENAI_API_KEY',
+  });
+
+  const call = async (request: ModelRequest): Promise<ModelReply> => {
+    client ??= options.client
+      ? Promise.resolve(options.client as unknown as OpenAI)
+      : createClient(options, maxRetries, timeout);
+    const sdk = await client.catch((error: unknown) => {
+      client = undefined;
+      throw clientFailure(error, options.apiKey);
+    });
+    const requestOptions = {
+      signal: request.signal,
+      maxRetries,
+      timeout,
+      idempotencyKey: request.idempotencyKey,
+    };
+    try {
+      if (api === 'chat') {
+        const completion = await sdk.chat.completions.create(
+          chatBody(model, request, maxTokensField),
+          requestOptions,
+        );
+        return chatReply(model, request, completion);
+      }
+      const response = await sdk.responses.create(responsesBody(model, request), requestOptions);
+      return responsesReply(model, request, response);
+    } catch (error) {
+      throw providerFailure(error, request.signal, context(request, sdk));
+    }
+  };
+
+  return {
+    id: `openai:${model}`,
+    ...(price ? { price } : {}),
+    call: (request) => call(request),
+  };
+}
+
+async function createClient(options: OpenAIOptions, maxRetries: number, timeout: number): Promise<OpenAI> {
+  const sdk = await loadSdk({ name: 'openai', load: () => import('openai') });
+  const OpenAIClass = sdk.OpenAI;
+  // The SDK logs to the console by default; Baton writes no console output below the runtime.
+  return new OpenAIClass({
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+    ...(options.organization === undefined ? {} : { organization: options.organization }),
+    maxRetries,
+    timeout,
+    logLevel: 'off',
+  });
+}
+
+function clientFailure(error: unknown, apiKey: string | undefined): BatonError {
+  if (isBatonError(error)) return error;
+  const said = redactText(
+    error instanceof Error ? error.message : String(error),
+    apiKey === undefined ? [] : [apiKey],
+  );
+  return new BatonError(
+    'provider_error',
+    `Could not create the OpenAI client: ${said} Pass the \`apiKey\` option or set OPENAI_API_KEY (any non-empty key for a local server).`,
+    { retryable: false, details: { provider: 'OpenAI' } },
+  );
+}

@@ -1,0 +1,232 @@
+import { BatonError, isBatonError } from '../../contracts/errors.js';
+import type { ModelReply, ModelRequest, ToolCall, Usage } from '../model.js';
+import { estimateInputTokens } from '../tokens.js';
+
+/** Retries and timeout every SDK-backed provider configures explicitly unless told otherwise. */
+export const PROVIDER_DEFAULTS = { maxRetries: 2, timeout: 300_000 } as const;
+
+/** What a provider needs to say about itself when it turns an SDK failure into a `BatonError`. */
+export interface FailureContext {
+  /** `OpenAI` or `Anthropic`: used in messages. */
+  readonly provider: string;
+  readonly model: string;
+  readonly agent: string;
+  readonly maxRetries: number;
+  readonly timeout: number;
+  /** The API key the client was given, if any: removed from every message. */
+  readonly apiKey: string | undefined;
+  /** The environment variable the SDK reads when no key is given, for the fix-it hint. */
+  readonly keyVariable: string;
+}
+
+/**
+ * Loads an optional SDK with a dynamic `import()`, or throws `missing_dependency` naming the package to
+ * install when it is not there.
+ */
+export async function loadSdk<T>({ name, load }: { name: string; load: () => Promise<T> }): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (isModuleNotFound(error, name)) {
+      throw new BatonError(
+        'missing_dependency',
+        `The "${name}" package is not installed, and this model provider needs it. Install ${name}: npm install ${name}`,
+        { details: { package: name } },
+      );
+    }
+    throw error;
+  }
+}
+
+function isModuleNotFound(error: unknown, name: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  const notFound =
+    code === 'ERR_MODULE_NOT_FOUND' ||
+    code === 'MODULE_NOT_FOUND' ||
+    /cannot find (package|module)/i.test(String(message));
+  return notFound && String(message).includes(name);
+}
+
+/** The first user message of every request: the agent's validated input as JSON, and nothing else. */
+export function renderInput(input: unknown): string {
+  return JSON.stringify(input ?? null);
+}
+
+/** A tool call from the raw argument text a model produced; text that is not JSON comes back `malformed`. */
+export function toolCallFromText(id: string, name: string, raw: string): ToolCall {
+  if (raw.trim() === '') return { id, name, arguments: {} };
+  try {
+    return { id, name, arguments: JSON.parse(raw) };
+  } catch {
+    return { id, name, arguments: raw, malformed: true };
+  }
+}
+
+/** The argument text of a tool call as the model wrote it, for sending the call back in a later turn. */
+export function argumentText(call: ToolCall): string {
+  return call.malformed && typeof call.arguments === 'string'
+    ? call.arguments
+    : JSON.stringify(call.arguments ?? {});
+}
+
+/** A token count from a provider's usage block: a non-negative integer, 0 when absent or not a number. */
+export function tokenCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
+}
+
+/** Usage with the optional counts present only when the provider reported them. */
+export function usageOf(counts: {
+  input: unknown;
+  output: unknown;
+  cached?: unknown;
+  reasoning?: unknown;
+}): Usage {
+  return {
+    inputTokens: tokenCount(counts.input),
+    outputTokens: tokenCount(counts.output),
+    ...(typeof counts.cached === 'number' ? { cachedInputTokens: tokenCount(counts.cached) } : {}),
+    ...(typeof counts.reasoning === 'number' ? { reasoningTokens: tokenCount(counts.reasoning) } : {}),
+  };
+}
+
+/**
+ * Usage for a reply whose server sent no usage block (some OpenAI-compatible servers): an upper estimate of
+ * the input and an estimate of the output, so budgets still meter the call instead of counting it as free.
+ */
+export function estimatedUsage(request: ModelRequest, reply: Omit<ModelReply, 'usage'>): Usage {
+  return {
+    inputTokens: estimateInputTokens(request),
+    outputTokens: Math.ceil((reply.text.length + JSON.stringify(reply.toolCalls).length) / 4),
+  };
+}
+
+/** A JSON Schema as plain JSON data: drops TypeBox's symbol and non-enumerable keys before it is sent. */
+export function plainSchema(schema: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(schema ?? {})) as Record<string, unknown>;
+}
+
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /\b(?:sk|rk|pk)-[A-Za-z0-9_-]{16,}/g,
+  /\bAIza[0-9A-Za-z_-]{30,}/g,
+  /\b(?:gsk|xai|hf|ghp|gho|ghs|github_pat)_[A-Za-z0-9_]{16,}/g,
+  /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+];
+
+const SECRET_KEYS =
+  /^(?:api[-_]?key|x-api-key|authorization|proxy-authorization|password|secret|client[-_]?secret)$/i;
+
+/** The replacement for every redacted secret. */
+export const REDACTED = '[REDACTED]';
+
+/** A string with the given secrets and anything that looks like an API key or bearer token replaced by `[REDACTED]`. */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, REDACTED);
+  return out;
+}
+
+/**
+ * A deep copy of a JSON value with secrets redacted: every string through `redactText`, and every string
+ * under a credential-named key (`apiKey`, `authorization`, …) replaced whole.
+ */
+export function redactSecrets<T>(value: T, secrets: readonly string[] = []): T {
+  const walk = (node: unknown, key: string | null): unknown => {
+    if (typeof node === 'string')
+      return key !== null && SECRET_KEYS.test(key) ? REDACTED : redactText(node, secrets);
+    if (Array.isArray(node)) return node.map((item) => walk(item, null));
+    if (typeof node === 'object' && node !== null) {
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, k)]));
+    }
+    return node;
+  };
+  return walk(value, null) as T;
+}
+
+/**
+ * The class names of an error and its ancestors (`APIConnectionTimeoutError`, `APIConnectionError`, …),
+ * plus its `name`: the SDKs' error classes keep `name` as `Error`, so the class is read from the prototype.
+ */
+function errorKinds(error: unknown): ReadonlySet<string> {
+  const kinds = new Set<string>();
+  if (typeof error !== 'object' || error === null) return kinds;
+  const name = (error as { name?: unknown }).name;
+  if (typeof name === 'string') kinds.add(name);
+  for (let proto: object | null = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
+    const ctor = (proto as { constructor?: { name?: unknown } }).constructor;
+    if (typeof ctor?.name === 'string') kinds.add(ctor.name);
+  }
+  return kinds;
+}
+
+/**
+ * Turns what an SDK threw, after its own retries, into a `BatonError`: `aborted` when the signal fired,
+ * otherwise `provider_error` with a `retryable` flag (timeouts, connection failures, 408, 409, 429, 5xx)
+ * and `{ provider, model, agent, status, requestId }` details. The API key never appears in it.
+ */
+export function providerFailure(error: unknown, signal: AbortSignal, context: FailureContext): BatonError {
+  if (isBatonError(error)) return error;
+  const where = `${context.provider} model "${context.model}" (agent "${context.agent}")`;
+  const secrets = context.apiKey === undefined ? [] : [context.apiKey];
+  const kinds = errorKinds(error);
+  if (signal.aborted || kinds.has('APIUserAbortError') || kinds.has('AbortError')) {
+    return new BatonError('aborted', `The call to ${where} was aborted by its signal.`, {
+      details: { provider: context.provider, model: context.model },
+    });
+  }
+  const fields = (typeof error === 'object' && error !== null ? error : {}) as {
+    status?: unknown;
+    requestID?: unknown;
+    message?: unknown;
+  };
+  const status = typeof fields.status === 'number' ? fields.status : null;
+  const timedOut = kinds.has('APIConnectionTimeoutError');
+  const unreachable = kinds.has('APIConnectionError');
+  const retryable =
+    status === null ? unreachable : status === 408 || status === 409 || status === 429 || status >= 500;
+  const said = redactText(typeof fields.message === 'string' ? fields.message : String(error), secrets);
+  const what = timedOut
+    ? `timed out after ${context.timeout} ms`
+    : status !== null
+      ? `answered HTTP ${status}`
+      : unreachable
+        ? 'could not be reached'
+        : 'failed';
+  const retried = retryable
+    ? ` after ${context.maxRetries} ${context.maxRetries === 1 ? 'retry' : 'retries'}`
+    : '';
+  const sentence = /[.!?]$/.test(said.trim()) ? said.trim() : `${said.trim()}.`;
+  return new BatonError(
+    'provider_error',
+    `${where} ${what}${retried}: ${sentence} ${hint(status, timedOut, unreachable, context)}`,
+    {
+      retryable,
+      details: {
+        provider: context.provider,
+        model: context.model,
+        agent: context.agent,
+        status,
+        ...(typeof fields.requestID === 'string' ? { requestId: fields.requestID } : {}),
+      },
+    },
+  );
+}
+
+function hint(
+  status: number | null,
+  timedOut: boolean,
+  unreachable: boolean,
+  context: FailureContext,
+): string {
+  if (timedOut) return "Raise the provider's `timeout` option, or lower the agent's output-token budget.";
+  if (unreachable) return 'Check the network and the `baseURL` option.';
+  if (status === null) return 'The answer could not be read: check that the server speaks this API.';
+  if (status === 401 || status === 403)
+    return `Check the API key: the \`apiKey\` option or the ${context.keyVariable} environment variable.`;
+  if (status === 404) return 'Check the model id and the `baseURL` option.';
+  if (status === 429)
+    return "The provider is rate limiting: raise `maxRetries`, slow the flow down, or raise the account's limits.";
+  if (status >= 500) return 'The provider failed or is overloaded: the call may succeed later.';
+  return 'The provider rejected the request: fix what its message names.';
+}

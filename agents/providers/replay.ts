@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { BatonError, ERROR_CODES, type ErrorCode } from '../../contracts/errors.js';
+import type { Model, ModelReply, ModelRequest } from '../model.js';
+import { redactSecrets } from './provider-support.js';
+import { CASSETTE_VERSION, type Cassette, type CassetteOptions } from './record.js';
+
+/** A model that replays a cassette: a `Model`, plus how many recorded calls are left. */
+export interface ReplayModel extends Model {
+  readonly remaining: number;
+}
+
+/** Request fields that may change between a recording and its replay without changing the call. */
+const IGNORED: ReadonlySet<string> = new Set(['idempotencyKey']);
+
+/**
+ * A model that serves the replies of a cassette written by `record`, in order. Each request must match
+ * the recorded one (after the same redaction; the idempotency key is not compared): the first difference
+ * throws `replay_mismatch` naming its JSON path, and a call past the end throws `replay_exhausted`.
+ *
+ * @example
+ * const model = replay('test/fixtures/support.cassette.json'); // written by record(openai('gpt-5-mini'), file)
+ */
+export function replay(cassette: string | Cassette, options: CassetteOptions = {}): ReplayModel {
+  const source = typeof cassette === 'string' ? `cassette "${cassette}"` : 'the cassette';
+  const tape = typeof cassette === 'string' ? readCassette(cassette) : checkCassette(cassette, source);
+  const secrets = options.redact ?? [];
+  let cursor = 0;
+
+  return {
+    id: tape.model.id,
+    ...(tape.model.price ? { price: tape.model.price } : {}),
+    get remaining() {
+      return tape.calls.length - cursor;
+    },
+    async call(request: ModelRequest): Promise<ModelReply> {
+      if (request.signal.aborted) {
+        throw new BatonError(
+          'aborted',
+          `The replayed call of agent "${request.agent}" was aborted by its signal.`,
+          { cause: request.signal.reason },
+        );
+      }
+      const recorded = tape.calls[cursor];
+      const number = cursor + 1;
+      if (!recorded) {
+        throw new BatonError(
+          'replay_exhausted',
+          `Replay of ${source}: call ${number} (agent "${request.agent}") was made, but only ${tape.calls.length} calls were recorded. ` +
+            'The flow made more calls than when it was recorded: re-record the cassette.',
+          { details: { call: number, recorded: tape.calls.length, agent: request.agent } },
+        );
+      }
+      const { signal: _signal, ...live } = request;
+      const difference = firstDifference(
+        recorded.request,
+        redactSecrets(JSON.parse(JSON.stringify(live)) as unknown, secrets),
+        '$',
+      );
+      if (difference) {
+        throw new BatonError(
+          'replay_mismatch',
+          `Replay of ${source}: call ${number} (agent "${request.agent}") differs from the recording at ${difference.path}: ` +
+            `recorded ${preview(difference.recorded)}, got ${preview(difference.actual)}. Re-record the cassette if the change is intended.`,
+          {
+            details: {
+              call: number,
+              path: difference.path,
+              recorded: difference.recorded ?? null,
+              actual: difference.actual ?? null,
+            },
+          },
+        );
+      }
+      cursor += 1;
+      if ('error' in recorded) {
+        const code =
+          recorded.error.code in ERROR_CODES ? (recorded.error.code as ErrorCode) : 'provider_error';
+        throw new BatonError(code, recorded.error.message, {
+          retryable: recorded.error.retryable,
+          details: { replayed: true, call: number },
+        });
+      }
+      return recorded.reply;
+    },
+  };
+}
+
+function readCassette(file: string): Cassette {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new BatonError(
+      'invalid_argument',
+      `Cannot read cassette "${file}": ${error instanceof Error ? error.message : String(error)}. Record one with record(model, file).`,
+      {
+        details: { file },
+      },
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new BatonError(
+      'invalid_argument',
+      `Cassette "${file}" is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`,
+      { details: { file } },
+    );
+  }
+  return checkCassette(parsed, `cassette "${file}"`);
+}
+
+function checkCassette(value: unknown, source: string): Cassette {
+  const cassette = value as Partial<Cassette> | null;
+  if (
+    cassette?.version !== CASSETTE_VERSION ||
+    !Array.isArray(cassette.calls) ||
+    typeof cassette.model?.id !== 'string'
+  ) {
+    throw new BatonError(
+      'invalid_argument',
+      `${source[0]?.toUpperCase()}${source.slice(1)} is not a version ${CASSETTE_VERSION} cassette ({ version: 1, model: { id }, calls: [...] }). Re-record it with record(model, file).`,
+      { details: { version: (cassette as { version?: unknown } | null)?.version ?? null } },
+    );
+  }
+  return cassette as Cassette;
+}
+
+interface Difference {
+  readonly path: string;
+  readonly recorded: unknown;
+  readonly actual: unknown;
+}
+
+/** The first place, in document order, where two JSON values differ, as a JSON path (`$.messages[2].content`). */
+export function firstDifference(recorded: unknown, actual: unknown, path: string): Difference | null {
+  if (Array.isArray(recorded) && Array.isArray(actual)) {
+    for (let i = 0; i < Math.max(recorded.length, actual.length); i += 1) {
+      const found = firstDifference(recorded[i], actual[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (isRecord(recorded) && isRecord(actual)) {
+    const keys = [...Object.keys(recorded), ...Object.keys(actual).filter((key) => !(key in recorded))];
+    for (const key of keys) {
+      if (path === '$' && IGNORED.has(key)) continue;
+      const found = firstDifference(
+        recorded[key],
+        actual[key],
+        /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
+      );
+      if (found) return found;
+    }
+    return null;
+  }
+  return Object.is(recorded, actual) ? null : { path, recorded, actual };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function preview(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { costOf, type Model, type Usage } from '../../agents/model.js';
+import { anthropic } from '../../agents/providers/anthropic.js';
+import { openai } from '../../agents/providers/openai.js';
+import { support } from '../../examples/support/flow.js';
+import { runFlow } from '../../runtime/run-flow.js';
+import {
+  anthropicUsage,
+  chatBody,
+  type FakeCall,
+  type FakeProviderServer,
+  type FakeUsage,
+  messagesBody,
+  responsesBody,
+  startFakeProviderServer,
+} from '../helpers/fake-provider-server.js';
+
+const API_KEY = 'sk-test-e2e-SECRET-0123456789abcdef';
+const ticket = JSON.parse(
+  readFileSync(new URL('../../examples/support/ticket.json', import.meta.url), 'utf8'),
+) as {
+  id: string;
+  customer: string;
+  subject: string;
+  body: string;
+};
+
+const resolution = {
+  ticketId: ticket.id,
+  team: 'billing',
+  reply: `Re ${ticket.id}: invoice INV-7731 was paid twice; a refund is filed.`,
+  actions: ['looked up invoice', 'filed refund request'],
+};
+
+/** The three model turns of the billing path, with the usage each reports. The budget is 20 000 tokens. */
+const TURNS: readonly {
+  readonly agent: string;
+  readonly call: FakeCall;
+  readonly usage: FakeUsage;
+  readonly cap: number;
+}[] = [
+  {
+    agent: 'triage',
+    cap: 512,
+    usage: { input: 9_000, output: 400, cached: 1_000 },
+    call: {
+      name: 'handoff_to_billing',
+      arguments: JSON.stringify({
+        ticketId: ticket.id,
+        customer: ticket.customer,
+        question: ticket.subject,
+        invoiceId: 'INV-7731',
+      }),
+    },
+  },
+  {
+    agent: 'billing',
+    cap: 1_024,
+    usage: { input: 9_000, output: 300 },
+    call: { name: 'lookup_invoice', arguments: '{"invoiceId":"INV-7731"}' },
+  },
+  {
+    agent: 'billing',
+    cap: 1_024,
+    usage: { input: 700, output: 100 },
+    call: { name: 'finish', arguments: JSON.stringify(resolution) },
+  },
+];
+const LIMIT = 20_000;
+
+interface Provider {
+  readonly name: string;
+  model(server: FakeProviderServer): Model;
+  body(turn: (typeof TURNS)[number]): unknown;
+  cap(body: Record<string, unknown>): unknown;
+  usage(turn: (typeof TURNS)[number]): Usage;
+}
+
+const openaiUsage = ({ input, output, cached = 0 }: FakeUsage): Usage => ({
+  inputTokens: input,
+  outputTokens: output,
+  cachedInputTokens: cached,
+  reasoningTokens: 0,
+});
+
+const PROVIDERS: readonly Provider[] = [
+  {
+    name: 'openai (Responses API)',
+    model: (server) => openai('gpt-5-mini', { apiKey: API_KEY, baseURL: server.openaiURL, maxRetries: 0 }),
+    body: (turn) => responsesBody({ calls: [turn.call], usage: turn.usage }),
+    cap: (body) => body.max_output_tokens,
+    usage: (turn) => openaiUsage(turn.usage),
+  },
+  {
+    name: 'openai (Chat Completions)',
+    model: (server) =>
+      openai('llama3.1', { api: 'chat', apiKey: API_KEY, baseURL: server.openaiURL, maxRetries: 0 }),
+    body: (turn) => chatBody({ calls: [turn.call], usage: turn.usage }),
+    cap: (body) => body.max_tokens,
+    usage: (turn) => openaiUsage(turn.usage),
+  },
+  {
+    name: 'anthropic',
+    model: (server) => anthropic('claude-haiku-4-5', { apiKey: API_KEY, baseURL: server.url, maxRetries: 0 }),
+    body: (turn) => messagesBody({ calls: [turn.call], usage: anthropicUsage(turn.usage) }),
+    cap: (body) => body.max_tokens,
+    usage: ({ usage }) => ({
+      inputTokens: usage.input,
+      outputTokens: usage.output,
+      cachedInputTokens: usage.cached ?? 0,
+      reasoningTokens: 0,
+    }),
+  },
+];
+
+let server: FakeProviderServer;
+beforeAll(async () => {
+  server = await startFakeProviderServer();
+});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
+
+describe.each(PROVIDERS)('the support example through $name', (provider) => {
+  it('reaches done with the exact token usage the server reported', async () => {
+    for (const turn of TURNS) server.enqueue({ body: provider.body(turn) });
+    const model = provider.model(server);
+    const result = await runFlow(support, ticket, { models: model });
+
+    expect(result.status).toBe('done');
+    expect(result.status === 'done' && result.output).toEqual(resolution);
+    expect(server.requests).toHaveLength(3);
+    const usages = TURNS.map((turn) => provider.usage(turn));
+    expect(result.usage).toMatchObject({
+      inputTokens: usages.reduce((sum, u) => sum + u.inputTokens, 0),
+      outputTokens: usages.reduce((sum, u) => sum + u.outputTokens, 0),
+      cachedInputTokens: usages.reduce((sum, u) => sum + (u.cachedInputTokens ?? 0), 0),
+    });
+    expect(result.usage.costUsd).toBeCloseTo(
+      usages.reduce((sum, u) => sum + costOf(u, model.price), 0),
+      12,
+    );
+    expect(JSON.stringify(result)).not.toContain(API_KEY);
+  });
+
+  it('sends an output cap that never exceeds what the budgets have left', async () => {
+    for (const turn of TURNS) server.enqueue({ body: provider.body(turn) });
+    await runFlow(support, ticket, { models: provider.model(server) });
+
+    let spent = 0;
+    const caps = server.requests.map((request, i) => {
+      const turn = TURNS[i]!;
+      const cap = provider.cap(request.body as Record<string, unknown>) as number;
+      expect(Number.isInteger(cap) && cap > 0).toBe(true);
+      expect(cap).toBeLessThanOrEqual(Math.min(turn.cap, LIMIT - spent));
+      spent += turn.usage.input + turn.usage.output;
+      return cap;
+    });
+    // The last call has 1 300 tokens left before its input: the reservation, not the agent's cap, binds.
+    expect(caps[2]).toBeLessThan(1_300);
+    expect(caps[2]).toBeLessThan(TURNS[2]!.cap);
+  });
+
+  it("sends billing only its handoff payload and its own messages, never triage's conversation", async () => {
+    for (const turn of TURNS) server.enqueue({ body: provider.body(turn) });
+    await runFlow(support, ticket, { models: provider.model(server) });
+
+    // Triage, which the ticket is for, does see it: the checks below can fail.
+    expect(server.requests[0]?.raw).toContain('Classify the ticket');
+    expect(server.requests[0]?.raw).toContain(JSON.stringify(ticket.body).slice(1, -1));
+    for (const request of server.requests.slice(1)) {
+      expect(request.raw).toContain('"invoiceId\\":\\"INV-7731\\"');
+      expect(request.raw).not.toContain('Classify the ticket');
+      expect(request.raw).not.toContain(JSON.stringify(ticket.body).slice(1, -1));
+    }
+  });
+});
