@@ -29,6 +29,21 @@ export type {
   Usage,
 } from './agents/model.js';
 export { costOf } from './agents/model.js';
+export type { AnthropicClient, AnthropicOptions } from './agents/providers/anthropic.js';
+export { anthropic } from './agents/providers/anthropic.js';
+export type { OpenAIClient, OpenAIOptions } from './agents/providers/openai.js';
+export { openai } from './agents/providers/openai.js';
+export { PRICES, priceOf } from './agents/providers/prices.js';
+export type {
+  Cassette,
+  CassetteCall,
+  CassetteError,
+  CassetteOptions,
+  RecordingModel,
+} from './agents/providers/record.js';
+export { CASSETTE_VERSION, record } from './agents/providers/record.js';
+export type { ReplayModel } from './agents/providers/replay.js';
+export { replay } from './agents/providers/replay.js';
 export type {
   RecordedRequest,
   ScriptedModel,
@@ -67,6 +82,8 @@ export type { FlowLimits } from './machines/limits.js';
 export { DEFAULT_LIMITS } from './machines/limits.js';
 export type { RunEnv, StepEvent } from './machines/run-env.js';
 export { bindRunEnv } from './machines/run-env.js';
+export type { ModelSpecOptions } from './runtime/model-spec.js';
+export { MODEL_VARIABLE, modelFromSpec } from './runtime/model-spec.js';
 export type { RunEvent, RunEventBody, TransitionKind } from './runtime/run-events.js';
 export type { RunOptions } from './runtime/run-flow.js';
 export { runFlow } from './runtime/run-flow.js';

@@ -4,7 +4,7 @@ import type { CliIo } from './io.js';
 import { runCommand } from './run-command.js';
 
 const USAGE = `Usage:
-  baton run <flow module> [--input <file or JSON>] [--flow <id>] [--json]
+  baton run <flow module> [--input <file or JSON>] [--model <name>] [--flow <id>] [--json]
 
 Commands:
   run     Runs a flow and prints each step (agent, decision, tokens) and the result.
@@ -12,6 +12,10 @@ Commands:
 
 Options:
   --input <file|JSON>   The flow input (default: the module's sampleInput export)
+  --model <name>        scripted (the agents' own models), openai:<model>, openai-chat:<model>,
+                        anthropic:<model> or replay:<cassette>; default: $BATON_MODEL, else scripted
+  --base-url <url>      Send model calls to this OpenAI- or Anthropic-compatible server
+  --record <file>       Write every model call and reply to a cassette (keys redacted)
   --flow <id>           Which flow, when the module exports several
   --json                Print the whole result as JSON
   -h, --help            Show this help`;
@@ -41,7 +45,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return USAGE_EXIT;
       }
       return await runCommand(
-        { module: rest[0]!, input: values.input, flow: values.flow, json: values.json },
+        {
+          module: rest[0]!,
+          input: values.input,
+          flow: values.flow,
+          json: values.json,
+          model: values.model,
+          baseURL: values['base-url'],
+          record: values.record,
+        },
         io,
       );
     }
@@ -63,6 +75,9 @@ function parse(argv: readonly string[]) {
     options: {
       input: { type: 'string' },
       flow: { type: 'string' },
+      model: { type: 'string' },
+      'base-url': { type: 'string' },
+      record: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +10,7 @@ import { main } from '../../runtime/cli/main.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const run = promisify(execFile);
 
-function io() {
+function io(env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   return {
@@ -16,6 +18,7 @@ function io() {
     err,
     io: {
       cwd: root,
+      env,
       out: (l: string) => out.push(l),
       err: (l: string) => err.push(l),
       onInterrupt: () => undefined,
@@ -82,5 +85,69 @@ describe('baton CLI', () => {
     const b = io();
     expect(await main(['launch'], b.io)).toBe(64);
     expect(b.err.join('\n')).toContain('Unknown command "launch"');
+  });
+
+  it('records a run to a cassette and replays it with --model replay:<file>, with no model of its own', async () => {
+    const cassette = join(mkdtempSync(join(tmpdir(), 'baton-')), 'run.json');
+    const recorded = io();
+    const args = ['run', 'examples/support/flow.ts', '--json', '--input', 'examples/support/ticket.json'];
+    expect(await main([...args, '--record', cassette], recorded.io)).toBe(0);
+    const tape = JSON.parse(readFileSync(cassette, 'utf8'));
+    expect(tape.calls.map((c: { request: { agent: string } }) => c.request.agent)).toEqual([
+      'triage',
+      'billing',
+      'billing',
+    ]);
+    const replayed = io({ BATON_MODEL: `replay:${cassette}` });
+    expect(await main(args, replayed.io)).toBe(0);
+    const [first, second] = [JSON.parse(recorded.out.join('\n')), JSON.parse(replayed.out.join('\n'))];
+    expect(second.output).toEqual(first.output);
+    expect(second.usage).toEqual(first.usage);
+  });
+
+  it('replays the cassette shipped with the example offline', async () => {
+    const { out, io: cli } = io();
+    const code = await main(
+      [
+        'run',
+        'examples/support/flow.ts',
+        '--model',
+        'replay:examples/support/cassettes/t-1042.json',
+        '--input',
+        'examples/support/ticket.json',
+      ],
+      cli,
+    );
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain('Re T-1042: Invoice INV-7731 is paid twice');
+  });
+
+  it('names the first difference when a replayed run asks something else', async () => {
+    const { out, io: cli } = io();
+    const code = await main(
+      [
+        'run',
+        'examples/support/flow.ts',
+        '--model',
+        'replay:examples/support/cassettes/t-1042.json',
+        '--input',
+        '{"id":"T-2","customer":"c","subject":"Refund for INV-1","body":""}',
+      ],
+      cli,
+    );
+    expect(code).toBe(1);
+    expect(out.join('\n')).toContain('✘ failed: provider_error at triage');
+    expect(out.join('\n')).toContain(
+      'differs from the recording at $.input.id: recorded "T-1042", got "T-2"',
+    );
+  });
+
+  it('rejects an unknown model provider with the forms it accepts', async () => {
+    const { err, io: cli } = io();
+    expect(
+      await main(['run', 'examples/support/flow.ts', '--model', 'gemini:pro', '--input', '{}'], cli),
+    ).toBe(1);
+    expect(err.join('\n')).toContain('Unknown model provider "gemini"');
+    expect(err.join('\n')).toContain('openai:<model>');
   });
 });
