@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   provider_error: 'The model provider failed after its retries.',
   missing_dependency: 'An optional package that this feature needs is not installed.',
   aborted: 'An operation was aborted by its signal.',
+  internal_error: 'A defect stopped a run outside its final states; the cause is attached. Please report it.',
   replay_mismatch: 'A replayed model received a request that differs from the recorded one.',
   replay_exhausted: 'A replayed model received a call after its cassette ran out.',
 } as const;

@@ -62,7 +62,7 @@ export async function runFlow<Id extends string, I, O, N extends string>(
   bindRunEnv(actor, { clock, models: options.models, emit: record });
   record({ type: 'run.started', flow: flow.id, input });
 
-  const ended = new Promise<FlowContext>((resolve) => {
+  const ended = new Promise<FlowContext>((resolve, reject) => {
     let previous: FlowContext | null = null;
     let previousState = 'start';
     actor.subscribe({
@@ -88,7 +88,16 @@ export async function runFlow<Id extends string, I, O, N extends string>(
         previousState = state;
         if (snapshot.status !== 'active') resolve(context);
       },
-      error: () => undefined,
+      // Only a defect in Baton or in a user callback the machine runs can land here: flow outcomes are
+      // final states. Reject rather than hang, with the cause attached.
+      error: (cause) =>
+        reject(
+          new BatonError(
+            'internal_error',
+            `Flow "${flow.id}" stopped on an internal error: ${String(cause)}`,
+            { cause },
+          ),
+        ),
     });
   });
 

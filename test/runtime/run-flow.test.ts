@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
+import { fromPromise } from 'xstate';
 import { defineAgent, defineFlow, runFlow, sequentialIds } from '../../index.js';
 import { manualClock, scripted } from '../../testing.js';
 import { chainAgent, chainFlow, pingPongFlow, Report, Work, work } from '../helpers/flows.js';
@@ -269,3 +270,15 @@ function askingFlow() {
     finish: ['asker'],
   });
 }
+
+describe('defects', () => {
+  it('rejects with internal_error instead of hanging when the machine itself breaks', async () => {
+    const flow = chainFlow();
+    const broken = {
+      ...flow,
+      machine: flow.machine.provide({ actors: { a: fromPromise(async () => undefined as never) } }),
+    };
+    Object.defineProperty(broken, Symbol.for('baton.flow'), { value: true });
+    await expect(runFlow(broken, work(0))).rejects.toMatchObject({ code: 'internal_error' });
+  });
+});
