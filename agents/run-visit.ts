@@ -177,7 +177,15 @@ export async function runVisit(request: VisitRequest): Promise<AgentOutcome> {
     for (const c of reply.toolCalls) {
       if (!decisions.includes(c)) messages.push(await runTool(ownTools.get(c.name)!, c, request));
     }
-    if (decisions.length === 1) return end(toDecision(decisions[0]!, byName.get(decisions[0]!.name)!));
+    const [decision] = decisions;
+    if (decision?.malformed && decisions.length === 1) {
+      const cut = reply.stop === 'length' ? ' The reply was cut off by the output-token cap: say less.' : '';
+      messages.push(
+        toolResult(decision, `Rejected: the arguments are not valid JSON.${cut} Call the tool again.`, true),
+      );
+      continue;
+    }
+    if (decision && decisions.length === 1) return end(toDecision(decision, byName.get(decision.name)!));
     if (decisions.length > 1) {
       for (const c of decisions)
         messages.push(

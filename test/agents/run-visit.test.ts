@@ -217,3 +217,28 @@ describe('code steps', () => {
     expect(runs).toBe(1);
   });
 });
+
+describe('malformed decisions', () => {
+  it('sends a cut-off finish back as invalid JSON within the visit, then accepts the retry', async () => {
+    const model = scripted([
+      {
+        reply: {
+          text: '',
+          toolCalls: [{ id: 'f1', name: 'finish', arguments: '{"ticketId": "T-1", "summ', malformed: true }],
+          stop: 'length',
+        },
+      },
+      { finish: report },
+    ]);
+    const result = await runFlow(soloFlow(), work(0), { models: model });
+    expect(result.status).toBe('done');
+    expect(model.requests[1]!.messages.at(-1)).toEqual({
+      role: 'tool',
+      callId: 'f1',
+      name: 'finish',
+      content:
+        'Rejected: the arguments are not valid JSON. The reply was cut off by the output-token cap: say less. Call the tool again.',
+      isError: true,
+    });
+  });
+});

@@ -1,7 +1,14 @@
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
-import { defineAgent, defineFlow, runFlow, sequentialIds } from '../../index.js';
+import {
+  type AgentOutcome,
+  defineAgent,
+  defineFlow,
+  type FlowContext,
+  runFlow,
+  sequentialIds,
+} from '../../index.js';
 import { manualClock, scripted } from '../../testing.js';
 import { chainAgent, chainFlow, pingPongFlow, Report, Work, work } from '../helpers/flows.js';
 
@@ -276,7 +283,11 @@ describe('defects', () => {
     const flow = chainFlow();
     const broken = {
       ...flow,
-      machine: flow.machine.provide({ actors: { a: fromPromise(async () => undefined as never) } }),
+      machine: flow.machine.provide({
+        actors: {
+          a: fromPromise<AgentOutcome, FlowContext>(async () => undefined as unknown as AgentOutcome),
+        },
+      }),
     };
     Object.defineProperty(broken, Symbol.for('baton.flow'), { value: true });
     await expect(runFlow(broken, work(0))).rejects.toMatchObject({ code: 'internal_error' });
