@@ -79,13 +79,27 @@ export type AnyAgent = Agent<string, any, any> | Step<string, any, any>;
 
 const NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,47}$/;
 
-/** Throws `invalid_agent` unless `name` can be a state id and a tool-name suffix. */
-export function assertParticipantName(name: unknown, what: string): asserts name is string {
+/**
+ * Throws `invalid_agent` unless `name` can be a state id and a tool-name suffix, and the participant has
+ * a description (other agents read it as the capability of their handoff tool to it).
+ */
+export function assertParticipant(
+  what: 'Agent' | 'Step',
+  name: unknown,
+  description: unknown,
+): asserts name is string {
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw new BatonError(
       'invalid_agent',
       `${what} name ${JSON.stringify(name)} is invalid: use 1-48 letters, digits, '_' or '-', starting with a letter.`,
       { details: { name } },
+    );
+  }
+  if (typeof description !== 'string' || description.trim() === '') {
+    throw new BatonError(
+      'invalid_agent',
+      `${what} "${name}" needs a description: agents that hand off to it read it as its capability.`,
+      { details: { agent: name } },
     );
   }
 }
@@ -112,16 +126,7 @@ export function defineAgent<
   O extends Schema | undefined = undefined,
 >(definition: AgentDefinition<N, I, O>): Agent<N, Infer<I>, O extends Schema ? Infer<O> : unknown> {
   const { name } = definition;
-  assertParticipantName(name, 'Agent');
-  if (typeof definition.description !== 'string' || definition.description.trim() === '') {
-    throw new BatonError(
-      'invalid_agent',
-      `Agent "${name}" needs a description: agents that hand off to it read it as its capability.`,
-      {
-        details: { agent: name },
-      },
-    );
-  }
+  assertParticipant('Agent', name, definition.description);
   if (typeof definition.instructions !== 'string' || definition.instructions.trim() === '') {
     throw new BatonError(
       'invalid_agent',

@@ -1,7 +1,7 @@
 import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type Infer, type Schema } from '../contracts/schema.js';
 import { type Validator, validatorFor } from '../contracts/validator.js';
-import { assertParticipantName, type Step, type StepContext } from './define-agent.js';
+import { assertParticipant, type Step, type StepContext } from './define-agent.js';
 
 /** A code step as written by the user. */
 export interface StepDefinition<N extends string, I extends Schema, O extends Schema> {
@@ -24,16 +24,7 @@ export function defineStep<const N extends string, I extends Schema, O extends S
   definition: StepDefinition<N, I, O>,
 ): Step<N, Infer<I>, Infer<O>> {
   const { name } = definition;
-  assertParticipantName(name, 'Step');
-  if (typeof definition.description !== 'string' || definition.description.trim() === '') {
-    throw new BatonError(
-      'invalid_agent',
-      `Step "${name}" needs a description: agents that hand off to it read it as its capability.`,
-      {
-        details: { agent: name },
-      },
-    );
-  }
+  assertParticipant('Step', name, definition.description);
   if (typeof definition.run !== 'function') {
     throw new BatonError('invalid_agent', `Step "${name}" needs a run function.`, {
       details: { agent: name },
