@@ -31,26 +31,28 @@ const HANDLED: ReadonlySet<string> = new Set([
   ...['minItems', 'maxItems', 'uniqueItems'],
 ]);
 
-/** Keywords that only constrain values of one type, so they do not matter when the producer has none. */
-const APPLIES_TO: Readonly<Record<string, string>> = {
-  propertyNames: 'object',
-  dependentRequired: 'object',
-  dependencies: 'object',
-  dependentSchemas: 'object',
-  unevaluatedProperties: 'object',
-  contains: 'array',
-  minContains: 'array',
-  maxContains: 'array',
-  unevaluatedItems: 'array',
-  contentEncoding: 'string',
-  contentMediaType: 'string',
-  contentSchema: 'string',
-};
+/** Consumer keywords read as one group: of one value type (else any), comparable when siblings do not change them. */
+interface Group {
+  readonly keys: readonly string[];
+  readonly type?: string;
+  readonly comparable: boolean;
+}
 
-/** Keywords read together, so they are compared together. */
-const TOGETHER: readonly (readonly string[])[] = [
-  ['if', 'then', 'else'],
-  ['contains', 'minContains', 'maxContains'],
+/**
+ * Groups the check does not reason about. A comparable group holds for the producer when it has the same
+ * keywords with the same values, because their meaning depends only on the value; `unevaluated*` depend
+ * on every sibling keyword, and unknown keywords could mean anything, so they are never comparable.
+ */
+const GROUPS: readonly Group[] = [
+  { keys: ['if', 'then', 'else'], comparable: true },
+  { keys: ['contains', 'minContains', 'maxContains'], type: 'array', comparable: true },
+  { keys: ['propertyNames'], type: 'object', comparable: true },
+  { keys: ['dependentRequired'], type: 'object', comparable: true },
+  { keys: ['dependencies'], type: 'object', comparable: true },
+  { keys: ['dependentSchemas'], type: 'object', comparable: true },
+  { keys: ['contentEncoding', 'contentMediaType', 'contentSchema'], type: 'string', comparable: true },
+  { keys: ['unevaluatedProperties'], type: 'object', comparable: false },
+  { keys: ['unevaluatedItems'], type: 'array', comparable: false },
 ];
 
 /** Checks a producer without combinators against a consumer without combinators, keyword by keyword. */
@@ -65,14 +67,8 @@ export function checkFlat(
   if (live.length === 0) return;
   if ('const' in c || 'enum' in c) checkNamedValues(ctx, c, path, values, live);
   const numeric = live.filter((t) => t === 'number' || t === 'integer');
-  if (numeric.length > 0)
-    checkNumbers(
-      ctx,
-      p,
-      c,
-      path,
-      numeric.every((t) => t === 'integer'),
-    );
+  const integers = numeric.every((t) => t === 'integer');
+  if (numeric.length > 0) checkNumbers(ctx, p, c, path, integers);
   if (live.includes('string')) checkStrings(ctx, p, c, path);
   if ('format' in c && p.format !== c.format && (numeric.length > 0 || live.includes('string'))) {
     const mine = typeof p.format === 'string' ? `format "${p.format}"` : 'no format';
@@ -83,7 +79,7 @@ export function checkFlat(
   }
   if (live.includes('object')) checkObject(ctx, p, c, path);
   if (live.includes('array')) checkArray(ctx, p, c, path);
-  if ('not' in c && !same(p, c, ['not']) && !ctx.disjoint(p, c.not)) {
+  if ('not' in c && !same(p, c, ['not']) && !ctx.disjoint(p, c.not) && !notWider(ctx, p, c, path)) {
     ctx.report(
       path,
       notUnderstood('not', ' unless it can show that no producer value matches the negated schema'),
@@ -91,12 +87,18 @@ export function checkFlat(
   }
   for (const key of Object.keys(c)) {
     if (ANNOTATIONS.has(key) || HANDLED.has(key)) continue;
-    const type = APPLIES_TO[key];
-    if (type !== undefined && !live.includes(type)) continue;
-    const group = TOGETHER.find((g) => g.includes(key)) ?? [key];
-    if (group.find((k) => k in c) !== key || same(p, c, group)) continue;
+    const group = GROUPS.find((g) => g.keys.includes(key)) ?? { keys: [key], comparable: false };
+    if (group.keys.find((k) => k in c) !== key) continue; // one report per group
+    if (group.type !== undefined && !live.includes(group.type)) continue;
+    if (group.comparable && same(p, c, group.keys)) continue;
     ctx.report(path, notUnderstood(key));
   }
+}
+
+/** Tells whether the producer's `not: Y` implies the consumer's `not: X`, that is X fits Y (both outside any document). */
+function notWider(ctx: Checker, p: SchemaObject, c: SchemaObject, path: string): boolean {
+  if (!('not' in p) || hasRelativeRefs(p.not) || hasRelativeRefs(c.not)) return false;
+  return ctx.trial(c.not, p.not, path).length === 0;
 }
 
 /** Tells whether the producer has the same keywords with the same values, meaning the same outside the document. */
@@ -112,7 +114,9 @@ function checkType(
   path: string,
   values: readonly unknown[] | undefined,
 ): readonly string[] {
-  const declared = declaredTypes(p);
+  // A number that is a multiple of a whole number is an integer.
+  const whole = typeof p.multipleOf === 'number' && Number.isInteger(p.multipleOf) && p.multipleOf > 0;
+  const declared = declaredTypes(p)?.map((t) => (t === 'number' && whole ? 'integer' : t));
   const produced = declared ?? (values ? [...new Set(values.map(typeOfValue))] : ALL_TYPES);
   const accepted = declaredTypes(c);
   if ('type' in c && accepted === undefined) {
@@ -210,9 +214,10 @@ function checkNumbers(ctx: Checker, p: SchemaObject, c: SchemaObject, path: stri
   }
   const step = c.multipleOf;
   if (typeof step !== 'number') return;
-  const ratio = typeof p.multipleOf === 'number' ? p.multipleOf / step : Number.NaN;
-  const whole = Math.abs(ratio - Math.round(ratio)) < 1e-9 && Math.round(ratio) >= 1;
-  if (whole || (integer && step === 1)) return;
+  // Every producer number is a multiple of its own multipleOf, and of 1 when it is an integer.
+  const steps = [...(typeof p.multipleOf === 'number' ? [p.multipleOf] : []), ...(integer ? [1] : [])];
+  const whole = (ratio: number) => Math.abs(ratio - Math.round(ratio)) < 1e-9 && Math.round(ratio) >= 1;
+  if (steps.some((own) => whole(own / step))) return;
   ctx.report(
     path,
     `the producer allows numbers that are not multiples of ${step}; set "multipleOf" on the producer to a multiple of ${step}`,

@@ -244,6 +244,8 @@ export interface Checker {
   trial(producer: unknown, consumer: unknown, path: string): readonly { path: string; message: string }[];
   /** Records one incompatibility. */
   report(path: string, message: string): void;
+  /** The target of a `$ref` in the producer's or the consumer's document, or undefined when it cannot be followed. */
+  resolve(side: 'producer' | 'consumer', ref: unknown): unknown;
   /** Tells whether no value can satisfy both schemas (false when unsure). */
   disjoint(a: unknown, b: unknown): boolean;
 }

@@ -1,22 +1,19 @@
+import { splitCombinators } from './compat-combinators.js';
 import { schemasDisjoint } from './compat-disjoint.js';
 import { checkFlat } from './compat-keywords.js';
-import { mergeSchemas } from './compat-merge.js';
 import {
   acceptsAll,
   acceptsNothing,
   type Checker,
-  declaredTypes,
   deepEqual,
   finiteValues,
   hasRelativeRefs,
   isSelfContained,
-  notUnderstood,
   SchemaDocument,
   type SchemaObject,
   toObject,
-  without,
 } from './compat-schema.js';
-import { type Validator, validatorFor } from './validator.js';
+import { type Validation, type Validator, validatorFor } from './validator.js';
 import { formatViolations } from './violations.js';
 
 /** One way the producer's values may not fit the consumer. */
@@ -52,8 +49,10 @@ export function checkCompatible(producer: object, consumer: object): Compatibili
  * - patterns and formats are compared literally, never by the languages they describe;
  * - an `allOf` on the producer that cannot be merged into one schema fits only if one member fits alone;
  * - `$ref` is followed only to `#/...` pointers and `$id` names inside the same schema;
- * - `if`/`then`/`else`, `dependentRequired`, `propertyNames`, `contains` and other keywords are
- *   accepted on the consumer only when the producer has the very same keyword.
+ * - a consumer `not` fits only when the producer provably never matches it;
+ * - `if`/`then`/`else`, `dependentRequired`, `propertyNames`, `contains` and similar keywords fit only
+ *   when the producer has the very same keywords; `unevaluated*` and unknown keywords never do;
+ * - after 20,000 steps (or 150 levels) the check gives up and reports the schemas as too large.
  */
 class Run implements Checker {
   private issues: Incompatibility[] = [];
@@ -80,6 +79,10 @@ class Run implements Checker {
     } finally {
       this.issues = outer;
     }
+  }
+
+  resolve(side: 'producer' | 'consumer', ref: unknown): unknown {
+    return this[side].resolve(ref);
   }
 
   disjoint(a: unknown, b: unknown): boolean {
@@ -141,19 +144,15 @@ class Run implements Checker {
   private dispatch(p: SchemaObject, c: SchemaObject, path: string): void {
     const values = finiteValues(p);
     if (values !== undefined && this.checkValues(p, c, values, path)) return;
-    if ('$ref' in c) this.consumerRef(p, c, path);
-    else if (Array.isArray(c.allOf))
-      for (const part of [without(c, 'allOf'), ...c.allOf]) this.check(p, part, path);
-    else if ('$ref' in p) this.producerRef(p, c, path);
-    else if (Array.isArray(p.anyOf) || Array.isArray(p.oneOf)) this.producerUnion(p, c, path);
-    else if (Array.isArray(p.allOf)) this.producerAllOf(p, c, path);
-    else if (Array.isArray(c.anyOf) || Array.isArray(c.oneOf)) this.consumerUnion(p, c, path);
-    else if (p.nullable === true)
+    if (splitCombinators(this, p, c, path)) return;
+    if (p.nullable === true) {
       this.report(
         path,
         `the producer's "nullable" is not understood by the compatibility check; use type: [..., 'null']`,
       );
-    else checkFlat(this, p, c, path, values);
+      return;
+    }
+    checkFlat(this, p, c, path, values);
   }
 
   /** Validates each value the producer can take against the consumer; false when ajv cannot take the consumer alone. */
@@ -162,10 +161,12 @@ class Run implements Checker {
     if (!consumer) return false;
     const producer = this.validator(p, this.producer);
     for (const value of values) {
-      if (producer && !producer.validate(value).ok) continue;
-      const result = consumer.validate(value);
-      if (result.ok) continue;
-      const why = formatViolations(result.violations.slice(0, 2)).replaceAll('\n', '; ');
+      if (producer && safely(producer, value)?.ok === false) continue;
+      const result = safely(consumer, value);
+      if (result?.ok) continue;
+      const why = result
+        ? formatViolations(result.violations.slice(0, 2)).replaceAll('\n', '; ')
+        : 'ajv failed on the consumer schema';
       this.report(
         path,
         `the producer may send ${JSON.stringify(value)} here, which the consumer rejects (${why}); ` +
@@ -175,111 +176,14 @@ class Run implements Checker {
     return true;
   }
 
-  private consumerRef(p: SchemaObject, c: SchemaObject, path: string): void {
-    const target = this.consumer.resolve(c.$ref);
-    if (target !== undefined) {
-      this.check(p, without(c, '$ref'), path);
-      this.check(p, target, path);
-      return;
-    }
-    const same = p.$ref === c.$ref && !hasRelativeRefs({ $ref: c.$ref });
-    if (!same)
-      this.report(
-        path,
-        notUnderstood('$ref', ` for ${JSON.stringify(c.$ref)} (it follows "#/..." and $id names)`),
-      );
-    this.check(p, without(c, '$ref'), path);
-  }
-
-  private producerRef(p: SchemaObject, c: SchemaObject, path: string): void {
-    const target = this.producer.resolve(p.$ref);
-    const rest = without(p, '$ref');
-    if (target !== undefined) {
-      this.check(acceptsAll(rest) ? target : { allOf: [rest, target] }, c, path);
-    } else if (this.trial(rest, c, path).length > 0) {
-      this.report(
-        path,
-        `the producer's $ref ${JSON.stringify(p.$ref)} is not understood by the compatibility check ` +
-          '(it follows "#/..." and $id names); inline the referenced schema in the producer',
-      );
-    }
-  }
-
-  private producerUnion(p: SchemaObject, c: SchemaObject, path: string): void {
-    const key = Array.isArray(p.anyOf) ? 'anyOf' : 'oneOf';
-    const rest = without(p, key);
-    (p[key] as unknown[]).forEach((branch, index) => {
-      const part = acceptsAll(rest) ? branch : (mergeSchemas(rest, branch) ?? { allOf: [rest, branch] });
-      for (const issue of this.trial(part, c, path)) {
-        this.report(issue.path, `${issue.message} (producer ${key} branch ${index})`);
-      }
-    });
-  }
-
-  private producerAllOf(p: SchemaObject, c: SchemaObject, path: string): void {
-    const parts = [without(p, 'allOf'), ...(p.allOf as unknown[])];
-    const merged = parts.reduce<unknown>((a, b) => (a === undefined ? undefined : mergeSchemas(a, b)), {});
-    if (merged !== undefined) {
-      this.check(merged, c, path);
-      return;
-    }
-    let best: readonly Incompatibility[] | undefined;
-    for (const part of parts.filter((s) => !acceptsAll(s))) {
-      const issues = this.trial(part, c, path);
-      if (issues.length === 0) return;
-      if (!best || issues.length < best.length) best = issues;
-    }
-    for (const issue of best ?? this.trial({}, c, path)) {
-      this.report(
-        issue.path,
-        `${issue.message} (the producer's allOf could not be merged, and no member fits alone)`,
-      );
-    }
-  }
-
-  private consumerUnion(p: SchemaObject, c: SchemaObject, path: string): void {
-    const types = declaredTypes(p);
-    if (types && types.length > 1) {
-      for (const type of types) this.check({ ...p, type }, c, path);
-      return;
-    }
-    const key = Array.isArray(c.anyOf) ? 'anyOf' : 'oneOf';
-    const branches = c[key] as unknown[];
-    this.check(p, without(c, key), path);
-    const results = branches.map((branch) => this.trial(p, branch, path));
-    const fits = results.flatMap((issues, index) => (issues.length === 0 ? [index] : []));
-    if (key === 'anyOf' && fits.length > 0) return;
-    if (key === 'oneOf') {
-      const clash = (i: number) => branches.findIndex((b, j) => j !== i && !this.disjoint(p, b));
-      const exclusive = fits.find((i) => clash(i) < 0);
-      if (exclusive !== undefined) return;
-      const [fit] = fits;
-      if (fit !== undefined) {
-        this.report(
-          path,
-          `the producer fits the consumer's oneOf branch ${fit} but may also match branch ${clash(fit)}, ` +
-            'and oneOf rejects values that match two branches; make the branches exclusive (e.g. a const tag) or use anyOf',
-        );
-        return;
-      }
-    }
-    const reasons = results
-      .slice(0, 3)
-      .map((issues, i) => `branch ${i}: ${issues[0]?.path || '(root)'} ${issues[0]?.message}`);
-    this.report(
-      path,
-      `the producer fits none of the consumer's ${key} branches (${reasons.join('; ')}); ` +
-        'make the producer match one branch (the check does not spread one producer over several branches)',
-    );
-  }
-
   /** Validates a value with ajv, or undefined when the schema cannot be compiled on its own. */
   private accepts(schema: unknown, value: unknown): boolean | undefined {
     if (acceptsAll(schema)) return true;
     if (acceptsNothing(schema)) return false;
     if (typeof schema !== 'object' || schema === null || !isSelfContained(schema)) return undefined;
     const doc = this.consumer.owns(schema) ? this.consumer : this.producer;
-    return this.validator(schema, doc)?.validate(value).ok;
+    const validator = this.validator(schema, doc);
+    return validator && safely(validator, value)?.ok;
   }
 
   /**
@@ -298,5 +202,14 @@ class Run implements Checker {
       this.validators.set(schema, validator);
     }
     return validator ?? undefined;
+  }
+}
+
+/** Validates without throwing: undefined when ajv fails, e.g. on a schema that refers to itself forever. */
+function safely(validator: Validator<unknown>, value: unknown): Validation<unknown> | undefined {
+  try {
+    return validator.validate(value);
+  } catch {
+    return undefined;
   }
 }
