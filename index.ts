@@ -72,6 +72,15 @@ export type {
   FlowMachine,
 } from './machines/build-machine.js';
 export { FINAL_STATES } from './machines/build-machine.js';
+export { assertValid } from './machines/check/assert-valid.js';
+export type { Checkable, CheckReport } from './machines/check/check.js';
+export { check, checkReport } from './machines/check/check.js';
+export type { CheckOptions } from './machines/check/check-options.js';
+export type { DiagnosticCode, DiagnosticInfo, Severity } from './machines/check/codes.js';
+export { DIAGNOSTIC_CODES } from './machines/check/codes.js';
+export type { Diagnostic } from './machines/check/diagnostic.js';
+export { formatDiagnostic, formatDiagnostics } from './machines/check/format-diagnostics.js';
+export type { FlowBounds, PathSummary } from './machines/check/path-bounds.js';
 export type { Ending, FlowContext, FlowMachineInput, Reason, RunUsage } from './machines/context.js';
 export type { AnyFlow, Flow, FlowDefinition, NameOf } from './machines/define-flow.js';
 export { defineFlow, isFlow } from './machines/define-flow.js';
@@ -80,6 +89,44 @@ export type { Verdict } from './machines/judge.js';
 export { judge } from './machines/judge.js';
 export type { FlowLimits } from './machines/limits.js';
 export { DEFAULT_LIMITS } from './machines/limits.js';
+export type { AgentLogicOptions } from './machines/parts/agent-logic.js';
+export { agentLogic } from './machines/parts/agent-logic.js';
+export type { AgentState, AgentStateOptions } from './machines/parts/agent-state.js';
+export { agentState } from './machines/parts/agent-state.js';
+export type {
+  AgentStateMeta,
+  BatonTransitionKind,
+  BatonTransitionMeta,
+  CounterBound,
+  FlowMeta,
+  ToolMeta,
+} from './machines/parts/baton-meta.js';
+export { agentMeta } from './machines/parts/baton-meta.js';
+export type {
+  ActionRef,
+  AndGuard,
+  BoundedTransition,
+  BoundedTransitionOptions,
+  GuardRef,
+} from './machines/parts/bounded-transition.js';
+export { boundedTransition } from './machines/parts/bounded-transition.js';
+export type { FinishTransition, FinishTransitionOptions } from './machines/parts/finish-transition.js';
+export { finishTransition } from './machines/parts/finish-transition.js';
+export type { HandoffTransition, HandoffTransitionOptions } from './machines/parts/handoff-transition.js';
+export { handoffTransition } from './machines/parts/handoff-transition.js';
+export { partActions } from './machines/parts/part-actions.js';
+export { decisionOf, partGuards } from './machines/parts/part-guards.js';
+export type { PartsContext } from './machines/parts/parts-context.js';
+export { partsContext } from './machines/parts/parts-context.js';
+export type {
+  PartsGuard,
+  PartsMachine,
+  PartsMachineConfig,
+  PartsStateConfig,
+} from './machines/parts/parts-machine.js';
+export { partsMachine } from './machines/parts/parts-machine.js';
+export type { TerminalStates } from './machines/parts/terminal-states.js';
+export { terminalStates } from './machines/parts/terminal-states.js';
 export type { RunEnv, StepEvent } from './machines/run-env.js';
 export { bindRunEnv } from './machines/run-env.js';
 export type { ModelSpecOptions } from './runtime/model-spec.js';

@@ -10,5 +10,13 @@ export type {
 } from './agents/providers/scripted.js';
 export { scripted } from './agents/providers/scripted.js';
 export { agentDone } from './runtime/testing/agent-done.js';
+export type { BatonMatchers, MatcherResult } from './runtime/testing/baton-matchers.js';
+export { batonMatchers } from './runtime/testing/baton-matchers.js';
+export type { ExpectValidFlowOptions } from './runtime/testing/expect-valid-flow.js';
+export { expectValidFlow } from './runtime/testing/expect-valid-flow.js';
+export type { FlowPath, FlowPathsOptions, PathDecision, PathStep } from './runtime/testing/flow-paths.js';
+export { flowPaths } from './runtime/testing/flow-paths.js';
 export type { ManualClock } from './runtime/testing/manual-clock.js';
 export { manualClock } from './runtime/testing/manual-clock.js';
+export type { PathPayloads } from './runtime/testing/path-script.js';
+export { pathScript } from './runtime/testing/path-script.js';

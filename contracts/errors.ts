@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   invalid_flow: 'A flow definition names an unknown agent, an impossible route, or incompatible contracts.',
   invalid_argument: 'A function was called with an argument of the wrong shape.',
   invalid_flow_module: 'A module given to the CLI does not export a flow, or could not be loaded.',
+  flow_check_failed:
+    'The static check of a flow found errors: `details.diagnostics` lists them with their fixes.',
   script_exhausted: 'A scripted model received a call after its script ran out.',
   script_mismatch: 'A scripted model received a call from an agent other than the one its next step names.',
   script_incomplete: 'A scripted model was asked to assert completion while steps remained.',

@@ -8,6 +8,7 @@ import { agentActor } from './agent-actor.js';
 import { type Ending, type FlowContext, type FlowMachineInput, initialContext, reason } from './context.js';
 import type { FlowSpec } from './flow-spec.js';
 import { addVisit, judge, type Verdict } from './judge.js';
+import { agentMeta, type BatonTransitionMeta, type FlowMeta } from './parts/baton-meta.js';
 
 /** The event that cancels a run: the kill switch. */
 export interface CancelEvent {
@@ -39,6 +40,9 @@ export const FINAL_STATES = ['done', 'escalated', 'failed', 'cancelled'] as cons
 export const RESERVED_STATES: readonly string[] = ['start', ...FINAL_STATES];
 
 const outcomeOf = (event: unknown): AgentOutcome => (event as { output: AgentOutcome }).output;
+
+/** Transition metadata that `check` and `flowPaths` read. */
+const meta = (baton: BatonTransitionMeta) => ({ baton });
 
 /**
  * Compiles a flow to an XState v5 machine: a transient `start` state that validates the input, one state
@@ -188,14 +192,29 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
     },
   }).createMachine({
     id: spec.id,
+    meta: {
+      baton: {
+        kind: 'flow',
+        input: spec.input.schema,
+        output: spec.output.schema,
+        limits: spec.limits,
+      } satisfies FlowMeta,
+    },
     context: ({ input }) => initialContext(spec.id, spec.limits.ms, input),
     initial: 'start',
-    on: { 'baton.cancel': { target: '.cancelled', actions: 'cancel' } },
+    on: {
+      'baton.cancel': { target: '.cancelled', actions: 'cancel', meta: meta({ kind: 'cancel' }) },
+    },
     states: {
       start: {
         always: [
-          { guard: 'validInput', target: spec.start, actions: 'enterStart' },
-          { target: 'failed', actions: 'invalidInput' },
+          {
+            guard: 'validInput',
+            target: spec.start,
+            actions: 'enterStart',
+            meta: meta({ kind: 'start', to: spec.start }),
+          },
+          { target: 'failed', actions: 'invalidInput', meta: meta({ kind: 'fail' }) },
         ],
       },
       ...Object.fromEntries([...spec.agents.keys()].map((name) => [name, agentState(spec, name)])),
@@ -215,8 +234,18 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
 function agentState(spec: FlowSpec, name: string) {
   const routes = spec.routes[name] ?? [];
   const kind = spec.agents.get(name)?.kind ?? 'agent';
+  const participant = spec.agents.get(name);
+  const { limits } = spec;
   return {
-    meta: { baton: { kind, agent: name, routes, finish: spec.finish.has(name) } },
+    meta: {
+      baton: {
+        ...(participant ? agentMeta(participant) : {}),
+        kind,
+        agent: name,
+        routes,
+        finish: spec.finish.has(name),
+      },
+    },
     invoke: {
       id: name,
       src: name,
@@ -226,12 +255,21 @@ function agentState(spec: FlowSpec, name: string) {
           guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
           target: 'escalated',
           actions: 'conclude' as const,
+          meta: meta({ kind: 'escalate' }),
         },
         ...routes.map((to) => ({
           guard: { type: 'handoffTo' as const, params: { to } },
           target: to,
           reenter: true,
           actions: 'handoff' as const,
+          meta: meta({
+            kind: 'handoff',
+            to,
+            bounds: [
+              { counter: 'handoffs', limit: limits.handoffs },
+              { counter: `visits.${to}`, limit: limits.visits },
+            ],
+          }),
         })),
         ...(spec.finish.has(name)
           ? [
@@ -239,6 +277,7 @@ function agentState(spec: FlowSpec, name: string) {
                 guard: { type: 'verdict' as const, params: { kind: 'done' as const } },
                 target: 'done',
                 actions: 'finish' as const,
+                meta: meta({ kind: 'finish' }),
               },
             ]
           : []),
@@ -247,10 +286,11 @@ function agentState(spec: FlowSpec, name: string) {
           target: name,
           reenter: true,
           actions: 'repair' as const,
+          meta: meta({ kind: 'repair', bounds: [{ counter: 'repairs', limit: limits.repairs }] }),
         },
-        { target: 'failed', actions: 'conclude' as const },
+        { target: 'failed', actions: 'conclude' as const, meta: meta({ kind: 'fail' }) },
       ],
-      onError: { target: 'failed', actions: 'crash' as const },
+      onError: { target: 'failed', actions: 'crash' as const, meta: meta({ kind: 'error' }) },
     },
   };
 }

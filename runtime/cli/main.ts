@@ -1,14 +1,18 @@
 import { parseArgs } from 'node:util';
 import { isBatonError } from '../../contracts/errors.js';
+import { checkCommand } from './check-command.js';
 import type { CliIo } from './io.js';
 import { runCommand } from './run-command.js';
 
 const USAGE = `Usage:
   baton run <flow module> [--input <file or JSON>] [--model <name>] [--flow <id>] [--json]
+  baton check <module or folder...> [--json]
 
 Commands:
   run     Runs a flow and prints each step (agent, decision, tokens) and the result.
           Exits 0 on done, 1 on failed, 2 on escalated, 3 on cancelled.
+  check   Checks every flow the modules export: termination, reachability, exits, contracts,
+          roles, handoff chains, provider fit. Exits 1 on any error.
 
 Options:
   --input <file|JSON>   The flow input (default: the module's sampleInput export)
@@ -56,6 +60,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         },
         io,
       );
+    }
+    if (command === 'check') {
+      if (rest.length === 0) {
+        io.err(`baton check takes at least one module.\n\n${USAGE}`);
+        return USAGE_EXIT;
+      }
+      return await checkCommand({ modules: rest, json: values.json }, io);
     }
     io.err(`Unknown command "${command}".\n\n${USAGE}`);
     return USAGE_EXIT;

@@ -1,0 +1,88 @@
+import type { AnyAgent } from '../../agents/define-agent.js';
+import type { JsonSchemaObject } from '../../contracts/schema.js';
+
+/**
+ * What `meta.baton` holds on the states and transitions of a Baton machine: a flow compiled by
+ * `defineFlow` or a custom statechart built from the parts. `check` reads it; XState ignores it.
+ */
+
+/** What a transition does in the flow. `check` and `flowPaths` read it from `meta.baton.kind`. */
+export type BatonTransitionKind =
+  | 'start'
+  | 'handoff'
+  | 'repair'
+  | 'finish'
+  | 'escalate'
+  | 'fail'
+  | 'error'
+  | 'cancel';
+
+/** A counter limit a transition is guarded by: the transition fires only while `counter < limit`. */
+export interface CounterBound {
+  readonly counter: string;
+  readonly limit: number;
+}
+
+/** `meta.baton` of a transition. */
+export interface BatonTransitionMeta {
+  readonly kind: BatonTransitionKind;
+  /** The agent a handoff goes to. */
+  readonly to?: string;
+  /** The counters that bound it, for people reading the machine: `check` verifies the guard itself. */
+  readonly bounds?: readonly CounterBound[];
+}
+
+/** One of an agent's own tools, as plain JSON. */
+export interface ToolMeta {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: JsonSchemaObject;
+}
+
+/** `meta.baton` of a state that invokes an agent or a code step. */
+export interface AgentStateMeta {
+  readonly kind: 'agent' | 'step';
+  readonly agent: string;
+  readonly description: string;
+  readonly input: JsonSchemaObject;
+  readonly output: JsonSchemaObject | null;
+  /** The model's id (`openai:gpt-5-mini`), or null for a code step. */
+  readonly model: string | null;
+  /** Model calls per visit (the agent's turn budget); 0 for a code step. */
+  readonly turns: number;
+  readonly tools: readonly ToolMeta[];
+  /** Set by `defineFlow`: the agents it may hand off to. */
+  readonly routes?: readonly string[];
+  /** Set by `defineFlow`: whether it may finish. */
+  readonly finish?: boolean;
+}
+
+/** `meta.baton` of a machine's root: the flow's contracts and, for `defineFlow` machines, its limits. */
+export interface FlowMeta {
+  readonly kind: 'flow' | 'custom';
+  readonly input?: object;
+  readonly output?: object;
+  /** Present on `defineFlow` machines only: its handoff, visit and repair guards enforce these. */
+  readonly limits?: Readonly<Record<string, number>>;
+}
+
+/** The `meta.baton` of the state that runs an agent or step: its contracts, model and own tools, as plain data. */
+export function agentMeta(agent: AnyAgent): AgentStateMeta {
+  const model = agent.kind === 'agent';
+  return {
+    kind: agent.kind,
+    agent: agent.name,
+    description: agent.description,
+    input: agent.input,
+    output: agent.output ?? null,
+    model: model ? agent.model.id : null,
+    turns: model ? agent.budget.turns : 0,
+    tools: model
+      ? agent.tools.map((tool) => ({
+          name: tool.name,
+          description: tool.description,
+          parameters: tool.input as JsonSchemaObject,
+        }))
+      : [],
+  };
+}

@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../runtime/cli/main.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const run = promisify(execFile);
+const scratch = mkdtempSync(join(tmpdir(), 'baton-check-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: {
+      cwd: root,
+      env: {},
+      out: (l: string) => out.push(l),
+      err: (l: string) => err.push(l),
+      onInterrupt: () => undefined,
+    },
+  };
+}
+
+/** Writes a module that exports a flow whose agents may hand the task back and forth forever. */
+function unboundedModule(): string {
+  const file = join(scratch, 'unbounded.ts');
+  const helpers = pathToFileURL(join(root, 'test/helpers/flows.ts')).href;
+  writeFileSync(
+    file,
+    `import { pingPongFlow } from '${helpers}';\n` +
+      'export const pingpong = pingPongFlow({ handoffs: Infinity, visits: Infinity });\n',
+  );
+  return file;
+}
+
+describe('baton check', () => {
+  it('passes the examples from the command line, as .ci/run calls it', async () => {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'runtime/cli/bin.ts', 'check', 'examples/support'],
+      {
+        cwd: root,
+      },
+    );
+    expect(stderr).toBe('');
+    expect(stdout).toContain('✔ support (examples/support/flow.ts): no problems');
+    expect(stdout).toContain(
+      'paths to done take 1–2 handoffs (limits.handoffs 4); worst case 4 handoffs, 32 model calls',
+    );
+    expect(stdout).toContain('note: examples/support/contracts.ts skipped: exports no flow');
+    expect(stdout).toContain('checked 1 flow: 0 errors, 0 warnings');
+  });
+
+  it('prints each error with its fix and exits 1', async () => {
+    const { out, io: cli } = io();
+    const code = await main(['check', unboundedModule(), 'examples/support/flow.ts'], cli);
+    expect(code).toBe(1);
+    const text = out.join('\n');
+    expect(text).toContain('✘ pingpong');
+    expect(text).toContain('error unbounded_cycle (flow pingpong · state a)');
+    expect(text).toContain('fix: Set limits.handoffs or limits.visits to a finite number.');
+    expect(text).toContain('✔ support');
+    expect(text).toContain('checked 2 flows: 1 error, 0 warnings');
+  });
+
+  it('prints the reports as JSON with --json', async () => {
+    const { out, io: cli } = io();
+    expect(
+      await main(['check', 'examples/support/flow.ts', 'examples/support/models.ts', '--json'], cli),
+    ).toBe(0);
+    const json = JSON.parse(out.join('\n'));
+    expect(json).toMatchObject({
+      results: [
+        {
+          module: 'examples/support/flow.ts',
+          flow: 'support',
+          diagnostics: [],
+          bounds: { worstCase: { handoffs: 4 } },
+        },
+      ],
+      skipped: [{ module: 'examples/support/models.ts', reason: 'exports no flow' }],
+      errors: 0,
+      warnings: 0,
+    });
+  });
+
+  it('exits 1 when no module exports a flow, and 64 without a module', async () => {
+    const none = io();
+    expect(await main(['check', 'examples/support/contracts.ts'], none.io)).toBe(1);
+    expect(none.err.join('\n')).toContain('no flow found in examples/support/contracts.ts');
+    const usage = io();
+    expect(await main(['check'], usage.io)).toBe(64);
+    expect(usage.err.join('\n')).toContain('baton check takes at least one module');
+  });
+});
