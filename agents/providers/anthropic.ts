@@ -2,6 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { BatonError, isBatonError } from '../../contracts/errors.js';
 import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
 import { messagesBody, messagesReply, thinkingMemo } from './anthropic-messages.js';
+import { messagesStreamReply } from './anthropic-stream.js';
 import { priceOf } from './prices.js';
 import {
   type FailureContext,
@@ -31,6 +32,13 @@ export interface AnthropicOptions {
    * then asked, not forced, and a reply without a tool call goes through the runtime's repair path.
    */
   readonly forceToolUse?: boolean;
+  /**
+   * Whether to receive the reply as a server-sent event stream (default false). The reply, usage and
+   * errors are the same; a stream keeps a long call alive through proxies' idle timeouts, and the
+   * AbortSignal stops it mid-way.
+   * `timeout` then bounds the wait for the stream to start; a stream that stalls later is ended by the signal.
+   */
+  readonly stream?: boolean;
   /** Overrides the price from Baton's price table (USD per million tokens). */
   readonly price?: Price;
   /** A client to use instead of constructing one (for tests and custom transports). */
@@ -39,15 +47,18 @@ export interface AnthropicOptions {
 
 /**
  * A `Model` backed by Anthropic's Messages API through the official `@anthropic-ai/sdk` (an optional peer
- * dependency, loaded on first use). The reserved budget is sent as `max_tokens`; calls are not streamed.
+ * dependency, loaded on first use). The reserved budget is sent as `max_tokens`; calls are streamed only
+ * with `stream: true`.
  *
  * @example
  * const model = anthropic('claude-haiku-4-5', { maxRetries: 4 }); // ANTHROPIC_API_KEY from the environment
+ * const streamed = anthropic('claude-haiku-4-5', { stream: true });
  */
 export function anthropic(model: string, options: AnthropicOptions = {}): Model {
   const maxRetries = options.maxRetries ?? PROVIDER_DEFAULTS.maxRetries;
   const timeout = options.timeout ?? PROVIDER_DEFAULTS.timeout;
   const forceToolUse = options.forceToolUse ?? true;
+  const stream = options.stream ?? false;
   const price = options.price ?? priceOf(`anthropic:${model}`);
   const memo = thinkingMemo();
   let client: Promise<Anthropic> | undefined;
@@ -70,14 +81,19 @@ export function anthropic(model: string, options: AnthropicOptions = {}): Model 
       client = undefined;
       throw clientFailure(error, options.apiKey);
     });
+    const requestOptions = {
+      signal: request.signal,
+      maxRetries,
+      timeout,
+      idempotencyKey: request.idempotencyKey,
+    };
     try {
-      const response = await sdk.messages.create(messagesBody(model, request, { forceToolUse, memo }), {
-        signal: request.signal,
-        maxRetries,
-        timeout,
-        idempotencyKey: request.idempotencyKey,
-      });
-      return messagesReply(response, memo);
+      const body = messagesBody(model, request, { forceToolUse, memo });
+      if (stream) {
+        const events = await sdk.messages.create({ ...body, stream: true }, requestOptions);
+        return await messagesStreamReply(model, request, events, memo);
+      }
+      return messagesReply(await sdk.messages.create(body, requestOptions), memo);
     } catch (error) {
       throw providerFailure(error, request.signal, context(request, sdk));
     }

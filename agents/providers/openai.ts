@@ -3,6 +3,7 @@ import { BatonError, isBatonError } from '../../contracts/errors.js';
 import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
 import { chatBody, chatReply, type MaxTokensField } from './openai-chat.js';
 import { responsesBody, responsesReply } from './openai-responses.js';
+import { chatStreamReply, responsesStreamReply } from './openai-stream.js';
 import { priceOf } from './prices.js';
 import {
   type FailureContext,
@@ -36,6 +37,13 @@ export interface OpenAIOptions {
   readonly maxRetries?: number;
   /** Milliseconds before one attempt times out. Default 300 000 (5 minutes). */
   readonly timeout?: number;
+  /**
+   * Whether to receive the reply as a server-sent event stream (default false). The reply, usage and
+   * errors are the same; a stream keeps a long call alive through proxies' idle timeouts, and the
+   * AbortSignal stops it mid-way. With `api: 'chat'` the usage is asked for with `stream_options`.
+   * `timeout` then bounds the wait for the stream to start; a stream that stalls later is ended by the signal.
+   */
+  readonly stream?: boolean;
   /** Overrides the price from Baton's price table (USD per million tokens). */
   readonly price?: Price;
   /** A client to use instead of constructing one (for tests and custom transports). */
@@ -46,14 +54,16 @@ export interface OpenAIOptions {
  * A `Model` backed by OpenAI through the official `openai` SDK (an optional peer dependency, loaded on
  * first use): the Responses API by default, Chat Completions with `api: 'chat'`. Tools are sent as
  * function tools, strict when their schema allows; the reserved budget is the output-token cap.
- * Calls are not streamed.
+ * Calls are streamed only with `stream: true`.
  *
  * @example
  * const model = openai('gpt-5-mini'); // OPENAI_API_KEY from the environment
  * const local = openai('llama3.1', { api: 'chat', baseURL: 'http://127.0.0.1:11434/v1', apiKey: 'ollama' });
+ * const streamed = openai('gpt-5-mini', { stream: true });
  */
 export function openai(model: string, options: OpenAIOptions = {}): Model {
   const api = options.api ?? 'responses';
+  const stream = options.stream ?? false;
   const maxRetries = options.maxRetries ?? PROVIDER_DEFAULTS.maxRetries;
   const timeout = options.timeout ?? PROVIDER_DEFAULTS.timeout;
   const maxTokensField =
@@ -87,14 +97,22 @@ export function openai(model: string, options: OpenAIOptions = {}): Model {
     };
     try {
       if (api === 'chat') {
-        const completion = await sdk.chat.completions.create(
-          chatBody(model, request, maxTokensField),
-          requestOptions,
-        );
-        return chatReply(model, request, completion);
+        const body = chatBody(model, request, maxTokensField);
+        if (stream) {
+          const chunks = await sdk.chat.completions.create(
+            { ...body, stream: true, stream_options: { include_usage: true } },
+            requestOptions,
+          );
+          return await chatStreamReply(model, request, chunks);
+        }
+        return chatReply(model, request, await sdk.chat.completions.create(body, requestOptions));
       }
-      const response = await sdk.responses.create(responsesBody(model, request), requestOptions);
-      return responsesReply(model, request, response);
+      const body = responsesBody(model, request);
+      if (stream) {
+        const events = await sdk.responses.create({ ...body, stream: true }, requestOptions);
+        return await responsesStreamReply(model, request, events);
+      }
+      return responsesReply(model, request, await sdk.responses.create(body, requestOptions));
     } catch (error) {
       throw providerFailure(error, request.signal, context(request, sdk));
     }

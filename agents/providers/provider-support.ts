@@ -161,9 +161,34 @@ function errorKinds(error: unknown): ReadonlySet<string> {
 }
 
 /**
+ * Error types a provider sends inside a stream that already answered 200 (Anthropic's `error` event,
+ * OpenAI's `{ error }` chunk): a failure on the provider's side that a later call may not meet.
+ */
+const RETRYABLE_STREAM_ERRORS = new Set([
+  'overloaded_error',
+  'api_error',
+  'rate_limit_error',
+  'server_error',
+  'rate_limit_exceeded',
+]);
+
+/** The retryable `provider_error` for a stream that ended before its final event (a dropped connection, a proxy cut). */
+export function streamEndedEarly(where: { provider: string; model: string; agent: string }): BatonError {
+  return new BatonError(
+    'provider_error',
+    `${where.provider} model "${where.model}" (agent "${where.agent}") ended its stream before the reply was complete. The call may succeed later; check any proxy between Baton and the provider.`,
+    {
+      retryable: true,
+      details: { provider: where.provider, model: where.model, agent: where.agent, status: null },
+    },
+  );
+}
+
+/**
  * Turns what an SDK threw, after its own retries, into a `BatonError`: `aborted` when the signal fired,
- * otherwise `provider_error` with a `retryable` flag (timeouts, connection failures, 408, 409, 429, 5xx)
- * and `{ provider, model, agent, status, requestId }` details. The API key never appears in it.
+ * otherwise `provider_error` with a `retryable` flag (timeouts, connection failures, 408, 409, 429, 5xx,
+ * an overloaded or server error sent mid-stream) and `{ provider, model, agent, status, requestId }`
+ * details. The API key never appears in it.
  */
 export function providerFailure(error: unknown, signal: AbortSignal, context: FailureContext): BatonError {
   if (isBatonError(error)) return error;
@@ -179,12 +204,20 @@ export function providerFailure(error: unknown, signal: AbortSignal, context: Fa
     status?: unknown;
     requestID?: unknown;
     message?: unknown;
+    type?: unknown;
   };
   const status = typeof fields.status === 'number' ? fields.status : null;
   const timedOut = kinds.has('APIConnectionTimeoutError');
   const unreachable = kinds.has('APIConnectionError');
+  // The SDKs raise an `APIError` without a status only for an error event inside a streamed answer.
+  const streamType =
+    status === null && !unreachable && kinds.has('APIError') && typeof fields.type === 'string'
+      ? fields.type
+      : null;
   const retryable =
-    status === null ? unreachable : status === 408 || status === 409 || status === 429 || status >= 500;
+    status === null
+      ? unreachable || (streamType !== null && RETRYABLE_STREAM_ERRORS.has(streamType))
+      : status === 408 || status === 409 || status === 429 || status >= 500;
   const said = redactText(typeof fields.message === 'string' ? fields.message : String(error), secrets);
   const what = timedOut
     ? `timed out after ${context.timeout} ms`
@@ -192,14 +225,18 @@ export function providerFailure(error: unknown, signal: AbortSignal, context: Fa
       ? `answered HTTP ${status}`
       : unreachable
         ? 'could not be reached'
-        : 'failed';
-  const retried = retryable
-    ? ` after ${context.maxRetries} ${context.maxRetries === 1 ? 'retry' : 'retries'}`
-    : '';
+        : streamType !== null
+          ? `failed mid-stream (${streamType})`
+          : 'failed';
+  // The SDKs retry a failed request, never a stream that failed after its 200.
+  const retried =
+    retryable && streamType === null
+      ? ` after ${context.maxRetries} ${context.maxRetries === 1 ? 'retry' : 'retries'}`
+      : '';
   const sentence = /[.!?]$/.test(said.trim()) ? said.trim() : `${said.trim()}.`;
   return new BatonError(
     'provider_error',
-    `${where} ${what}${retried}: ${sentence} ${hint(status, timedOut, unreachable, context)}`,
+    `${where} ${what}${retried}: ${sentence} ${streamType !== null ? streamHint(retryable) : hint(status, timedOut, unreachable, context)}`,
     {
       retryable,
       details: {
@@ -207,10 +244,17 @@ export function providerFailure(error: unknown, signal: AbortSignal, context: Fa
         model: context.model,
         agent: context.agent,
         status,
+        ...(streamType === null ? {} : { type: streamType }),
         ...(typeof fields.requestID === 'string' ? { requestId: fields.requestID } : {}),
       },
     },
   );
+}
+
+function streamHint(retryable: boolean): string {
+  return retryable
+    ? 'The stream failed after it started, which the SDK does not retry: the call may succeed later.'
+    : 'The provider rejected the request mid-stream: fix what its message names.';
 }
 
 function hint(

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local HTTP server on 127.0.0.1 that answers the way OpenAI's Responses and Chat Completions APIs and
- * Anthropic's Messages API do (non-streaming JSON), from a queue of canned responses, and records every
- * request it received. The real SDK clients are pointed at it with `baseURL`.
+ * Anthropic's Messages API do, as JSON or as server-sent event streams, from a queue of canned responses,
+ * and records every request it received. The real SDK clients are pointed at it with `baseURL`.
  */
 
 /** A request the server received, with its JSON body parsed. */
@@ -14,12 +14,24 @@ export interface ReceivedRequest {
   readonly headers: IncomingHttpHeaders;
   readonly body: unknown;
   readonly raw: string;
+  /** Settles when the connection closes: `answered` after a complete answer, `abandoned` when the client left first. */
+  readonly settled: Promise<'answered' | 'abandoned'>;
 }
 
-/** A canned answer: a status, headers and a JSON body, or a call that never answers until the client gives up. */
+/** One server-sent event: an optional `event:` name and its data, sent as JSON unless it is a string (`[DONE]`). */
+export interface SseEvent {
+  readonly event?: string;
+  readonly data: unknown;
+}
+
+/**
+ * A canned answer: a status, headers and a JSON body; a call that never answers until the client gives
+ * up; or a stream of server-sent events, left open afterwards with `keepOpen` (a model still writing).
+ */
 export type FakeResponse =
   | { readonly status?: number; readonly headers?: Readonly<Record<string, string>>; readonly body: unknown }
-  | { readonly hang: true };
+  | { readonly hang: true }
+  | { readonly events: readonly SseEvent[]; readonly keepOpen?: boolean };
 
 /** A running fake provider server. */
 export interface FakeProviderServer {
@@ -40,10 +52,16 @@ export interface FakeProviderServer {
 export async function startFakeProviderServer(): Promise<FakeProviderServer> {
   const queue: FakeResponse[] = [];
   const requests: ReceivedRequest[] = [];
-  const hanging = new Set<ServerResponse>();
+  const open = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
+    const settled = new Promise<'answered' | 'abandoned'>((resolve) => {
+      res.on('close', () => {
+        open.delete(res);
+        resolve(res.writableEnded ? 'answered' : 'abandoned');
+      });
+    });
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
@@ -53,28 +71,25 @@ export async function startFakeProviderServer(): Promise<FakeProviderServer> {
         headers: req.headers,
         body: raw === '' ? null : JSON.parse(raw),
         raw,
+        settled,
       });
       const next = queue.shift();
       if (!next) {
-        send(
-          res,
-          500,
-          { 'x-should-retry': 'false' },
-          {
-            error: {
-              message: 'The fake server has no response queued for this request.',
-              type: 'server_error',
-            },
-          },
-        );
-        return;
-      }
-      if ('hang' in next) {
-        hanging.add(res);
-        res.on('close', () => hanging.delete(res));
-        return;
-      }
-      send(res, next.status ?? 200, next.headers ?? {}, next.body);
+        const error = {
+          message: 'The fake server has no response queued for this request.',
+          type: 'server_error',
+        };
+        send(res, 500, { 'x-should-retry': 'false' }, { error });
+      } else if ('events' in next) {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        for (const { event, data } of next.events) {
+          const text = typeof data === 'string' ? data : JSON.stringify(data);
+          res.write(`${event === undefined ? '' : `event: ${event}\n`}data: ${text}\n\n`);
+        }
+        if (next.keepOpen) open.add(res);
+        else res.end();
+      } else if ('hang' in next) open.add(res);
+      else send(res, next.status ?? 200, next.headers ?? {}, next.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -96,7 +111,7 @@ export async function startFakeProviderServer(): Promise<FakeProviderServer> {
       return queue.length;
     },
     close: async () => {
-      for (const res of hanging) res.destroy();
+      for (const res of open) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -143,27 +158,27 @@ export interface FakeReply {
   readonly usage: FakeUsage;
 }
 
-/** An OpenAI Responses API response body (`POST /v1/responses`). */
-export function responsesBody(reply: FakeReply, model = 'gpt-test'): unknown {
-  const output: unknown[] = [];
-  if (reply.text !== undefined) {
-    output.push({
-      type: 'message',
-      id: 'msg_1',
-      status: 'completed',
-      role: 'assistant',
-      content: [{ type: 'output_text', text: reply.text, annotations: [] }],
-    });
-  }
-  if (reply.refusal !== undefined) {
-    output.push({
-      type: 'message',
-      id: 'msg_2',
-      status: 'completed',
-      role: 'assistant',
-      content: [{ type: 'refusal', refusal: reply.refusal }],
-    });
-  }
+/** An output item of a Responses API response, as the fake server writes it. */
+export type ResponsesItem =
+  | { type: 'function_call'; id: string; call_id: string; name: string; arguments: string; status: string }
+  | {
+      type: 'message';
+      id: string;
+      status: string;
+      role: 'assistant';
+      content: (
+        | { type: 'output_text'; text: string; annotations: [] }
+        | { type: 'refusal'; refusal: string }
+      )[];
+    };
+
+/** The output items of a Responses API response for a reply: text, refusal, then function calls. */
+export function responsesOutput(reply: FakeReply): ResponsesItem[] {
+  const output: ResponsesItem[] = [];
+  const message = (id: string, part: Extract<ResponsesItem, { type: 'message' }>['content'][number]) =>
+    output.push({ type: 'message', id, status: 'completed', role: 'assistant', content: [part] });
+  if (reply.text !== undefined) message('msg_1', { type: 'output_text', text: reply.text, annotations: [] });
+  if (reply.refusal !== undefined) message('msg_2', { type: 'refusal', refusal: reply.refusal });
   (reply.calls ?? []).forEach((call, i) => {
     output.push({
       type: 'function_call',
@@ -174,7 +189,22 @@ export function responsesBody(reply: FakeReply, model = 'gpt-test'): unknown {
       status: 'completed',
     });
   });
-  const { input, output: out, cached = 0, reasoning = 0 } = reply.usage;
+  return output;
+}
+
+/** A Responses API usage block. */
+export function responsesUsage({ input, output, cached = 0, reasoning = 0 }: FakeUsage) {
+  return {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: cached },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: reasoning },
+    total_tokens: input + output,
+  };
+}
+
+/** An OpenAI Responses API response body (`POST /v1/responses`). */
+export function responsesBody(reply: FakeReply, model = 'gpt-test'): Record<string, unknown> {
   return {
     id: 'resp_1',
     object: 'response',
@@ -183,25 +213,33 @@ export function responsesBody(reply: FakeReply, model = 'gpt-test'): unknown {
     status: reply.truncated ? 'incomplete' : 'completed',
     incomplete_details: reply.truncated ? { reason: 'max_output_tokens' } : null,
     error: null,
-    output,
+    output: responsesOutput(reply),
     parallel_tool_calls: true,
     tool_choice: 'required',
     tools: [],
-    usage: {
-      input_tokens: input,
-      input_tokens_details: { cached_tokens: cached },
-      output_tokens: out,
-      output_tokens_details: { reasoning_tokens: reasoning },
-      total_tokens: input + out,
-    },
+    usage: responsesUsage(reply.usage),
+  };
+}
+
+/** A chat completion's finish reason for a reply. */
+export function chatFinish(reply: FakeReply): string {
+  return reply.truncated ? 'length' : (reply.calls ?? []).length > 0 ? 'tool_calls' : 'stop';
+}
+
+/** A Chat Completions usage block. */
+export function chatUsage({ input, output, cached = 0, reasoning = 0 }: FakeUsage) {
+  return {
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: input + output,
+    prompt_tokens_details: { cached_tokens: cached },
+    completion_tokens_details: { reasoning_tokens: reasoning },
   };
 }
 
 /** An OpenAI Chat Completions response body (`POST /v1/chat/completions`). */
-export function chatBody(reply: FakeReply, model = 'gpt-test'): unknown {
+export function chatBody(reply: FakeReply, model = 'gpt-test'): Record<string, unknown> {
   const calls = reply.calls ?? [];
-  const finish = reply.truncated ? 'length' : calls.length > 0 ? 'tool_calls' : 'stop';
-  const { input, output, cached = 0, reasoning = 0 } = reply.usage;
   return {
     id: 'chatcmpl-1',
     object: 'chat.completion',
@@ -210,7 +248,7 @@ export function chatBody(reply: FakeReply, model = 'gpt-test'): unknown {
     choices: [
       {
         index: 0,
-        finish_reason: finish,
+        finish_reason: chatFinish(reply),
         logprobs: null,
         message: {
           role: 'assistant',
@@ -228,13 +266,7 @@ export function chatBody(reply: FakeReply, model = 'gpt-test'): unknown {
         },
       },
     ],
-    usage: {
-      prompt_tokens: input,
-      completion_tokens: output,
-      total_tokens: input + output,
-      prompt_tokens_details: { cached_tokens: cached },
-      completion_tokens_details: { reasoning_tokens: reasoning },
-    },
+    usage: chatUsage(reply.usage),
   };
 }
 
@@ -247,47 +279,69 @@ export interface AnthropicUsage {
   readonly thinking_tokens?: number;
 }
 
-/** An Anthropic Messages API response body (`POST /v1/messages`); tool `arguments` that parse are sent as `input` objects. */
-export function messagesBody(
-  reply: Omit<FakeReply, 'usage'> & { readonly usage: AnthropicUsage; readonly thinking?: string },
-  model = 'claude-test',
-): unknown {
-  const content: unknown[] = [];
+/** A fake reply as Anthropic reports it, with an optional thinking block. */
+export type AnthropicReply = Omit<FakeReply, 'usage'> & {
+  readonly usage: AnthropicUsage;
+  readonly thinking?: string;
+};
+
+/** A content block of a Messages API reply; tool calls keep their `raw` argument text for streaming. */
+export type AnthropicBlock =
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'text'; text: string; citations: null }
+  | { type: 'tool_use'; id: string; name: string; input: unknown; raw: string };
+
+/** The content blocks of a Messages API reply: thinking, text, then tool calls. */
+export function anthropicBlocks(reply: AnthropicReply): AnthropicBlock[] {
+  const content: AnthropicBlock[] = [];
   if (reply.thinking !== undefined)
     content.push({ type: 'thinking', thinking: reply.thinking, signature: 'sig_1' });
   if (reply.text !== undefined) content.push({ type: 'text', text: reply.text, citations: null });
   (reply.calls ?? []).forEach((call, i) => {
+    const id = call.id ?? `toolu_${i + 1}`;
     content.push({
       type: 'tool_use',
-      id: call.id ?? `toolu_${i + 1}`,
+      id,
       name: call.name,
       input: parseOr(call.arguments),
+      raw: call.arguments,
     });
   });
-  const calls = reply.calls ?? [];
-  const stop =
-    reply.refusal !== undefined
-      ? 'refusal'
-      : reply.truncated
-        ? 'max_tokens'
-        : calls.length > 0
-          ? 'tool_use'
-          : 'end_turn';
-  const { thinking_tokens, ...usage } = reply.usage;
+  return content;
+}
+
+/** A Messages API stop reason for a reply. */
+export function anthropicStop(reply: AnthropicReply): string {
+  if (reply.refusal !== undefined) return 'refusal';
+  if (reply.truncated) return 'max_tokens';
+  return (reply.calls ?? []).length > 0 ? 'tool_use' : 'end_turn';
+}
+
+/** A Messages API usage block, with thinking tokens under `output_tokens_details`. */
+export function anthropicWireUsage({ thinking_tokens, ...usage }: AnthropicUsage) {
+  return {
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    ...usage,
+    ...(thinking_tokens === undefined ? {} : { output_tokens_details: { thinking_tokens } }),
+  };
+}
+
+/** An Anthropic Messages API response body (`POST /v1/messages`); tool `arguments` that parse are sent as `input` objects. */
+export function messagesBody(reply: AnthropicReply, model = 'claude-test'): Record<string, unknown> {
   return {
     id: 'msg_1',
     type: 'message',
     role: 'assistant',
     model,
-    content,
-    stop_reason: stop,
+    content: anthropicBlocks(reply).map((block) => {
+      if (block.type !== 'tool_use') return block;
+      const { raw: _raw, ...rest } = block;
+      return rest;
+    }),
+    stop_reason: anthropicStop(reply),
     stop_sequence: null,
-    usage: {
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
-      ...usage,
-      ...(thinking_tokens === undefined ? {} : { output_tokens_details: { thinking_tokens } }),
-    },
+    usage: anthropicWireUsage(reply.usage),
   };
 }
 
@@ -316,18 +370,8 @@ export function openaiError(
   message: string,
   headers: Readonly<Record<string, string>> = {},
 ): FakeResponse {
-  return {
-    status,
-    headers,
-    body: {
-      error: {
-        message,
-        type: status === 429 ? 'rate_limit_exceeded' : 'server_error',
-        param: null,
-        code: null,
-      },
-    },
-  };
+  const type = status === 429 ? 'rate_limit_exceeded' : 'server_error';
+  return { status, headers, body: { error: { message, type, param: null, code: null } } };
 }
 
 /** An error answer in Anthropic's shape (`{ type: 'error', error: { type, message } }`); 529 is `overloaded_error`. */

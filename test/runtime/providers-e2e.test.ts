@@ -5,11 +5,13 @@ import { anthropic } from '../../agents/providers/anthropic.js';
 import { openai } from '../../agents/providers/openai.js';
 import { support } from '../../examples/support/flow.js';
 import { runFlow } from '../../runtime/run-flow.js';
+import { chatEvents, messagesEvents, responsesEvents, streamed } from '../agents/providers/fake-streams.js';
 import {
   anthropicUsage,
   chatBody,
   type FakeCall,
   type FakeProviderServer,
+  type FakeResponse,
   type FakeUsage,
   messagesBody,
   responsesBody,
@@ -71,8 +73,10 @@ const LIMIT = 20_000;
 
 interface Provider {
   readonly name: string;
+  /** Whether the model is asked to stream (`stream: true`). */
+  readonly stream: boolean;
   model(server: FakeProviderServer): Model;
-  body(turn: (typeof TURNS)[number]): unknown;
+  answer(turn: (typeof TURNS)[number]): FakeResponse;
   cap(body: Record<string, unknown>): unknown;
   usage(turn: (typeof TURNS)[number]): Usage;
 }
@@ -84,35 +88,80 @@ const openaiUsage = ({ input, output, cached = 0 }: FakeUsage): Usage => ({
   reasoningTokens: 0,
 });
 
-const PROVIDERS: readonly Provider[] = [
+const anthropicReported = ({ usage }: (typeof TURNS)[number]): Usage => ({
+  inputTokens: usage.input,
+  outputTokens: usage.output,
+  cachedInputTokens: usage.cached ?? 0,
+  reasoningTokens: 0,
+});
+
+const BATCH: readonly Provider[] = [
   {
     name: 'openai (Responses API)',
+    stream: false,
     model: (server) => openai('gpt-5-mini', { apiKey: API_KEY, baseURL: server.openaiURL, maxRetries: 0 }),
-    body: (turn) => responsesBody({ calls: [turn.call], usage: turn.usage }),
+    answer: (turn) => ({ body: responsesBody({ calls: [turn.call], usage: turn.usage }) }),
     cap: (body) => body.max_output_tokens,
     usage: (turn) => openaiUsage(turn.usage),
   },
   {
     name: 'openai (Chat Completions)',
+    stream: false,
     model: (server) =>
       openai('llama3.1', { api: 'chat', apiKey: API_KEY, baseURL: server.openaiURL, maxRetries: 0 }),
-    body: (turn) => chatBody({ calls: [turn.call], usage: turn.usage }),
+    answer: (turn) => ({ body: chatBody({ calls: [turn.call], usage: turn.usage }) }),
     cap: (body) => body.max_tokens,
     usage: (turn) => openaiUsage(turn.usage),
   },
   {
     name: 'anthropic',
+    stream: false,
     model: (server) => anthropic('claude-haiku-4-5', { apiKey: API_KEY, baseURL: server.url, maxRetries: 0 }),
-    body: (turn) => messagesBody({ calls: [turn.call], usage: anthropicUsage(turn.usage) }),
+    answer: (turn) => ({ body: messagesBody({ calls: [turn.call], usage: anthropicUsage(turn.usage) }) }),
     cap: (body) => body.max_tokens,
-    usage: ({ usage }) => ({
-      inputTokens: usage.input,
-      outputTokens: usage.output,
-      cachedInputTokens: usage.cached ?? 0,
-      reasoningTokens: 0,
-    }),
+    usage: anthropicReported,
   },
 ];
+
+// The same providers with `stream: true`, answered with server-sent events whose arguments arrive in small deltas.
+const STREAMING: readonly Provider[] = [
+  {
+    name: 'openai (Responses API, streaming)',
+    stream: true,
+    model: (server) =>
+      openai('gpt-5-mini', { apiKey: API_KEY, baseURL: server.openaiURL, maxRetries: 0, stream: true }),
+    answer: (turn) => streamed(responsesEvents({ calls: [turn.call], usage: turn.usage }, { chunk: 7 })),
+    cap: (body) => body.max_output_tokens,
+    usage: (turn) => openaiUsage(turn.usage),
+  },
+  {
+    name: 'openai (Chat Completions, streaming)',
+    stream: true,
+    model: (server) =>
+      openai('llama3.1', {
+        api: 'chat',
+        apiKey: API_KEY,
+        baseURL: server.openaiURL,
+        maxRetries: 0,
+        stream: true,
+      }),
+    answer: (turn) => streamed(chatEvents({ calls: [turn.call], usage: turn.usage }, { chunk: 7 })),
+    cap: (body) => body.max_tokens,
+    usage: (turn) => openaiUsage(turn.usage),
+  },
+  {
+    name: 'anthropic (streaming)',
+    stream: true,
+    model: (server) =>
+      anthropic('claude-haiku-4-5', { apiKey: API_KEY, baseURL: server.url, maxRetries: 0, stream: true }),
+    answer: (turn) =>
+      streamed(messagesEvents({ calls: [turn.call], usage: anthropicUsage(turn.usage) }, { chunk: 7 })),
+    cap: (body) => body.max_tokens,
+    usage: anthropicReported,
+  },
+];
+
+const PROVIDERS: readonly Provider[] = [...BATCH, ...STREAMING];
 
 let server: FakeProviderServer;
 beforeAll(async () => {
@@ -123,13 +172,17 @@ beforeEach(() => server.reset());
 
 describe.each(PROVIDERS)('the support example through $name', (provider) => {
   it('reaches done with the exact token usage the server reported', async () => {
-    for (const turn of TURNS) server.enqueue({ body: provider.body(turn) });
+    for (const turn of TURNS) server.enqueue(provider.answer(turn));
     const model = provider.model(server);
     const result = await runFlow(support, ticket, { models: model });
 
     expect(result.status).toBe('done');
     expect(result.status === 'done' && result.output).toEqual(resolution);
     expect(server.requests).toHaveLength(3);
+    for (const request of server.requests)
+      expect((request.body as { stream?: unknown }).stream ?? false).toBe(
+        provider.name.includes('streaming'),
+      );
     const usages = TURNS.map((turn) => provider.usage(turn));
     expect(result.usage).toMatchObject({
       inputTokens: usages.reduce((sum, u) => sum + u.inputTokens, 0),
@@ -144,7 +197,7 @@ describe.each(PROVIDERS)('the support example through $name', (provider) => {
   });
 
   it('sends an output cap that never exceeds what the budgets have left', async () => {
-    for (const turn of TURNS) server.enqueue({ body: provider.body(turn) });
+    for (const turn of TURNS) server.enqueue(provider.answer(turn));
     await runFlow(support, ticket, { models: provider.model(server) });
 
     let spent = 0;
@@ -162,7 +215,7 @@ describe.each(PROVIDERS)('the support example through $name', (provider) => {
   });
 
   it("sends billing only its handoff payload and its own messages, never triage's conversation", async () => {
-    for (const turn of TURNS) server.enqueue({ body: provider.body(turn) });
+    for (const turn of TURNS) server.enqueue(provider.answer(turn));
     await runFlow(support, ticket, { models: provider.model(server) });
 
     // Triage, which the ticket is for, does see it: the checks below can fail.

@@ -1,0 +1,236 @@
+import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import type { Response, ResponseOutputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import { BatonError } from '../../contracts/errors.js';
+import type { ModelReply, ModelRequest } from '../model.js';
+import { chatReply } from './openai-chat.js';
+import { responsesReply } from './openai-responses.js';
+import { redactText, streamEndedEarly } from './provider-support.js';
+
+/**
+ * Assembling streamed OpenAI replies. The SDKs' own stream helpers (`responses.stream()`,
+ * `chat.completions.stream()`) parse the arguments of strict tools themselves and throw on text that is
+ * not JSON or on a reply cut by the cap, where Baton wants a `malformed` call or stop `length`; so the
+ * raw events of `create({ stream: true })` are accumulated here and handed to the same reply readers as
+ * a non-streamed response.
+ */
+
+/** A streamed output item being assembled: deltas, once any arrive, win over the full values of done events. */
+type Slot =
+  | { kind: 'call'; id: string; callId: string; name: string; args: string; streamed: boolean }
+  | { kind: 'message'; id: string; text: string; refusal: string; streamed: Set<'text' | 'refusal'> };
+
+/**
+ * The reply in a Responses API event stream: function call arguments and text are reassembled from their
+ * deltas, status and usage come from the final `response.completed` (or `.incomplete`, `.failed`) event,
+ * and the result is read exactly like a non-streamed response.
+ */
+export async function responsesStreamReply(
+  model: string,
+  request: ModelRequest,
+  events: AsyncIterable<ResponseStreamEvent>,
+): Promise<ModelReply> {
+  const slots = new Map<number, Slot>();
+  let final: Response | undefined;
+  for await (const event of events) {
+    if (event.type === 'error') throw streamFailure(model, request, event.code, event.message);
+    if (
+      event.type === 'response.completed' ||
+      event.type === 'response.incomplete' ||
+      event.type === 'response.failed'
+    )
+      final = event.response;
+    else accumulate(slots, event);
+  }
+  // The SDK ends the iteration quietly when the signal aborts it: a partial reply must not pass as whole.
+  request.signal.throwIfAborted();
+  if (!final) throw streamEndedEarly({ provider: 'OpenAI', model, agent: request.agent });
+  const output =
+    slots.size === 0
+      ? final.output
+      : [...slots.entries()].sort(([a], [b]) => a - b).map(([, slot]) => outputItem(slot));
+  return responsesReply(model, request, { ...final, output });
+}
+
+function accumulate(slots: Map<number, Slot>, event: ResponseStreamEvent): void {
+  switch (event.type) {
+    case 'response.output_item.added':
+    case 'response.output_item.done': {
+      const slot = slots.get(event.output_index);
+      if (!slot) {
+        const fresh = slotOf(event.item);
+        if (fresh) slots.set(event.output_index, fresh);
+      } else if (slot.kind === 'call' && event.item.type === 'function_call' && !slot.streamed)
+        slot.args = event.item.arguments;
+      return;
+    }
+    case 'response.function_call_arguments.delta':
+    case 'response.function_call_arguments.done': {
+      const slot = slots.get(event.output_index);
+      if (slot?.kind !== 'call') return;
+      if (event.type === 'response.function_call_arguments.done') {
+        if (!slot.streamed) slot.args = event.arguments;
+        return;
+      }
+      if (!slot.streamed) slot.args = '';
+      slot.streamed = true;
+      slot.args += event.delta;
+      return;
+    }
+    case 'response.output_text.delta':
+    case 'response.refusal.delta': {
+      const slot = messageSlot(slots, event.output_index, event.item_id);
+      const part = event.type === 'response.refusal.delta' ? 'refusal' : 'text';
+      if (!slot.streamed.has(part)) slot[part] = '';
+      slot.streamed.add(part);
+      slot[part] += event.delta;
+      return;
+    }
+    case 'response.output_text.done':
+    case 'response.refusal.done': {
+      const slot = messageSlot(slots, event.output_index, event.item_id);
+      if (event.type === 'response.refusal.done' && !slot.streamed.has('refusal'))
+        slot.refusal = event.refusal;
+      if (event.type === 'response.output_text.done' && !slot.streamed.has('text')) slot.text = event.text;
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function slotOf(item: ResponseOutputItem): Slot | undefined {
+  if (item.type === 'function_call')
+    return {
+      kind: 'call',
+      id: item.id ?? '',
+      callId: item.call_id,
+      name: item.name,
+      args: item.arguments ?? '',
+      streamed: false,
+    };
+  if (item.type !== 'message') return undefined;
+  let text = '';
+  let refusal = '';
+  for (const part of item.content ?? []) {
+    if (part.type === 'output_text') text += part.text;
+    if (part.type === 'refusal') refusal += part.refusal;
+  }
+  return { kind: 'message', id: item.id, text, refusal, streamed: new Set() };
+}
+
+function messageSlot(
+  slots: Map<number, Slot>,
+  index: number,
+  id: string,
+): Extract<Slot, { kind: 'message' }> {
+  const slot = slots.get(index);
+  if (slot?.kind === 'message') return slot;
+  const fresh: Slot = { kind: 'message', id, text: '', refusal: '', streamed: new Set() };
+  slots.set(index, fresh);
+  return fresh;
+}
+
+function outputItem(slot: Slot): ResponseOutputItem {
+  if (slot.kind === 'call')
+    return {
+      type: 'function_call',
+      ...(slot.id === '' ? {} : { id: slot.id }),
+      call_id: slot.callId,
+      name: slot.name,
+      arguments: slot.args,
+    };
+  return {
+    type: 'message',
+    id: slot.id,
+    role: 'assistant',
+    status: 'completed',
+    content: [
+      ...(slot.text === '' ? [] : [{ type: 'output_text' as const, text: slot.text, annotations: [] }]),
+      ...(slot.refusal === '' ? [] : [{ type: 'refusal' as const, refusal: slot.refusal }]),
+    ],
+  };
+}
+
+function streamFailure(
+  model: string,
+  request: ModelRequest,
+  code: string | null,
+  message: string,
+): BatonError {
+  return new BatonError(
+    'provider_error',
+    `OpenAI model "${model}" (agent "${request.agent}") failed mid-stream: ${redactText(message) || 'no reason given'}. The call may succeed later.`,
+    {
+      retryable: true,
+      details: { provider: 'OpenAI', model, agent: request.agent, status: null, code },
+    },
+  );
+}
+
+/**
+ * The reply in a Chat Completions chunk stream (sent with `stream_options.include_usage`): text, refusal
+ * and tool call arguments are reassembled from their deltas by tool call `index`, the finish reason and
+ * the usage come from the last chunks that carry them, and the result is read like a non-streamed completion.
+ */
+export async function chatStreamReply(
+  model: string,
+  request: ModelRequest,
+  chunks: AsyncIterable<ChatCompletionChunk>,
+): Promise<ModelReply> {
+  let head: ChatCompletionChunk | undefined;
+  let text = '';
+  let refusal = '';
+  let finish: ChatCompletionChunk.Choice['finish_reason'] = null;
+  let usage: CompletionUsage | undefined;
+  const calls = new Map<number, { id: string; name: string; args: string }>();
+  for await (const chunk of chunks) {
+    head ??= chunk;
+    if (chunk.usage) usage = chunk.usage;
+    const choice = (chunk.choices ?? []).find((candidate) => (candidate.index ?? 0) === 0);
+    if (!choice) continue;
+    const delta = choice.delta ?? {};
+    if (typeof delta.content === 'string') text += delta.content;
+    if (typeof delta.refusal === 'string') refusal += delta.refusal;
+    (delta.tool_calls ?? []).forEach((call, position) => {
+      // Some OpenAI-compatible servers leave out `index` when they send each call whole.
+      const index = typeof call.index === 'number' ? call.index : position;
+      const slot = calls.get(index) ?? { id: '', name: '', args: '' };
+      calls.set(index, slot);
+      if (call.id && slot.id === '') slot.id = call.id;
+      if (call.function?.name && slot.name === '') slot.name = call.function.name;
+      if (call.function?.arguments) slot.args += call.function.arguments;
+    });
+    if (choice.finish_reason) finish = choice.finish_reason;
+  }
+  request.signal.throwIfAborted();
+  if (!head || finish === null) throw streamEndedEarly({ provider: 'OpenAI', model, agent: request.agent });
+  const toolCalls = [...calls.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, call]) => ({
+      id: call.id,
+      type: 'function' as const,
+      function: { name: call.name, arguments: call.args },
+    }));
+  const completion: ChatCompletion = {
+    id: head.id,
+    object: 'chat.completion',
+    created: head.created,
+    model: head.model,
+    choices: [
+      {
+        index: 0,
+        finish_reason: finish,
+        logprobs: null,
+        message: {
+          role: 'assistant',
+          content: text === '' ? null : text,
+          refusal: refusal === '' ? null : refusal,
+          ...(toolCalls.length === 0 ? {} : { tool_calls: toolCalls }),
+        },
+      },
+    ],
+    ...(usage ? { usage } : {}),
+  };
+  return chatReply(model, request, completion);
+}

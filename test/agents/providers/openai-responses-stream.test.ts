@@ -1,0 +1,144 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openai } from '../../../agents/providers/openai.js';
+import { isBatonError } from '../../../contracts/errors.js';
+import {
+  type FakeProviderServer,
+  openaiError,
+  RETRY_SOON,
+  startFakeProviderServer,
+} from '../../helpers/fake-provider-server.js';
+import { responsesEvents, streamed } from './fake-streams.js';
+import { contractRequest, modelContract } from './model-contract.js';
+import { type StreamSetup, streamContract, streamedScenario } from './stream-contract.js';
+
+const API_KEY = 'sk-test-baton-SECRET-stream-0123456789';
+let server: FakeProviderServer;
+
+beforeAll(async () => {
+  server = await startFakeProviderServer();
+});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
+
+const setup: StreamSetup = {
+  server: () => server,
+  model: ({ maxRetries = 0, timeout, fetch } = {}) =>
+    openai('gpt-5-mini', {
+      apiKey: API_KEY,
+      baseURL: server.openaiURL,
+      maxRetries,
+      ...(timeout === undefined ? {} : { timeout }),
+      stream: true,
+      ...(fetch
+        ? {
+            client: new OpenAI({
+              apiKey: API_KEY,
+              baseURL: server.openaiURL,
+              maxRetries,
+              logLevel: 'off',
+              fetch,
+            }),
+          }
+        : {}),
+    }),
+  events: (reply, shape) => responsesEvents(reply, shape),
+  error: (status, message) => openaiError(status, message, RETRY_SOON),
+  cap: (body) => body.max_output_tokens,
+  streamFields: { stream: true, store: false },
+  usage: ({ input, output, cached = 0, reasoning = 0 }) => ({
+    inputTokens: input,
+    outputTokens: output,
+    cachedInputTokens: cached,
+    reasoningTokens: reasoning,
+  }),
+  apiKey: API_KEY,
+};
+
+modelContract('openai (Responses API, streaming)', (scenario) => {
+  server.enqueue(streamedScenario(setup, scenario));
+  return setup.model();
+});
+
+streamContract('openai (Responses API)', setup);
+
+const call = () =>
+  setup
+    .model()
+    .call(contractRequest(new AbortController().signal))
+    .catch((e: unknown) => e);
+
+describe('openai() streaming the Responses API', () => {
+  it('returns a streamed refusal as stop refusal with its text', async () => {
+    server.enqueue(
+      streamed(responsesEvents({ refusal: 'I cannot help with that.', usage: { input: 9, output: 6 } })),
+    );
+    expect(await call()).toMatchObject({ stop: 'refusal', text: 'I cannot help with that.', toolCalls: [] });
+  });
+
+  it('reads the streamed text and a call together, with the call id from output_item.added', async () => {
+    const reply = {
+      text: 'Looking it up.',
+      calls: [{ id: 'call_xyz', name: 'lookup_order', arguments: '{"orderId":"9"}' }],
+      usage: { input: 9, output: 9 },
+    };
+    server.enqueue(streamed(responsesEvents(reply)));
+    expect(await call()).toMatchObject({
+      text: 'Looking it up.',
+      toolCalls: [{ id: 'call_xyz', name: 'lookup_order', arguments: { orderId: '9' } }],
+      stop: 'tool_calls',
+    });
+  });
+
+  it('fails with a retryable provider_error on an error event mid-stream', async () => {
+    const events = responsesEvents({ text: 'Hello', usage: { input: 1, output: 1 } }).slice(0, 4);
+    events.push({
+      event: 'error',
+      data: {
+        type: 'error',
+        code: 'server_error',
+        message: 'The model crashed',
+        param: null,
+        sequence_number: 4,
+      },
+    });
+    server.enqueue(streamed(events));
+    const error = await call();
+    expect(isBatonError(error) && [error.code, error.retryable, error.details.code]).toEqual([
+      'provider_error',
+      true,
+      'server_error',
+    ]);
+    expect(isBatonError(error) && error.message).toContain('The model crashed');
+  });
+
+  it('fails with a retryable provider_error when the stream ends with response.failed', async () => {
+    const events = responsesEvents({ text: 'Hel', usage: { input: 1, output: 1 } });
+    const last = events.pop()?.data as { response: Record<string, unknown> };
+    const response = {
+      ...last.response,
+      status: 'failed',
+      error: { code: 'server_error', message: 'Overloaded' },
+    };
+    events.push({
+      event: 'response.failed',
+      data: { type: 'response.failed', response, sequence_number: 99 },
+    });
+    server.enqueue(streamed(events));
+    const error = await call();
+    expect(isBatonError(error) && [error.code, error.retryable]).toEqual(['provider_error', true]);
+    expect(isBatonError(error) && error.message).toContain('Overloaded');
+  });
+
+  it('reads a stream that sends whole items in output_item.done without deltas', async () => {
+    const events = responsesEvents({
+      calls: [{ name: 'finish', arguments: '{"answer":"ok"}' }],
+      usage: { input: 2, output: 2 },
+    }).filter(
+      ({ event }) =>
+        event !== 'response.output_item.added' && !event?.startsWith('response.function_call_arguments'),
+    );
+    server.enqueue(streamed(events));
+    expect(await call()).toMatchObject({ toolCalls: [{ name: 'finish', arguments: { answer: 'ok' } }] });
+  });
+});
