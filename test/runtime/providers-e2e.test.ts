@@ -5,7 +5,6 @@ import { anthropic } from '../../agents/providers/anthropic.js';
 import { openai } from '../../agents/providers/openai.js';
 import { support } from '../../examples/support/flow.js';
 import { runFlow } from '../../runtime/run-flow.js';
-import { chatEvents, messagesEvents, responsesEvents, streamed } from '../agents/providers/fake-streams.js';
 import {
   anthropicUsage,
   chatBody,
@@ -17,6 +16,7 @@ import {
   responsesBody,
   startFakeProviderServer,
 } from '../helpers/fake-provider-server.js';
+import { chatEvents, messagesEvents, responsesEvents, streamed } from '../helpers/fake-provider-streams.js';
 
 const API_KEY = 'sk-test-e2e-SECRET-0123456789abcdef';
 const ticket = JSON.parse(

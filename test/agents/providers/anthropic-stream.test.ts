@@ -11,7 +11,7 @@ import {
   RETRY_SOON,
   startFakeProviderServer,
 } from '../../helpers/fake-provider-server.js';
-import { messagesEvents, streamed } from './fake-streams.js';
+import { messagesEvents, streamed } from '../../helpers/fake-provider-streams.js';
 import { contractRequest, modelContract } from './model-contract.js';
 import { type StreamSetup, streamContract, streamedScenario } from './stream-contract.js';
 

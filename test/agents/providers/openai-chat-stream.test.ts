@@ -9,7 +9,7 @@ import {
   type SseEvent,
   startFakeProviderServer,
 } from '../../helpers/fake-provider-server.js';
-import { chatEvents, streamed } from './fake-streams.js';
+import { chatEvents, streamed } from '../../helpers/fake-provider-streams.js';
 import { contractRequest, modelContract } from './model-contract.js';
 import { type StreamSetup, streamContract, streamedScenario } from './stream-contract.js';
 

@@ -8,7 +8,7 @@ import type {
   FakeUsage,
   SseEvent,
 } from '../../helpers/fake-provider-server.js';
-import { type StreamShape, streamed } from './fake-streams.js';
+import { type StreamShape, streamed } from '../../helpers/fake-provider-streams.js';
 import { type ContractScenario, contractRequest } from './model-contract.js';
 
 /**

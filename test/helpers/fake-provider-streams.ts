@@ -13,7 +13,7 @@ import {
   responsesOutput,
   responsesUsage,
   type SseEvent,
-} from '../../helpers/fake-provider-server.js';
+} from './fake-provider-server.js';
 
 /**
  * Server-sent event streams in each provider API's documented format, built from the same fake replies as
