@@ -14,6 +14,7 @@ import type { Agent } from './define-agent.js';
 import type { AnyTool } from './define-tool.js';
 import { costOf, type Message, type Model, type ModelReply, type ToolCall, type ToolSpec } from './model.js';
 import { estimateInputTokens } from './tokens.js';
+import { isDecision, type Toolbox } from './toolbox.js';
 
 /** What is left of the flow's budgets when a visit starts. */
 export interface VisitRemaining {
@@ -29,8 +30,8 @@ export interface VisitRequest {
   readonly agent: Agent;
   readonly model: Model;
   readonly input: unknown;
-  /** The agent's tools as the model sees them: own tools, one handoff tool per route, finish, ask. */
-  readonly tools: readonly ToolSpec[];
+  /** The agent's tools, indexed once per flow (see `toolbox`). */
+  readonly tools: Toolbox;
   /** Present on a repair: the visit's earlier messages and what was wrong with its decision. */
   readonly resume: { readonly transcript: readonly Message[]; readonly feedback: Feedback } | null;
   readonly remaining: VisitRemaining;
@@ -38,10 +39,11 @@ export interface VisitRequest {
   readonly key: string;
   readonly clock: Clock;
   readonly signal: AbortSignal;
-  readonly emit: (event: AgentEvent) => void;
+  /** Where progress events go; absent when nobody listens, so none are built. */
+  readonly emit?: ((event: AgentEvent) => void) | undefined;
 }
 
-const DECISION_KINDS = new Set<ToolSpec['kind']>(['handoff', 'finish', 'ask']);
+const NO_MESSAGES: readonly Message[] = Object.freeze([]);
 
 /**
  * Runs one visit of an agent: model turns, its own tools, until it decides (hand off, finish, ask),
@@ -50,8 +52,7 @@ const DECISION_KINDS = new Set<ToolSpec['kind']>(['handoff', 'finish', 'ask']);
  */
 export async function runVisit(request: VisitRequest): Promise<AgentOutcome> {
   const { agent, model, clock, emit } = request;
-  const byName = new Map(request.tools.map((tool) => [tool.name, tool]));
-  const ownTools = new Map<string, AnyTool>(agent.tools.map((tool) => [tool.name, tool]));
+  const { byName, own: ownTools } = request.tools;
   const messages: Message[] = request.resume
     ? [...request.resume.transcript, feedbackMessage(request.resume.feedback)]
     : [];
@@ -80,14 +81,15 @@ export async function runVisit(request: VisitRequest): Promise<AgentOutcome> {
         exhausted('deadline', `The run's deadline passed before agent "${agent.name}" could call its model.`),
       );
     }
-    const base = {
-      agent: agent.name,
+    // The model gets a copy of the messages: the loop goes on appending to its own list.
+    const sent = messages.length === 0 ? NO_MESSAGES : messages.slice();
+    const tools = request.tools.specs;
+    const estimate = estimateInputTokens({
       instructions: agent.instructions,
       input: request.input,
-      messages: [...messages],
-      tools: request.tools,
-    };
-    const estimate = estimateInputTokens(base);
+      messages: sent,
+      tools,
+    });
     const tokensLeft = tokenCap - usage.inputTokens - usage.outputTokens;
     let cap = Math.min(agent.budget.maxOutputTokens, tokensLeft - estimate);
     if (cap < 1) {
@@ -113,18 +115,22 @@ export async function runVisit(request: VisitRequest): Promise<AgentOutcome> {
         );
       }
     }
-    emit({
+    emit?.({
       type: 'model.called',
       agent: agent.name,
       turn,
       maxOutputTokens: cap,
-      tools: request.tools.map((t) => t.name),
+      tools: request.tools.names,
     });
     let reply: ModelReply;
     const call = withDeadline(request.signal, deadline, clock);
     try {
       reply = await model.call({
-        ...base,
+        agent: agent.name,
+        instructions: agent.instructions,
+        input: request.input,
+        messages: sent,
+        tools,
         toolChoice: 'required',
         maxOutputTokens: cap,
         idempotencyKey: `${request.key}:${turn}`,
@@ -144,7 +150,7 @@ export async function runVisit(request: VisitRequest): Promise<AgentOutcome> {
     }
     const cost = costOf(reply.usage, model.price);
     usage = addUsage(usage, reply.usage, cost);
-    emit({
+    emit?.({
       type: 'model.replied',
       agent: agent.name,
       turn,
@@ -173,7 +179,7 @@ export async function runVisit(request: VisitRequest): Promise<AgentOutcome> {
         callId: unknown.id,
       });
     }
-    const decisions = reply.toolCalls.filter((c) => DECISION_KINDS.has(byName.get(c.name)?.kind ?? 'tool'));
+    const decisions = reply.toolCalls.filter((c) => isDecision(byName.get(c.name)));
     for (const c of reply.toolCalls) {
       if (!decisions.includes(c)) messages.push(await runTool(ownTools.get(c.name)!, c, request));
     }
@@ -202,17 +208,10 @@ export async function runVisit(request: VisitRequest): Promise<AgentOutcome> {
             : 'You replied without calling a tool.';
       messages.push({
         role: 'user',
-        content: `${why} Decide by calling exactly one of: ${decisionNames(request.tools)}.`,
+        content: `${why} Decide by calling exactly one of: ${request.tools.decisions}.`,
       });
     }
   }
-}
-
-function decisionNames(tools: readonly ToolSpec[]): string {
-  return tools
-    .filter((t) => DECISION_KINDS.has(t.kind))
-    .map((t) => t.name)
-    .join(', ');
 }
 
 function toDecision(call: ToolCall, spec: ToolSpec): Decision {
@@ -256,9 +255,9 @@ function toolResult(call: ToolCall, content: string, isError: boolean): Message 
 
 async function runTool(tool: AnyTool, call: ToolCall, request: VisitRequest): Promise<Message> {
   const agent = request.agent.name;
-  request.emit({ type: 'tool.called', agent, tool: tool.name, callId: call.id });
+  request.emit?.({ type: 'tool.called', agent, tool: tool.name, callId: call.id });
   const done = (content: string, ok: boolean): Message => {
-    request.emit({ type: 'tool.returned', agent, tool: tool.name, callId: call.id, ok });
+    request.emit?.({ type: 'tool.returned', agent, tool: tool.name, callId: call.id, ok });
     return toolResult(call, content, !ok);
   };
   if (call.malformed) return done('Rejected: the arguments are not valid JSON. Send a JSON object.', false);
@@ -292,7 +291,7 @@ function asProviderError(error: unknown, agent: string, model: string): BatonErr
 
 /** A signal that aborts with the caller's signal or at the deadline, whichever comes first. */
 function withDeadline(signal: AbortSignal, deadline: number | null, clock: Clock) {
-  if (deadline === null) return { signal, expired: () => false, dispose: () => undefined };
+  if (deadline === null) return { signal, expired: never, dispose: nothing };
   const controller = new AbortController();
   let expired = false;
   const onAbort = () => controller.abort(signal.reason);
@@ -313,3 +312,6 @@ function withDeadline(signal: AbortSignal, deadline: number | null, clock: Clock
     },
   };
 }
+
+const never = () => false;
+const nothing = () => undefined;

@@ -1,17 +1,28 @@
+import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
-import formatsModule from 'ajv-formats';
+import type formatsModule from 'ajv-formats';
 import { BatonError } from './errors.js';
 import { asSchemaObject, type Infer } from './schema.js';
 import { toViolations, type Violation } from './violations.js';
 
-// ajv-formats ships CommonJS whose export is the plugin; under NodeNext its types arrive wrapped in `default`.
 type FormatsPlugin = typeof formatsModule.default;
-const addFormats = ((formatsModule as unknown as { default?: FormatsPlugin }).default ??
-  formatsModule) as FormatsPlugin;
+let shared: Ajv | undefined;
 
-/** The one ajv instance: all errors, string formats, strict about unknown keywords. */
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-addFormats(ajv);
+/**
+ * The one ajv instance: all errors, string formats, strict about unknown keywords. Made on first use,
+ * with ajv-formats (CommonJS) loaded then, so importing Baton does not pay for them.
+ */
+function ajv(): Ajv {
+  if (!shared) {
+    const formats = createRequire(import.meta.url)('ajv-formats') as
+      | FormatsPlugin
+      | { default: FormatsPlugin };
+    const addFormats = 'default' in formats ? formats.default : formats;
+    shared = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    addFormats(shared);
+  }
+  return shared;
+}
 
 const cache = new WeakMap<object, ValidateFunction>();
 
@@ -35,7 +46,7 @@ export function validatorFor<S>(schema: S, where = 'schema'): Validator<Infer<S>
   let compiled = cache.get(object);
   if (!compiled) {
     try {
-      compiled = ajv.compile(object);
+      compiled = ajv().compile(object);
     } catch (cause) {
       throw new BatonError(
         'invalid_schema',

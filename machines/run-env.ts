@@ -10,11 +10,12 @@ export interface RunEnv {
   readonly clock: Clock;
   /** Replaces agents' models for this run: one model for every agent, or one per agent name. */
   readonly models?: Model | Readonly<Record<string, Model>> | undefined;
-  readonly emit: (event: StepEvent) => void;
+  /** Receives each agent event with the step it belongs to; absent when nobody listens, so none are built. */
+  readonly emit?: ((event: AgentEvent, step: number) => void) | undefined;
 }
 
 /** The environment of an actor started without `runFlow`: a frozen clock, the agents' own models, no event sink. */
-export const DEFAULT_ENV: RunEnv = Object.freeze({ clock: frozenClock(), emit: () => undefined });
+export const DEFAULT_ENV: RunEnv = Object.freeze({ clock: frozenClock() });
 
 // One registry per process, shared by every copy of the package that is loaded (a CLI from dist and a
 // flow module importing the sources, say), so an actor always finds the environment its run bound.

@@ -1,4 +1,5 @@
 import { createActor, type InspectionEvent } from 'xstate';
+import type { AgentEvent } from '../agents/agent-events.js';
 import type { Clock, Ids } from '../agents/clock.js';
 import type { Model } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
@@ -22,6 +23,11 @@ export interface RunOptions {
   readonly models?: Model | Readonly<Record<string, Model>>;
   /** Called with each event as it happens. */
   readonly onEvent?: (event: RunEvent) => void;
+  /**
+   * Keep the event log in the result (default true). A service that runs many flows and reads only the
+   * outcome can turn it off: then no event is built at all unless `onEvent` is given.
+   */
+  readonly events?: boolean;
   /** An XState inspector, e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`. */
   readonly inspect?: (event: InspectionEvent) => void;
 }
@@ -46,21 +52,30 @@ export async function runFlow<Id extends string, I, O, N extends string>(
   }
   const clock = options.clock ?? systemClock;
   const runId = options.runId ?? (options.ids ?? randomIds).next('run');
+  const keep = options.events !== false;
+  const onEvent = options.onEvent;
+  const listening = keep || onEvent !== undefined;
   const events: RunEvent[] = [];
   let seq = 0;
+  const publish = (event: RunEvent) => {
+    if (keep) events.push(event);
+    onEvent?.(event);
+  };
   const record = (body: RunEventBody) => {
     seq += 1;
-    const event = { ...body, runId, seq, at: clock.now() } as RunEvent;
-    events.push(event);
-    options.onEvent?.(event);
+    publish({ ...body, runId, seq, at: clock.now() } as RunEvent);
+  };
+  const recordStep = (body: AgentEvent, step: number) => {
+    seq += 1;
+    publish({ ...body, step, runId, seq, at: clock.now() });
   };
 
   const actor = createActor(flow.machine, {
     input: { input, runId, startedAt: clock.now() },
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
-  bindRunEnv(actor, { clock, models: options.models, emit: record });
-  record({ type: 'run.started', flow: flow.id, input });
+  bindRunEnv(actor, { clock, models: options.models, emit: listening ? recordStep : undefined });
+  if (listening) record({ type: 'run.started', flow: flow.id, input });
 
   const ended = new Promise<FlowContext>((resolve, reject) => {
     let previous: FlowContext | null = null;
@@ -68,6 +83,10 @@ export async function runFlow<Id extends string, I, O, N extends string>(
     actor.subscribe({
       next: (snapshot) => {
         const context = snapshot.context;
+        if (!listening) {
+          if (snapshot.status !== 'active') resolve(context);
+          return;
+        }
         const state = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
         const moved = transitionEvent(previous, previousState, context, state);
         if (moved) record(moved);
@@ -104,12 +123,13 @@ export async function runFlow<Id extends string, I, O, N extends string>(
   const signal = options.signal;
   const cancel = () => actor.send({ type: 'baton.cancel', reason: describeAbort(signal?.reason) });
   if (signal?.aborted) {
-    record({
-      type: 'run.ended',
-      status: 'cancelled',
-      code: 'cancelled',
-      usage: { ...zeroUsage(), handoffs: 0 },
-    });
+    if (listening)
+      record({
+        type: 'run.ended',
+        status: 'cancelled',
+        code: 'cancelled',
+        usage: { ...zeroUsage(), handoffs: 0 },
+      });
     return cancelledBeforeStart(flow.id, runId, events, describeAbort(signal.reason));
   }
   signal?.addEventListener('abort', cancel, { once: true });
@@ -127,12 +147,13 @@ export async function runFlow<Id extends string, I, O, N extends string>(
       step: context.step,
     }),
   };
-  record({
-    type: 'run.ended',
-    status: ending.status,
-    ...(ending.status === 'done' ? {} : { code: ending.reason.code }),
-    usage,
-  });
+  if (listening)
+    record({
+      type: 'run.ended',
+      status: ending.status,
+      ...(ending.status === 'done' ? {} : { code: ending.reason.code }),
+      usage,
+    });
   const base = { runId, flow: flow.id, usage, path: context.path, events };
   if (ending.status === 'done') return { ...base, status: 'done', output: ending.output as O };
   return { ...base, status: ending.status, reason: ending.reason, partial: context.partial };

@@ -46,6 +46,11 @@ export interface ScriptedModel extends Model {
 export interface ScriptedOptions {
   readonly id?: string;
   readonly price?: Price;
+  /**
+   * Keep every request in `requests` (default true). Turn it off for a responder shared by many runs
+   * (an offline example, a benchmark), where keeping them would grow without bound.
+   */
+  readonly record?: boolean;
 }
 
 /**
@@ -63,7 +68,9 @@ export function scripted(
   const requests: RecordedRequest[] = [];
   let cursor = 0;
   let callIds = 0;
+  let calls = 0;
   const id = options.id ?? 'scripted';
+  const keep = options.record ?? true;
 
   const nextStep = (request: ModelRequest): ScriptStep => {
     if (typeof script === 'function') return script(request);
@@ -71,9 +78,9 @@ export function scripted(
     if (!step) {
       throw new BatonError(
         'script_exhausted',
-        `Scripted model got call ${requests.length} (from agent "${request.agent}") but its script has only ${cursor} steps. ` +
+        `Scripted model got call ${calls} (from agent "${request.agent}") but its script has only ${cursor} steps. ` +
           'Add a step for this call, or check why the flow made it.',
-        { details: { agent: request.agent, call: requests.length } },
+        { details: { agent: request.agent, call: calls } },
       );
     }
     if (step.agent !== undefined && step.agent !== request.agent) {
@@ -127,7 +134,8 @@ export function scripted(
     },
     async call(request) {
       const { signal, ...recorded } = request;
-      requests.push(recorded);
+      calls += 1;
+      if (keep) requests.push(recorded);
       if (signal.aborted) throw abortError(signal);
       const step = nextStep(request);
       if ('hang' in step) {

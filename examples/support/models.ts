@@ -5,6 +5,9 @@ import type { Ticket } from './contracts.js';
 // Offline stand-ins for real models: deterministic responders that read the agent's input and own tool
 // results, so the example runs with no API key and gives the same trace every time.
 
+// The responders serve every run of the process, so they keep no record of the requests they answer.
+const QUIET = { record: false } as const;
+
 const BILLING_WORDS = /invoice|refund|charge|billing|payment|price/i;
 
 function lastToolResult(request: ModelRequest): unknown {
@@ -32,7 +35,7 @@ export const triageModel = scripted((request): ScriptStep => {
     handoff: 'tech',
     payload: { ticketId: ticket.id, customer: ticket.customer, problem: ticket.subject, product: null },
   };
-});
+}, QUIET);
 
 /** Billing: looks the invoice up, then replies. */
 export const billingModel = scripted((request): ScriptStep => {
@@ -50,7 +53,7 @@ export const billingModel = scripted((request): ScriptStep => {
       actions: invoice ? ['looked up invoice', 'filed refund request'] : ['filed refund request'],
     },
   };
-});
+}, QUIET);
 
 /** Tech: searches the knowledge base, then replies with the article. */
 export const techModel = scripted((request): ScriptStep => {
@@ -65,4 +68,4 @@ export const techModel = scripted((request): ScriptStep => {
       actions: ['searched knowledge base'],
     },
   };
-});
+}, QUIET);

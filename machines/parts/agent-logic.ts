@@ -3,6 +3,7 @@ import type { AgentOutcome } from '../../agents/decision.js';
 import type { AnyAgent } from '../../agents/define-agent.js';
 import { runStep } from '../../agents/run-step.js';
 import { runVisit } from '../../agents/run-visit.js';
+import { toolbox } from '../../agents/toolbox.js';
 import { assertObjectSchema, type Schema } from '../../contracts/schema.js';
 import { modelFor, runEnvOf } from '../run-env.js';
 import { toolSpecsFor } from '../tool-specs.js';
@@ -27,7 +28,8 @@ export function agentLogic(
   const handoffs = options.handoffs ?? [];
   const output =
     options.output === undefined ? null : assertObjectSchema(options.output, `agent "${agent.name}" output`);
-  const tools = toolSpecsFor(agent, handoffs, output ? (agent.output ?? output) : null);
+  const specs = toolSpecsFor(agent, handoffs, output ? (agent.output ?? output) : null);
+  const tools = agent.kind === 'agent' ? toolbox(agent, specs) : null;
   const routes = handoffs.map((target) => target.name);
   return fromPromise<AgentOutcome, unknown>(async ({ input, system, signal }) => {
     const env = runEnvOf(system);
@@ -38,7 +40,7 @@ export function agentLogic(
       agent,
       model: modelFor(env, agent.name, agent.model),
       input,
-      tools,
+      tools: tools!,
       resume: null,
       remaining: {
         tokens: Number.POSITIVE_INFINITY,
@@ -49,7 +51,7 @@ export function agentLogic(
       key: agent.name,
       clock: env.clock,
       signal,
-      emit: (event) => env.emit({ ...event, step: 0 }),
+      emit: env.emit ? (event) => env.emit?.(event, 0) : undefined,
     });
   });
 }

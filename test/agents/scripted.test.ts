@@ -66,3 +66,18 @@ describe('scripted model', () => {
     expect((await model.call(request('z'))).toolCalls[0]!.arguments).toEqual({ agent: 'z' });
   });
 });
+
+describe('scripted model without a record', () => {
+  it('answers but keeps no requests when record is false', async () => {
+    const model = scripted(() => ({ finish: {} }), { record: false });
+    await model.call(request('a'));
+    await model.call(request('a'));
+    expect(model.requests).toEqual([]);
+  });
+
+  it('still numbers calls in its errors when record is false', async () => {
+    const model = scripted([{ finish: {} }], { record: false });
+    await model.call(request('a'));
+    await expect(model.call(request('a'))).rejects.toThrow('got call 2');
+  });
+});

@@ -293,3 +293,34 @@ describe('defects', () => {
     await expect(runFlow(broken, work(0))).rejects.toMatchObject({ code: 'internal_error' });
   });
 });
+
+describe('the event log', () => {
+  const steps = () =>
+    scripted([
+      { agent: 'a', handoff: 'b', payload: work(1) },
+      { agent: 'b', handoff: 'c', payload: work(2) },
+      { agent: 'c', handoff: 'd', payload: work(3) },
+      { agent: 'd', handoff: 'e', payload: work(4) },
+      { agent: 'e', finish: { ticketId: 'T-1', summary: 's' } },
+    ]);
+
+  it('keeps no events with events: false, and reaches the same outcome', async () => {
+    const kept = await runFlow(chainFlow(), work(0), { models: steps() });
+    const lean = await runFlow(chainFlow(), work(0), { models: steps(), events: false });
+    expect(lean.events).toEqual([]);
+    expect(kept.events.length).toBeGreaterThan(10);
+    expect({ ...lean, events: [], runId: '' }).toEqual({ ...kept, events: [], runId: '' });
+  });
+
+  it('still calls onEvent with every event when the log is off', async () => {
+    const seen: string[] = [];
+    const result = await runFlow(chainFlow(), work(0), {
+      models: steps(),
+      events: false,
+      onEvent: (e) => seen.push(e.type),
+    });
+    const kept = await runFlow(chainFlow(), work(0), { models: steps() });
+    expect(result.events).toEqual([]);
+    expect(seen).toEqual(kept.events.map((e) => e.type));
+  });
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, fingerprint } from '../../contracts/fingerprint.js';
+
+describe('fingerprint', () => {
+  it('is equal for equal data in any key order and differs for different data', () => {
+    expect(fingerprint({ a: 1, b: { c: [1, 2], d: 'x' } })).toBe(
+      fingerprint({ b: { d: 'x', c: [1, 2] }, a: 1 }),
+    );
+    expect(fingerprint({ a: 1 })).not.toBe(fingerprint({ a: 2 }));
+    expect(fingerprint({ a: [1, 2] })).not.toBe(fingerprint({ a: [2, 1] }));
+    expect(canonicalJson({ b: 1, a: { d: 1, c: 2 } })).toBe('{"a":{"c":2,"d":1},"b":1}');
+  });
+
+  it('gives distinct fingerprints across many near-identical payloads', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 20_000; i += 1)
+      seen.add(fingerprint({ ticketId: 'T-1', step: i, notes: [`n${i % 7}`] }));
+    expect(seen.size).toBe(20_000);
+    expect([...seen][0]).toMatch(/^f1:[0-9a-f]{16}$/);
+  });
+});
