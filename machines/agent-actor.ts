@@ -29,7 +29,7 @@ export function agentActor(spec: FlowSpec, participant: AnyAgent, specs: readonl
   const routes = spec.routes[name] ?? [];
   const canFinish = spec.finish.has(name);
   const tools = participant.kind === 'agent' ? toolbox(participant, specs) : null;
-  return fromPromise<AgentOutcome, FlowContext>(async ({ input: context, system, signal }) => {
+  return fromPromise<AgentOutcome, FlowContext>(({ input: context, system, signal }) => {
     const env = runEnvOf(system);
     if (participant.kind === 'step') {
       return runStep({

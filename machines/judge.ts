@@ -12,24 +12,20 @@ export type Verdict =
   | { readonly kind: 'repair'; readonly code: ReasonCode; readonly feedback: Feedback }
   | { readonly kind: 'escalate' | 'fail'; readonly reason: Reason };
 
-const memo = new WeakMap<FlowContext, WeakMap<AgentOutcome, Verdict>>();
+// The guards of one event and the action that applies it judge the same context and outcome in a row:
+// one remembered judgement serves them all without allocating anything per event.
+let last: { context: FlowContext; outcome: AgentOutcome; spec: FlowSpec; verdict: Verdict } | null = null;
 
 /**
  * Judges an agent's outcome against the flow's contracts, in order: budgets, handoff (route, payload
  * schema, loop), finish (output schema, done predicate). Pure and total: it never throws, and the same
- * context and outcome always give the same verdict (memoised, so guards and actions share one judgement).
+ * context and outcome always give the same verdict (the last judgement is remembered, so the guards and
+ * actions of one transition share it).
  */
 export function judge(spec: FlowSpec, context: FlowContext, outcome: AgentOutcome): Verdict {
-  let byOutcome = memo.get(context);
-  if (!byOutcome) {
-    byOutcome = new WeakMap();
-    memo.set(context, byOutcome);
-  }
-  let verdict = byOutcome.get(outcome);
-  if (!verdict) {
-    verdict = decide(spec, context, outcome);
-    byOutcome.set(outcome, verdict);
-  }
+  if (last && last.context === context && last.outcome === outcome && last.spec === spec) return last.verdict;
+  const verdict = decide(spec, context, outcome);
+  last = { context, outcome, spec, verdict };
   return verdict;
 }
 

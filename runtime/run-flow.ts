@@ -61,13 +61,19 @@ export async function runFlow<Id extends string, I, O, N extends string>(
     if (keep) events.push(event);
     onEvent?.(event);
   };
+  // Event bodies are fresh objects made for this log alone, so they are stamped in place: copying each
+  // with a spread was the costliest part of keeping the log.
   const record = (body: RunEventBody) => {
     seq += 1;
-    publish({ ...body, runId, seq, at: clock.now() } as RunEvent);
+    const event = body as Stampable;
+    event.runId = runId;
+    event.seq = seq;
+    event.at = clock.now();
+    publish(event as unknown as RunEvent);
   };
   const recordStep = (body: AgentEvent, step: number) => {
-    seq += 1;
-    publish({ ...body, step, runId, seq, at: clock.now() });
+    (body as Stampable).step = step;
+    record(body as RunEventBody);
   };
 
   const actor = createActor(flow.machine, {
@@ -158,6 +164,9 @@ export async function runFlow<Id extends string, I, O, N extends string>(
   if (ending.status === 'done') return { ...base, status: 'done', output: ending.output as O };
   return { ...base, status: ending.status, reason: ending.reason, partial: context.partial };
 }
+
+/** An event body while it is being stamped with its place in the run. */
+type Stampable = { step?: number; runId?: string; seq?: number; at?: number };
 
 function describeAbort(value: unknown): string {
   if (value instanceof Error) return value.message;

@@ -8,6 +8,10 @@ describe('fingerprint', () => {
     );
     expect(fingerprint({ a: 1 })).not.toBe(fingerprint({ a: 2 }));
     expect(fingerprint({ a: [1, 2] })).not.toBe(fingerprint({ a: [2, 1] }));
+    expect(fingerprint({ a: '1' })).not.toBe(fingerprint({ a: 1 }));
+    expect(fingerprint({ a: true })).not.toBe(fingerprint({ a: 'true' }));
+    expect(fingerprint(['ab', 'c'])).not.toBe(fingerprint(['a', 'bc']));
+    expect(fingerprint({ a: 1, b: undefined })).toBe(fingerprint({ a: 1 }));
     expect(canonicalJson({ b: 1, a: { d: 1, c: 2 } })).toBe('{"a":{"c":2,"d":1},"b":1}');
   });
 
