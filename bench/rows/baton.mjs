@@ -10,23 +10,26 @@ export const row = {
   label: 'Baton, in memory (custom offline Model)',
   packages: ['baton', 'xstate', 'ajv'],
   async setup({ agents, gate, deps }) {
-    const baton = await import(deps.baton);
-    const makeModel = (names) => ({
-      id: 'bench:offline',
-      async call(request) {
-        if (request.agent === PARK_AT) {
-          const wait = gate.pass();
-          if (wait) await wait;
-        }
-        const { tool, payload } = decide(names, request.agent, request.input);
-        return {
-          text: '',
-          toolCalls: [{ id: 'call_1', name: tool, arguments: payload }],
-          usage: { inputTokens: 100, outputTokens: 20 },
-          stop: 'tool_calls',
-        };
-      },
-    });
-    return batonChain({ baton, agents, makeModel });
+    return batonChain({ baton: await import(deps.baton), agents, makeModel: offlineModel(gate) });
   },
 };
+
+/** The offline model of the Baton rows: answers each agent at once, parking at PARK_AT behind the gate. */
+export function offlineModel(gate) {
+  return (names) => ({
+    id: 'bench:offline',
+    async call(request) {
+      if (request.agent === PARK_AT) {
+        const wait = gate.pass();
+        if (wait) await wait;
+      }
+      const { tool, payload } = decide(names, request.agent, request.input);
+      return {
+        text: '',
+        toolCalls: [{ id: 'call_1', name: tool, arguments: payload }],
+        usage: { inputTokens: 100, outputTokens: 20 },
+        stop: 'tool_calls',
+      };
+    },
+  });
+}
