@@ -1,15 +1,14 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { BatonError, isBatonError } from '../../contracts/errors.js';
 import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
 import { messagesBody, messagesReply, thinkingMemo } from './anthropic-messages.js';
 import { messagesStreamReply } from './anthropic-stream.js';
 import { priceOf } from './prices.js';
 import {
   type FailureContext,
+  lazyClient,
   loadSdk,
   PROVIDER_DEFAULTS,
   providerFailure,
-  redactText,
 } from './provider-support.js';
 
 /** An `@anthropic-ai/sdk` client instance (`new Anthropic(...)`), typed loosely so that Baton's types do not need the package. */
@@ -61,7 +60,6 @@ export function anthropic(model: string, options: AnthropicOptions = {}): Model 
   const stream = options.stream ?? false;
   const price = options.price ?? priceOf(`anthropic:${model}`);
   const memo = thinkingMemo();
-  let client: Promise<Anthropic> | undefined;
 
   const context = (request: ModelRequest, sdk: Anthropic): FailureContext => ({
     provider: 'Anthropic',
@@ -73,14 +71,16 @@ export function anthropic(model: string, options: AnthropicOptions = {}): Model 
     keyVariable: 'ANTHROPIC_API_KEY',
   });
 
+  const client = lazyClient({
+    provider: 'Anthropic',
+    given: options.client as unknown as Anthropic | undefined,
+    make: () => createClient(options, maxRetries, timeout),
+    apiKey: options.apiKey,
+    hint: 'Pass the `apiKey` option or set ANTHROPIC_API_KEY.',
+  });
+
   const call = async (request: ModelRequest): Promise<ModelReply> => {
-    client ??= options.client
-      ? Promise.resolve(options.client as unknown as Anthropic)
-      : createClient(options, maxRetries, timeout);
-    const sdk = await client.catch((error: unknown) => {
-      client = undefined;
-      throw clientFailure(error, options.apiKey);
-    });
+    const sdk = await client();
     const requestOptions = {
       signal: request.signal,
       maxRetries,
@@ -126,17 +126,4 @@ async function createClient(
     // with usage, so the SDK's are turned off here: otherwise every call, and its tokens, shows twice.
     openTelemetry: false,
   });
-}
-
-function clientFailure(error: unknown, apiKey: string | undefined): BatonError {
-  if (isBatonError(error)) return error;
-  const said = redactText(
-    error instanceof Error ? error.message : String(error),
-    apiKey === undefined ? [] : [apiKey],
-  );
-  return new BatonError(
-    'provider_error',
-    `Could not create the Anthropic client: ${said} Pass the \`apiKey\` option or set ANTHROPIC_API_KEY.`,
-    { retryable: false, details: { provider: 'Anthropic' } },
-  );
 }

@@ -1,5 +1,4 @@
 import type OpenAI from 'openai';
-import { BatonError, isBatonError } from '../../contracts/errors.js';
 import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
 import { chatBody, chatReply, type MaxTokensField } from './openai-chat.js';
 import { responsesBody, responsesReply } from './openai-responses.js';
@@ -7,10 +6,10 @@ import { chatStreamReply, responsesStreamReply } from './openai-stream.js';
 import { priceOf } from './prices.js';
 import {
   type FailureContext,
+  lazyClient,
   loadSdk,
   PROVIDER_DEFAULTS,
   providerFailure,
-  redactText,
 } from './provider-support.js';
 
 /** An `openai` client instance (`new OpenAI(...)`), typed loosely so that Baton's types do not need the package. */
@@ -69,7 +68,6 @@ export function openai(model: string, options: OpenAIOptions = {}): Model {
   const maxTokensField =
     options.maxTokensField ?? (options.baseURL === undefined ? 'max_completion_tokens' : 'max_tokens');
   const price = options.price ?? priceOf(`openai:${model}`);
-  let client: Promise<OpenAI> | undefined;
 
   const context = (request: ModelRequest, sdk: OpenAI | undefined): FailureContext => ({
     provider: 'OpenAI',
@@ -81,14 +79,16 @@ export function openai(model: string, options: OpenAIOptions = {}): Model {
     keyVariable: 'OPENAI_API_KEY',
   });
 
+  const client = lazyClient({
+    provider: 'OpenAI',
+    given: options.client as unknown as OpenAI | undefined,
+    make: () => createClient(options, maxRetries, timeout),
+    apiKey: options.apiKey,
+    hint: 'Pass the `apiKey` option or set OPENAI_API_KEY (any non-empty key for a local server).',
+  });
+
   const call = async (request: ModelRequest): Promise<ModelReply> => {
-    client ??= options.client
-      ? Promise.resolve(options.client as unknown as OpenAI)
-      : createClient(options, maxRetries, timeout);
-    const sdk = await client.catch((error: unknown) => {
-      client = undefined;
-      throw clientFailure(error, options.apiKey);
-    });
+    const sdk = await client();
     const requestOptions = {
       signal: request.signal,
       maxRetries,
@@ -137,17 +137,4 @@ async function createClient(options: OpenAIOptions, maxRetries: number, timeout:
     timeout,
     logLevel: 'off',
   });
-}
-
-function clientFailure(error: unknown, apiKey: string | undefined): BatonError {
-  if (isBatonError(error)) return error;
-  const said = redactText(
-    error instanceof Error ? error.message : String(error),
-    apiKey === undefined ? [] : [apiKey],
-  );
-  return new BatonError(
-    'provider_error',
-    `Could not create the OpenAI client: ${said} Pass the \`apiKey\` option or set OPENAI_API_KEY (any non-empty key for a local server).`,
-    { retryable: false, details: { provider: 'OpenAI' } },
-  );
 }

@@ -274,3 +274,38 @@ function hint(
   if (status >= 500) return 'The provider failed or is overloaded: the call may succeed later.';
   return 'The provider rejected the request: fix what its message names.';
 }
+
+/**
+ * A provider's SDK client, made on first use (the SDK is loaded then) and made again on the next call
+ * if making it failed; a failure becomes `provider_error` with the API key redacted and the fix named.
+ */
+export function lazyClient<C>({
+  provider,
+  given,
+  make,
+  apiKey,
+  hint,
+}: {
+  provider: string;
+  given: C | undefined;
+  make: () => Promise<C>;
+  apiKey: string | undefined;
+  hint: string;
+}): () => Promise<C> {
+  let client: Promise<C> | undefined;
+  return () => {
+    client ??= given === undefined ? make() : Promise.resolve(given);
+    return client.catch((error: unknown) => {
+      client = undefined;
+      if (isBatonError(error)) throw error;
+      const said = redactText(
+        error instanceof Error ? error.message : String(error),
+        apiKey === undefined ? [] : [apiKey],
+      );
+      throw new BatonError('provider_error', `Could not create the ${provider} client: ${said} ${hint}`, {
+        retryable: false,
+        details: { provider },
+      });
+    });
+  };
+}

@@ -5,6 +5,7 @@ import { openai } from '../../../agents/providers/openai.js';
 import { fitsStrictMode } from '../../../agents/providers/openai-strict.js';
 import { PRICES, priceOf } from '../../../agents/providers/prices.js';
 import {
+  lazyClient,
   loadSdk,
   plainSchema,
   redactSecrets,
@@ -126,5 +127,46 @@ describe('prices', () => {
       expect(price.output, id).toBeGreaterThanOrEqual(price.input);
       expect(price.cachedInput ?? 0, id).toBeLessThanOrEqual(price.input);
     }
+  });
+});
+
+describe('lazyClient()', () => {
+  it('makes the client once, and again after a failure, which it reports without the key', async () => {
+    let made = 0;
+    const client = lazyClient({
+      provider: 'Acme',
+      given: undefined,
+      apiKey: 'sk-acme-SECRET-000011112222',
+      hint: 'Set ACME_KEY.',
+      make: async () => {
+        made += 1;
+        if (made === 1) throw new Error('bad key sk-acme-SECRET-000011112222');
+        return { id: made };
+      },
+    });
+    const failure = await client().catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 'provider_error',
+      retryable: false,
+      details: { provider: 'Acme' },
+    });
+    expect(String((failure as Error).message)).toBe(
+      'Could not create the Acme client: bad key [REDACTED] Set ACME_KEY.',
+    );
+    expect(await client()).toEqual({ id: 2 });
+    expect(await client()).toEqual({ id: 2 });
+    expect(made).toBe(2);
+  });
+
+  it('uses a given client without making one', async () => {
+    const given = { id: 'given' };
+    const client = lazyClient({
+      provider: 'Acme',
+      given,
+      apiKey: undefined,
+      hint: '',
+      make: () => Promise.reject(new Error('not called')),
+    });
+    expect(await client()).toBe(given);
   });
 });
