@@ -1,9 +1,9 @@
 /**
  * Fingerprints of JSON data for loop detection: equal data (in any key order) gives equal fingerprints.
  * The data is walked once and fed straight into two independent 32-bit multiplicative hashes
- * (cyrb53-style mixing, 64 bits in all): no canonical copy or string of the payload is built. Loop
- * detection needs equality, not secrecy, so a cryptographic hash would only add cost. The `f1:` prefix
- * names the scheme, so a persisted fingerprint of another scheme is never compared as equal.
+ * (cyrb53-style mixing) folded into one 53-bit integer: no canonical copy or string of the payload is
+ * built, and a number is the smallest thing a flow context can keep per input. Loop detection needs
+ * equality, not secrecy, so a cryptographic hash would only add cost.
  */
 
 /** Serialises JSON data with object keys sorted, so equal data always gives the same text. */
@@ -63,17 +63,21 @@ class Hasher {
     this.text('}');
   }
 
-  digest(): string {
+  digest(): number {
     let { h1, h2 } = this;
     h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
     h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return `f1:${(h1 >>> 0).toString(16).padStart(8, '0')}${(h2 >>> 0).toString(16).padStart(8, '0')}`;
+    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
   }
 }
 
-/** A short, stable fingerprint of JSON data: equal data (in any key order) gives equal fingerprints. */
-export function fingerprint(value: unknown): string {
+/**
+ * A short, stable fingerprint of JSON data: equal data (in any key order) gives equal fingerprints. A
+ * `scope` (an agent's name, say) is hashed first, so equal data in different scopes differ.
+ */
+export function fingerprint(value: unknown, scope?: string): number {
   const hasher = new Hasher();
+  if (scope !== undefined) hasher.string(scope);
   hasher.value(value);
   return hasher.digest();
 }

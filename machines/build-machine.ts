@@ -83,7 +83,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         payload: context.input,
         step: 1,
         visits: { [spec.start]: 1 },
-        seen: { [spec.start]: [fingerprint(context.input)] },
+        seen: [fingerprint(context.input, spec.start)],
         partial: context.input,
         path: [spec.start],
       })),
@@ -114,7 +114,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           repairs: 0,
           resume: null,
           visits: { ...context.visits, [verdict.to]: (context.visits[verdict.to] ?? 0) + 1 },
-          seen: { ...context.seen, [verdict.to]: [...(context.seen[verdict.to] ?? []), verdict.fingerprint] },
+          seen: [...context.seen, verdict.fingerprint],
           partial: verdict.payload,
           path: [...context.path, verdict.to],
         };

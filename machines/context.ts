@@ -51,8 +51,8 @@ export interface FlowContext {
   /** Repairs used in the current visit. */
   readonly repairs: number;
   readonly visits: Readonly<Record<string, number>>;
-  /** Fingerprints of the inputs each agent has been given, for loop detection. */
-  readonly seen: Readonly<Record<string, readonly string[]>>;
+  /** Fingerprints of every (agent, input) pair the run has entered, for loop detection. */
+  readonly seen: readonly number[];
   readonly usage: VisitUsage;
   /** Set on a repair: the visit's messages and what was wrong with the decision. */
   readonly resume: { readonly transcript: readonly Message[]; readonly feedback: Feedback } | null;
@@ -77,7 +77,7 @@ export function initialContext(flow: string, limitMs: number, machineInput: Flow
     handoffs: 0,
     repairs: 0,
     visits: {},
-    seen: {},
+    seen: [],
     usage: NO_USAGE,
     resume: null,
     partial: null,

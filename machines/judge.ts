@@ -7,7 +7,7 @@ import type { DoneResult, FlowSpec } from './flow-spec.js';
 
 /** What the flow does with an agent's decision. Guards pick the transition from it; actions apply it. */
 export type Verdict =
-  | { readonly kind: 'handoff'; readonly to: string; readonly payload: unknown; readonly fingerprint: string }
+  | { readonly kind: 'handoff'; readonly to: string; readonly payload: unknown; readonly fingerprint: number }
   | { readonly kind: 'done'; readonly output: unknown }
   | { readonly kind: 'repair'; readonly code: ReasonCode; readonly feedback: Feedback }
   | { readonly kind: 'escalate' | 'fail'; readonly reason: Reason };
@@ -125,8 +125,8 @@ function decide(spec: FlowSpec, context: FlowContext, outcome: AgentOutcome): Ve
           },
         );
       }
-      const print = fingerprint(decision.payload);
-      if (context.seen[decision.to]?.includes(print)) {
+      const print = fingerprint(decision.payload, decision.to);
+      if (context.seen.includes(print)) {
         return escalate(
           'loop_detected',
           `Agent "${decision.to}" would be entered again with an input it already had: no progress since its last visit.`,

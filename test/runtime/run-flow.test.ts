@@ -235,6 +235,15 @@ describe('loop detection', () => {
     expect(model.requests).toHaveLength(2);
   });
 
+  it('lets an agent receive the same payload another agent had', async () => {
+    const model = scripted([
+      { agent: 'a', handoff: 'b', payload: work(0) },
+      { agent: 'b', finish: report },
+    ]);
+    const result = await runFlow(pingPongFlow({ visits: 5, handoffs: 10 }), work(0), { models: model });
+    expect(result.status).toBe('done');
+  });
+
   it('lets a bounce with new information through', async () => {
     const model = scripted([
       { agent: 'a', handoff: 'b', payload: work(1) },
