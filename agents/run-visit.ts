@@ -163,14 +163,12 @@ export async function runVisit(request: VisitRequest): Promise<AgentOutcome> {
     const unknown = reply.toolCalls.find((c) => !byName.has(c.name));
     if (unknown) {
       const message = `Agent "${agent.name}" called "${unknown.name}", which it does not own. Its tools are: ${[...byName.keys()].join(', ')}.`;
-      for (const c of reply.toolCalls)
-        messages.push(
-          toolResult(
-            c,
-            c === unknown ? message : 'Not run: the reply called a tool the agent does not own.',
-            true,
-          ),
-        );
+      // The other calls are answered here; the unknown one is answered by the flow's repair feedback,
+      // so that every call gets exactly one result (providers reject a call answered twice).
+      for (const c of reply.toolCalls) {
+        if (c !== unknown)
+          messages.push(toolResult(c, 'Not run: the reply called a tool the agent does not own.', true));
+      }
       return end({
         kind: 'rejected',
         code: 'tool_not_allowed',

@@ -127,6 +127,15 @@ describe('the agent turn loop', () => {
       'called "delete_database", which it does not own',
     );
     expect(model.requests).toHaveLength(3);
+    const answers = model.requests[1]!.messages.filter((m) => m.role === 'tool');
+    expect(answers).toEqual([
+      expect.objectContaining({
+        callId: 'call_1',
+        name: 'delete_database',
+        isError: true,
+        content: expect.stringContaining('does not own'),
+      }),
+    ]);
   });
 
   it('sends the request the port describes: instructions, input, tools, required tool choice, cap and a stable key', async () => {
