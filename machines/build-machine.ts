@@ -7,7 +7,7 @@ import { formatViolations } from '../contracts/violations.js';
 import { agentActor } from './agent-actor.js';
 import { type Ending, type FlowContext, type FlowMachineInput, initialContext, reason } from './context.js';
 import type { FlowSpec } from './flow-spec.js';
-import { addVisit, judge, type Verdict } from './judge.js';
+import { judge, type Verdict } from './judge.js';
 import { agentMeta, type BatonTransitionMeta, type FlowMeta } from './parts/baton-meta.js';
 
 /** The event that cancels a run: the kill switch. */
@@ -51,7 +51,6 @@ const meta = (baton: BatonTransitionMeta) => ({ baton });
  */
 export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly ToolSpec[]>) {
   const verdictOf = (context: FlowContext, event: unknown): Verdict => judge(spec, context, outcomeOf(event));
-  const absorb = (context: FlowContext, event: unknown) => addVisit(context.usage, outcomeOf(event).usage);
   const where = (context: FlowContext) => ({
     state: context.agent ?? 'start',
     agent: context.agent,
@@ -106,7 +105,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         const verdict = verdictOf(context, event);
         if (verdict.kind !== 'handoff') return {};
         return {
-          usage: absorb(context, event),
+          usage: verdict.usage,
           handoffs: context.handoffs + 1,
           agent: verdict.to,
           payload: verdict.payload,
@@ -123,7 +122,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         const verdict = verdictOf(context, event);
         if (verdict.kind !== 'repair') return {};
         return {
-          usage: absorb(context, event),
+          usage: verdict.usage,
           step: context.step + 1,
           repairs: context.repairs + 1,
           resume: { transcript: outcomeOf(event).transcript, feedback: verdict.feedback },
@@ -133,7 +132,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         const verdict = verdictOf(context, event);
         if (verdict.kind !== 'done') return {};
         return {
-          usage: absorb(context, event),
+          usage: verdict.usage,
           resume: null,
           partial: verdict.output,
           path: [...context.path, 'done'],
@@ -152,7 +151,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
                 where(context),
               );
         return {
-          usage: absorb(context, event),
+          usage: verdict.usage,
           resume: null,
           path: [...context.path, status],
           ending: { status, reason: why },

@@ -1,16 +1,22 @@
-import { type AgentOutcome, addUsage, type Feedback, type VisitUsage } from '../agents/decision.js';
+import type { AgentOutcome, Feedback, VisitUsage } from '../agents/decision.js';
 import { fingerprint } from '../contracts/fingerprint.js';
 import type { ReasonCode } from '../contracts/reasons.js';
 import { formatViolations, type Violation } from '../contracts/violations.js';
 import { type FlowContext, type Reason, reason } from './context.js';
 import type { DoneResult, FlowSpec } from './flow-spec.js';
 
-/** What the flow does with an agent's decision. Guards pick the transition from it; actions apply it. */
-export type Verdict =
+/**
+ * What the flow does with an agent's decision. Guards pick the transition from it; actions apply it,
+ * with `usage`: the run's usage including this visit, computed once here.
+ */
+export type Verdict = (
   | { readonly kind: 'handoff'; readonly to: string; readonly payload: unknown; readonly fingerprint: number }
   | { readonly kind: 'done'; readonly output: unknown }
   | { readonly kind: 'repair'; readonly code: ReasonCode; readonly feedback: Feedback }
-  | { readonly kind: 'escalate' | 'fail'; readonly reason: Reason };
+  | { readonly kind: 'escalate' | 'fail'; readonly reason: Reason }
+) & { readonly usage: VisitUsage };
+
+type Judgement = Verdict extends infer V ? (V extends Verdict ? Omit<V, 'usage'> : never) : never;
 
 // The guards of one event and the action that applies it judge the same context and outcome in a row:
 // one remembered judgement serves them all without allocating anything per event.
@@ -24,24 +30,24 @@ let last: { context: FlowContext; outcome: AgentOutcome; spec: FlowSpec; verdict
  */
 export function judge(spec: FlowSpec, context: FlowContext, outcome: AgentOutcome): Verdict {
   if (last && last.context === context && last.outcome === outcome && last.spec === spec) return last.verdict;
-  const verdict = decide(spec, context, outcome);
+  const usage = addVisit(context.usage, outcome.usage);
+  const verdict = { ...decide(spec, context, outcome, usage), usage } as Verdict;
   last = { context, outcome, spec, verdict };
   return verdict;
 }
 
-function decide(spec: FlowSpec, context: FlowContext, outcome: AgentOutcome): Verdict {
+function decide(spec: FlowSpec, context: FlowContext, outcome: AgentOutcome, usage: VisitUsage): Judgement {
   const name = context.agent ?? spec.start;
   const participant = spec.agents.get(name);
   const where = { state: name, agent: name, step: context.step };
-  const usage = addVisit(context.usage, outcome.usage);
   const decision = outcome.decision;
 
-  const escalate = (code: ReasonCode, message: string, details?: Record<string, unknown>): Verdict => ({
+  const escalate = (code: ReasonCode, message: string, details?: Record<string, unknown>): Judgement => ({
     kind: 'escalate',
     reason: reason(code, message, where, details),
   });
   /** Budgets that must allow another model call (of `next`) before the flow continues. */
-  const budgetStop = (next: string): Verdict | null => {
+  const budgetStop = (next: string): Judgement | null => {
     const limits = spec.limits;
     if (context.deadline !== null && outcome.endedAt >= context.deadline) {
       return escalate(
@@ -62,7 +68,11 @@ function decide(spec: FlowSpec, context: FlowContext, outcome: AgentOutcome): Ve
       return escalate('cost_budget', `The flow spent $${usage.costUsd.toFixed(6)} of $${limits.usd}.`);
     return null;
   };
-  const repairOrFail = (code: ReasonCode, message: string, feedback: Omit<Feedback, 'message'>): Verdict => {
+  const repairOrFail = (
+    code: ReasonCode,
+    message: string,
+    feedback: Omit<Feedback, 'message'>,
+  ): Judgement => {
     if (participant?.kind === 'agent' && context.repairs < spec.limits.repairs) {
       return budgetStop(name) ?? { kind: 'repair', code, feedback: { ...feedback, message } };
     }
@@ -188,10 +198,14 @@ function unmetConditions(spec: FlowSpec, input: unknown, output: unknown): reado
 }
 
 /** Adds a visit's usage to the run's totals. */
-export function addVisit(total: VisitUsage, visit: VisitUsage): VisitUsage {
+function addVisit(total: VisitUsage, visit: VisitUsage): VisitUsage {
   if (visit.turns === 0 && visit.inputTokens === 0 && visit.outputTokens === 0) return total;
   return {
-    ...addUsage(total, visit, visit.costUsd),
+    inputTokens: total.inputTokens + visit.inputTokens,
+    outputTokens: total.outputTokens + visit.outputTokens,
+    cachedInputTokens: total.cachedInputTokens + visit.cachedInputTokens,
+    reasoningTokens: total.reasoningTokens + visit.reasoningTokens,
+    costUsd: total.costUsd + visit.costUsd,
     turns: total.turns + visit.turns,
   };
 }

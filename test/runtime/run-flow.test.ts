@@ -80,6 +80,7 @@ describe('runFlow', () => {
       step: 3,
     });
     expect(model.requests).toHaveLength(3);
+    expect(result.usage.turns).toBe(3); // the repairs and the final failure all count their calls
   });
 
   it('never enters done while the done predicate is unmet', async () => {
