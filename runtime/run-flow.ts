@@ -85,7 +85,6 @@ export async function runFlow<Id extends string, I, O, N extends string>(
 
   const ended = new Promise<FlowContext>((resolve, reject) => {
     let previous: FlowContext | null = null;
-    let previousState = 'start';
     actor.subscribe({
       next: (snapshot) => {
         const context = snapshot.context;
@@ -94,7 +93,7 @@ export async function runFlow<Id extends string, I, O, N extends string>(
           return;
         }
         const state = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
-        const moved = transitionEvent(previous, previousState, context, state);
+        const moved = transitionEvent(previous, context, state);
         if (moved) record(moved);
         if (
           context.agent !== null &&
@@ -110,7 +109,6 @@ export async function runFlow<Id extends string, I, O, N extends string>(
           });
         }
         previous = context;
-        previousState = state;
         if (snapshot.status !== 'active') resolve(context);
       },
       // Only a defect in Baton or in a user callback the machine runs can land here: flow outcomes are

@@ -8,10 +8,12 @@ const FINAL_KIND: Record<string, TransitionKind> = {
   cancelled: 'cancel',
 };
 
-/** Describes how a run moved between two snapshots, or null when no visit ended. */
+/**
+ * Describes how a run moved between two snapshots, or null when no visit ended. The state before is
+ * the agent of `before`, or `start` when no agent had been entered yet.
+ */
 export function transitionEvent(
   before: FlowContext | null,
-  beforeState: string,
   after: FlowContext,
   afterState: string,
 ): RunEventBody | null {
@@ -20,7 +22,7 @@ export function transitionEvent(
       return {
         type: 'transition',
         step: 0,
-        from: beforeState,
+        from: 'start',
         to: afterState,
         kind: FINAL_KIND[afterState] ?? 'fail',
         code: after.ending.reason.code,
