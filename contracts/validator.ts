@@ -24,7 +24,7 @@ function ajv(): Ajv {
   return shared;
 }
 
-const cache = new WeakMap<object, ValidateFunction>();
+const cache = new WeakMap<object, Validator<unknown>>();
 
 /** The outcome of validating a value: the value with its static type, or the violations. */
 export type Validation<T> =
@@ -43,25 +43,25 @@ export interface Validator<T> {
  */
 export function validatorFor<S>(schema: S, where = 'schema'): Validator<Infer<S>> {
   const object = asSchemaObject(schema, where);
-  let compiled = cache.get(object);
-  if (!compiled) {
-    try {
-      compiled = ajv().compile(object);
-    } catch (cause) {
-      throw new BatonError(
-        'invalid_schema',
-        `${where}: ajv cannot compile the schema: ${(cause as Error).message}. Fix the schema keyword it names.`,
-        { cause, details: { where } },
-      );
-    }
-    cache.set(object, compiled);
+  const cached = cache.get(object);
+  if (cached) return cached as Validator<Infer<S>>;
+  let fn: ValidateFunction;
+  try {
+    fn = ajv().compile(object);
+  } catch (cause) {
+    throw new BatonError(
+      'invalid_schema',
+      `${where}: ajv cannot compile the schema: ${(cause as Error).message}. Fix the schema keyword it names.`,
+      { cause, details: { where } },
+    );
   }
-  const fn = compiled;
-  return {
+  const validator: Validator<Infer<S>> = Object.freeze({
     schema: object,
     validate(value: unknown): Validation<Infer<S>> {
       if (fn(value)) return { ok: true, value: value as Infer<S> };
       return { ok: false, violations: toViolations(fn.errors) };
     },
-  };
+  });
+  cache.set(object, validator);
+  return validator;
 }
