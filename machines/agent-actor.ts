@@ -1,4 +1,4 @@
-import { fromPromise } from 'xstate';
+import { fromPromise, type PromiseActorLogic } from 'xstate';
 import type { AgentOutcome } from '../agents/decision.js';
 import type { AnyAgent } from '../agents/define-agent.js';
 import type { ToolSpec } from '../agents/model.js';
@@ -20,39 +20,65 @@ export function remainingOf(spec: FlowSpec, context: FlowContext): VisitRemainin
   };
 }
 
+/** Where one visit starts: read from the actor's input by the machine that invokes it. */
+export interface VisitPlan {
+  readonly payload: unknown;
+  readonly resume: FlowContext['resume'];
+  readonly remaining: VisitRemaining;
+  /** Prefix of the idempotency keys of the visit's model calls. */
+  readonly key: string;
+  readonly step: number;
+}
+
 /**
- * The actor logic of one agent or step: created once per flow, it reads the run's clock, models and
- * event sink from the environment bound to its actor system, and its input from the flow context.
+ * The actor logic of one agent or code step, created once: it reads the run's clock, models and event
+ * sink from the environment bound to its actor system, and where the visit starts from `plan(input)`.
  */
-export function agentActor(spec: FlowSpec, participant: AnyAgent, specs: readonly ToolSpec[]) {
-  const name = participant.name;
-  const routes = spec.routes[name] ?? [];
-  const canFinish = spec.finish.has(name);
-  const tools = participant.kind === 'agent' ? toolbox(participant, specs) : null;
-  return fromPromise<AgentOutcome, FlowContext>(({ input: context, system, signal }) => {
-    const env = runEnvOf(system);
-    if (participant.kind === 'step') {
-      return runStep({
+export function visitLogic<I>(
+  participant: AnyAgent,
+  specs: readonly ToolSpec[],
+  ways: { readonly routes: readonly string[]; readonly canFinish: boolean },
+  plan: (input: I) => VisitPlan,
+): PromiseActorLogic<AgentOutcome, I> {
+  if (participant.kind === 'step') {
+    return fromPromise<AgentOutcome, I>(({ input, system, signal }) =>
+      runStep({
         step: participant,
-        input: context.payload,
-        routes,
-        canFinish,
-        clock: env.clock,
+        input: plan(input).payload,
+        ...ways,
+        clock: runEnvOf(system).clock,
         signal,
-      });
-    }
-    const step = context.step;
+      }),
+    );
+  }
+  const tools = toolbox(participant, specs);
+  return fromPromise<AgentOutcome, I>(({ input, system, signal }) => {
+    const env = runEnvOf(system);
+    const { payload, resume, remaining, key, step } = plan(input);
     return runVisit({
       agent: participant,
-      model: modelFor(env, name, participant.model),
-      input: context.payload,
-      tools: tools!,
-      resume: context.resume,
-      remaining: remainingOf(spec, context),
-      key: `${context.runId}:${step}`,
+      model: modelFor(env, participant.name, participant.model),
+      input: payload,
+      tools,
+      resume,
+      remaining,
+      key,
       clock: env.clock,
       signal,
       emit: env.emit ? (event) => env.emit?.(event, step) : undefined,
     });
   });
+}
+
+/** The actor logic of one agent or step of a `defineFlow` flow: its visit starts from the flow context. */
+export function agentActor(spec: FlowSpec, participant: AnyAgent, specs: readonly ToolSpec[]) {
+  const name = participant.name;
+  const ways = { routes: spec.routes[name] ?? [], canFinish: spec.finish.has(name) };
+  return visitLogic<FlowContext>(participant, specs, ways, (context) => ({
+    payload: context.payload,
+    resume: context.resume,
+    remaining: remainingOf(spec, context),
+    key: `${context.runId}:${context.step}`,
+    step: context.step,
+  }));
 }

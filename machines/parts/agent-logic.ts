@@ -1,11 +1,8 @@
-import { fromPromise, type PromiseActorLogic } from 'xstate';
+import type { PromiseActorLogic } from 'xstate';
 import type { AgentOutcome } from '../../agents/decision.js';
 import type { AnyAgent } from '../../agents/define-agent.js';
-import { runStep } from '../../agents/run-step.js';
-import { runVisit } from '../../agents/run-visit.js';
-import { toolbox } from '../../agents/toolbox.js';
 import { assertObjectSchema, type Schema } from '../../contracts/schema.js';
-import { modelFor, runEnvOf } from '../run-env.js';
+import { visitLogic } from '../agent-actor.js';
 import { toolSpecsFor } from '../tool-specs.js';
 
 /** Options of `agentLogic`: what the agent may do, which decides the tools its model sees. */
@@ -29,29 +26,19 @@ export function agentLogic(
   const output =
     options.output === undefined ? null : assertObjectSchema(options.output, `agent "${agent.name}" output`);
   const specs = toolSpecsFor(agent, handoffs, output ? (agent.output ?? output) : null);
-  const tools = agent.kind === 'agent' ? toolbox(agent, specs) : null;
-  const routes = handoffs.map((target) => target.name);
-  return fromPromise<AgentOutcome, unknown>(async ({ input, system, signal }) => {
-    const env = runEnvOf(system);
-    if (agent.kind === 'step') {
-      return runStep({ step: agent, input, routes, canFinish: output !== null, clock: env.clock, signal });
-    }
-    return runVisit({
-      agent,
-      model: modelFor(env, agent.name, agent.model),
-      input,
-      tools: tools!,
-      resume: null,
-      remaining: {
-        tokens: Number.POSITIVE_INFINITY,
-        usd: Number.POSITIVE_INFINITY,
-        turns: Number.POSITIVE_INFINITY,
-        deadline: null,
-      },
-      key: agent.name,
-      clock: env.clock,
-      signal,
-      emit: env.emit ? (event) => env.emit?.(event, 0) : undefined,
-    });
-  });
+  const ways = { routes: handoffs.map((target) => target.name), canFinish: output !== null };
+  return visitLogic<unknown>(agent, specs, ways, (input) => ({
+    payload: input,
+    resume: null,
+    remaining: UNLIMITED,
+    key: agent.name,
+    step: 0,
+  }));
 }
+
+const UNLIMITED = Object.freeze({
+  tokens: Number.POSITIVE_INFINITY,
+  usd: Number.POSITIVE_INFINITY,
+  turns: Number.POSITIVE_INFINITY,
+  deadline: null,
+});
