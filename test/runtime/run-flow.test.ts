@@ -334,3 +334,21 @@ describe('the event log', () => {
     expect(seen).toEqual(kept.events.map((e) => e.type));
   });
 });
+
+describe('inspection', () => {
+  it('passes every actor event of the run to an XState inspector', async () => {
+    const types = new Set<string>();
+    const actors = new Set<string>();
+    const model = scripted([{ agent: 'e', finish: { ticketId: 'T-1', summary: 's' } }]);
+    await runFlow(finisherOnly(), work(0), {
+      models: model,
+      inspect: (event) => {
+        types.add(event.type);
+        actors.add((event.actorRef as { id?: string }).id ?? '');
+      },
+    });
+    expect(types).toContain('@xstate.snapshot');
+    expect(types).toContain('@xstate.event');
+    expect(actors).toContain('e'); // the agent's invoked actor is visible, not only the flow
+  });
+});
