@@ -60,8 +60,3 @@ export const REASONS = {
 
 /** A stable reason code: see `REASONS`. */
 export type ReasonCode = keyof typeof REASONS;
-
-/** Tells whether a string is one of Baton's reason codes. */
-export function isReasonCode(value: string): value is ReasonCode {
-  return Object.hasOwn(REASONS, value);
-}

@@ -10,7 +10,7 @@ import type { FlowSpec } from './flow-spec.js';
 import { modelFor, runEnvOf } from './run-env.js';
 
 /** What is left of the flow's budgets in a context. */
-export function remainingOf(spec: FlowSpec, context: FlowContext): VisitRemaining {
+function remainingOf(spec: FlowSpec, context: FlowContext): VisitRemaining {
   const { usage } = context;
   return {
     tokens: spec.limits.tokens - usage.inputTokens - usage.outputTokens,

@@ -15,7 +15,7 @@ export interface RunEnv {
 }
 
 /** The environment of an actor started without `runFlow`: a frozen clock, the agents' own models, no event sink. */
-export const DEFAULT_ENV: RunEnv = Object.freeze({ clock: frozenClock() });
+const DEFAULT_ENV: RunEnv = Object.freeze({ clock: frozenClock() });
 
 // One registry per process, shared by every copy of the package that is loaded (a CLI from dist and a
 // flow module importing the sources, say), so an actor always finds the environment its run bound.

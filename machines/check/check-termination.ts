@@ -16,7 +16,7 @@ export interface UnboundedCycle {
  * guard whose counter no remaining transition resets (after the last reset, it fires at most `limit`
  * more times). What is left is the set of cycles that can repeat forever; none means every run ends.
  */
-export function unboundedCycles(graph: MachineGraph, bounds = boundsOf(graph)): UnboundedCycle[] {
+function unboundedCycles(graph: MachineGraph, bounds = boundsOf(graph)): UnboundedCycle[] {
   let remaining = graph.edges.filter((edge) => graph.states.has(edge.to));
   const nodes = [...graph.states.keys()];
   for (;;) {
@@ -46,7 +46,7 @@ export function unboundedCycles(graph: MachineGraph, bounds = boundsOf(graph)): 
 }
 
 /** The bounds of every edge of a graph. */
-export function boundsOf(graph: MachineGraph): Map<GraphEdge, EdgeBounds> {
+function boundsOf(graph: MachineGraph): Map<GraphEdge, EdgeBounds> {
   return new Map(graph.edges.map((edge) => [edge, edgeBounds(graph, edge)]));
 }
 
