@@ -104,6 +104,8 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
       handoff: assign(({ context, event }) => {
         const verdict = verdictOf(context, event);
         if (verdict.kind !== 'handoff') return {};
+        // `concat` allocates the exact length; a spread plus one element leaves room to grow, which every
+        // run in flight would keep.
         return {
           usage: verdict.usage,
           handoffs: context.handoffs + 1,
@@ -113,9 +115,9 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           repairs: 0,
           resume: null,
           visits: { ...context.visits, [verdict.to]: (context.visits[verdict.to] ?? 0) + 1 },
-          seen: [...context.seen, verdict.fingerprint],
+          seen: context.seen.concat(verdict.fingerprint),
           partial: verdict.payload,
-          path: [...context.path, verdict.to],
+          path: context.path.concat(verdict.to),
         };
       }),
       repair: assign(({ context, event }) => {
@@ -135,7 +137,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           usage: verdict.usage,
           resume: null,
           partial: verdict.output,
-          path: [...context.path, 'done'],
+          path: context.path.concat('done'),
           ending: { status: 'done' as const, output: verdict.output },
         };
       }),
@@ -153,7 +155,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         return {
           usage: verdict.usage,
           resume: null,
-          path: [...context.path, status],
+          path: context.path.concat(status),
           ending: { status, reason: why },
         };
       }),
@@ -165,7 +167,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           : { retryable: false };
         return {
           resume: null,
-          path: [...context.path, 'failed'],
+          path: context.path.concat('failed'),
           ending: {
             status: 'failed' as const,
             reason: reason(
@@ -181,7 +183,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         const why = event.type === 'baton.cancel' && event.reason ? `: ${event.reason}` : '';
         return {
           resume: null,
-          path: [...context.path, 'cancelled'],
+          path: context.path.concat('cancelled'),
           ending: {
             status: 'cancelled' as const,
             reason: reason('cancelled', `The run was cancelled${why}.`, where(context)),
