@@ -1,0 +1,46 @@
+import { formatViolations } from '../contracts/violations.js';
+import type { AgentEvent } from './agent-events.js';
+import type { AnyTool } from './define-tool.js';
+import type { Message, ToolCall } from './model.js';
+
+/** A tool call's answer, as the model reads it on its next turn. */
+export function toolResult(call: ToolCall, content: string, isError: boolean): Message {
+  return { role: 'tool', callId: call.id, name: call.name, content, isError };
+}
+
+/**
+ * Runs one of an agent's own tools for a call: validates the arguments against the tool's schema, runs
+ * it, and answers with its JSON result or with what went wrong. A tool that throws is answered, not
+ * rethrown, unless the visit was aborted.
+ */
+export async function runTool(
+  tool: AnyTool,
+  call: ToolCall,
+  visit: {
+    readonly agent: { readonly name: string };
+    readonly signal: AbortSignal;
+    readonly emit?: ((event: AgentEvent) => void) | undefined;
+  },
+): Promise<Message> {
+  const { emit } = visit;
+  const agent = visit.agent.name;
+  emit?.({ type: 'tool.called', agent, tool: tool.name, callId: call.id });
+  const done = (content: string, ok: boolean): Message => {
+    emit?.({ type: 'tool.returned', agent, tool: tool.name, callId: call.id, ok });
+    return toolResult(call, content, !ok);
+  };
+  if (call.malformed) return done('Rejected: the arguments are not valid JSON. Send a JSON object.', false);
+  const checked = tool.validator.validate(call.arguments);
+  if (!checked.ok)
+    return done(
+      `Rejected: the arguments do not fit the tool's schema:\n${formatViolations(checked.violations)}`,
+      false,
+    );
+  try {
+    const result = await tool.run({ input: checked.value, signal: visit.signal });
+    return done(JSON.stringify(result ?? null), true);
+  } catch (error) {
+    if (visit.signal.aborted) throw error;
+    return done(`The tool failed: ${error instanceof Error ? error.message : String(error)}`, false);
+  }
+}
