@@ -3,8 +3,9 @@ import type { AgentOutcome } from '../agents/decision.js';
 import type { AnyAgent } from '../agents/define-agent.js';
 import type { ToolSpec } from '../agents/model.js';
 import { runStep } from '../agents/run-step.js';
-import { runVisit, type VisitRemaining } from '../agents/run-visit.js';
+import { runVisit } from '../agents/run-visit.js';
 import { toolbox } from '../agents/toolbox.js';
+import type { VisitRemaining } from '../agents/visit-request.js';
 import type { FlowContext } from './context.js';
 import type { FlowSpec } from './flow-spec.js';
 import { modelFor, runEnvOf } from './run-env.js';
@@ -55,6 +56,7 @@ export function visitLogic<I>(
   return fromPromise<AgentOutcome, I>(({ input, system, signal }) => {
     const env = runEnvOf(system);
     const { payload, resume, remaining, key, step } = plan(input);
+    const events = env.events;
     return runVisit({
       agent: participant,
       model: modelFor(env, participant.name, participant.model),
@@ -65,7 +67,7 @@ export function visitLogic<I>(
       key,
       clock: env.clock,
       signal,
-      emit: env.emit ? (event) => env.emit?.(event, step) : undefined,
+      emit: events ? (event) => events.recordStep(event, step) : undefined,
     });
   });
 }

@@ -5,13 +5,18 @@ import type { Model } from '../agents/model.js';
 /** An agent event stamped with the step it belongs to. */
 export type StepEvent = AgentEvent & { readonly step: number };
 
+/** Where a run's agent events go, each with the step (visit) it belongs to. */
+export interface StepEventSink {
+  recordStep(event: AgentEvent, step: number): void;
+}
+
 /** What a running flow's actors need from outside the machine: the clock, model overrides and an event sink. */
 export interface RunEnv {
   readonly clock: Clock;
   /** Replaces agents' models for this run: one model for every agent, or one per agent name. */
   readonly models?: Model | Readonly<Record<string, Model>> | undefined;
   /** Receives each agent event with the step it belongs to; absent when nobody listens, so none are built. */
-  readonly emit?: ((event: AgentEvent, step: number) => void) | undefined;
+  readonly events?: StepEventSink | undefined;
 }
 
 /** The environment of an actor started without `runFlow`: a frozen clock, the agents' own models, no event sink. */

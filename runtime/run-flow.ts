@@ -1,12 +1,14 @@
 import { createActor, type InspectionEvent } from 'xstate';
-import type { AgentEvent } from '../agents/agent-events.js';
 import type { Clock, Ids } from '../agents/clock.js';
+import { NO_USAGE } from '../agents/decision.js';
 import type { Model } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
+import type { CancelEvent } from '../machines/build-machine.js';
 import { type FlowContext, type RunUsage, reason } from '../machines/context.js';
 import { type Flow, isFlow } from '../machines/define-flow.js';
 import { bindRunEnv } from '../machines/run-env.js';
-import type { RunEvent, RunEventBody } from './run-events.js';
+import type { RunEvent } from './run-events.js';
+import { RunLog } from './run-log.js';
 import type { RunResult } from './run-result.js';
 import { randomIds, systemClock } from './system-clock.js';
 import { transitionEvent } from './transition-event.js';
@@ -39,109 +41,111 @@ export interface RunOptions {
  *
  * @example examples/support/run.ts
  */
-export async function runFlow<Id extends string, I, O, N extends string>(
+export function runFlow<Id extends string, I, O, N extends string>(
   flow: Flow<Id, I, O, N>,
   input: I,
   options: RunOptions = {},
 ): Promise<RunResult<O>> {
   if (!isFlow(flow)) {
-    throw new BatonError(
-      'invalid_argument',
-      'runFlow expects a flow made by defineFlow as its first argument.',
+    return Promise.reject(
+      new BatonError('invalid_argument', 'runFlow expects a flow made by defineFlow as its first argument.'),
     );
   }
   const clock = options.clock ?? systemClock;
   const runId = options.runId ?? (options.ids ?? randomIds).next('run');
-  const keep = options.events !== false;
-  const onEvent = options.onEvent;
-  const listening = keep || onEvent !== undefined;
-  const events: RunEvent[] = [];
-  let seq = 0;
-  const publish = (event: RunEvent) => {
-    if (keep) events.push(event);
-    onEvent?.(event);
-  };
-  // Event bodies are fresh objects made for this log alone, so they are stamped in place: copying each
-  // with a spread was the costliest part of keeping the log.
-  const record = (body: RunEventBody) => {
-    seq += 1;
-    const event = body as Stampable;
-    event.runId = runId;
-    event.seq = seq;
-    event.at = clock.now();
-    publish(event as unknown as RunEvent);
-  };
-  const recordStep = (body: AgentEvent, step: number) => {
-    (body as Stampable).step = step;
-    record(body as RunEventBody);
-  };
+  const log = new RunLog(runId, clock, { keep: options.events !== false, onEvent: options.onEvent });
 
   const actor = createActor(flow.machine, {
     input: { input, runId, startedAt: clock.now() },
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
-  bindRunEnv(actor, { clock, models: options.models, emit: listening ? recordStep : undefined });
-  if (listening) record({ type: 'run.started', flow: flow.id, input });
-
-  const ended = new Promise<FlowContext>((resolve, reject) => {
-    let previous: FlowContext | null = null;
-    actor.subscribe({
-      next: (snapshot) => {
-        const context = snapshot.context;
-        if (!listening) {
-          if (snapshot.status !== 'active') resolve(context);
-          return;
-        }
-        const state = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
-        const moved = transitionEvent(previous, context, state);
-        if (moved) record(moved);
-        if (
-          context.agent !== null &&
-          context.step !== (previous?.step ?? 0) &&
-          snapshot.status === 'active'
-        ) {
-          record({
-            type: 'agent.entered',
-            step: context.step,
-            agent: context.agent,
-            visit: context.visits[context.agent] ?? 0,
-            repair: context.repairs,
-          });
-        }
-        previous = context;
-        if (snapshot.status !== 'active') resolve(context);
-      },
-      // Only a defect in Baton or in a user callback the machine runs can land here: flow outcomes are
-      // final states. Reject rather than hang, with the cause attached.
-      error: (cause) =>
-        reject(
-          new BatonError(
-            'internal_error',
-            `Flow "${flow.id}" stopped on an internal error: ${String(cause)}`,
-            { cause },
-          ),
-        ),
-    });
-  });
+  bindRunEnv(actor, { clock, models: options.models, events: log.listening ? log : undefined });
+  log.record({ type: 'run.started', flow: flow.id, input });
 
   const signal = options.signal;
-  const cancel = () => actor.send({ type: 'baton.cancel', reason: describeAbort(signal?.reason) });
   if (signal?.aborted) {
-    if (listening)
-      record({
-        type: 'run.ended',
-        status: 'cancelled',
-        code: 'cancelled',
-        usage: { ...zeroUsage(), handoffs: 0 },
-      });
-    return cancelledBeforeStart(flow.id, runId, events, describeAbort(signal.reason));
+    const why = describeAbort(signal.reason);
+    log.record({ type: 'run.ended', status: 'cancelled', code: 'cancelled', usage: NO_RUN_USAGE });
+    return Promise.resolve(cancelledBeforeStart(flow.id, runId, log.close(), why));
   }
-  signal?.addEventListener('abort', cancel, { once: true });
-  actor.start();
-  const context = await ended;
-  signal?.removeEventListener('abort', cancel);
-  actor.stop();
+  // No async function and no promise chain here: they would stay on the heap of every run in flight.
+  return new Promise<RunResult<O>>((resolve, reject) => {
+    const watch = new RunWatch<O>(flow.id, runId, log, resolve, reject);
+    actor.subscribe(watch);
+    if (signal) watch.cancelOn(signal, actor);
+    actor.start();
+  });
+}
 
+/**
+ * Watches a run's actor: records how the run moved between snapshots, and settles with the result when
+ * the actor reaches a final state (the actor then stops itself). Only a defect in Baton or in a user
+ * callback the machine runs reaches `error`: flow outcomes are final states, so the run rejects with
+ * `internal_error` and the cause attached, rather than hang.
+ */
+class RunWatch<O> {
+  private previous: FlowContext | null = null;
+  private stopCancel: (() => void) | null = null;
+
+  constructor(
+    private readonly flow: string,
+    private readonly runId: string,
+    private readonly log: RunLog,
+    private readonly resolve: (result: RunResult<O>) => void,
+    private readonly reject: (error: BatonError) => void,
+  ) {}
+
+  /** Sends the kill switch to the actor when `signal` aborts, until the run ends. */
+  cancelOn(signal: AbortSignal, actor: { send(event: CancelEvent): void }): void {
+    const cancel = () => actor.send({ type: 'baton.cancel', reason: describeAbort(signal.reason) });
+    signal.addEventListener('abort', cancel, { once: true });
+    this.stopCancel = () => signal.removeEventListener('abort', cancel);
+  }
+
+  next(snapshot: FlowSnapshot): void {
+    if (this.log.listening) this.recordMove(snapshot);
+    if (snapshot.status === 'active') return;
+    this.stopCancel?.();
+    this.resolve(resultOf<O>(this.flow, this.runId, snapshot.context, this.log));
+  }
+
+  error(cause: unknown): void {
+    this.stopCancel?.();
+    this.reject(
+      new BatonError('internal_error', `Flow "${this.flow}" stopped on an internal error: ${String(cause)}`, {
+        cause,
+      }),
+    );
+  }
+
+  private recordMove(snapshot: FlowSnapshot): void {
+    const { context } = snapshot;
+    const previous = this.previous;
+    const state = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
+    const moved = transitionEvent(previous, context, state);
+    if (moved) this.log.record(moved);
+    if (context.agent !== null && context.step !== (previous?.step ?? 0) && snapshot.status === 'active') {
+      this.log.record({
+        type: 'agent.entered',
+        step: context.step,
+        agent: context.agent,
+        visit: context.visits[context.agent] ?? 0,
+        repair: context.repairs,
+      });
+    }
+    this.previous = context;
+  }
+}
+
+/** What the watch reads of a flow machine's snapshots. */
+interface FlowSnapshot {
+  readonly status: string;
+  readonly value: unknown;
+  readonly context: FlowContext;
+}
+
+/** The result of a run that reached a final state with `context`. */
+function resultOf<O>(flow: string, runId: string, context: FlowContext, log: RunLog): RunResult<O> {
   const usage: RunUsage = { ...context.usage, handoffs: context.handoffs };
   const ending = context.ending ?? {
     status: 'failed' as const,
@@ -151,29 +155,24 @@ export async function runFlow<Id extends string, I, O, N extends string>(
       step: context.step,
     }),
   };
-  if (listening)
-    record({
-      type: 'run.ended',
-      status: ending.status,
-      ...(ending.status === 'done' ? {} : { code: ending.reason.code }),
-      usage,
-    });
-  const base = { runId, flow: flow.id, usage, path: context.path, events };
+  log.record({
+    type: 'run.ended',
+    status: ending.status,
+    ...(ending.status === 'done' ? {} : { code: ending.reason.code }),
+    usage,
+  });
+  const base = { runId, flow, usage, path: context.path, events: log.close() };
   if (ending.status === 'done') return { ...base, status: 'done', output: ending.output as O };
   return { ...base, status: ending.status, reason: ending.reason, partial: context.partial };
 }
-
-/** An event body while it is being stamped with its place in the run. */
-type Stampable = { step?: number; runId?: string; seq?: number; at?: number };
 
 function describeAbort(value: unknown): string {
   if (value instanceof Error) return value.message;
   return value === undefined ? 'aborted by the caller' : String(value);
 }
 
-function zeroUsage() {
-  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, costUsd: 0, turns: 0 };
-}
+/** The usage of a run that never started. */
+const NO_RUN_USAGE: RunUsage = Object.freeze({ ...NO_USAGE, handoffs: 0 });
 
 function cancelledBeforeStart(
   flow: string,
@@ -191,7 +190,7 @@ function cancelledBeforeStart(
       step: 0,
     }),
     partial: null,
-    usage: { ...zeroUsage(), handoffs: 0 },
+    usage: NO_RUN_USAGE,
     path: ['cancelled'],
     events,
   };

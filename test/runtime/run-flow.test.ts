@@ -6,6 +6,7 @@ import {
   defineAgent,
   defineFlow,
   type FlowContext,
+  type RunEvent,
   runFlow,
   sequentialIds,
 } from '../../index.js';
@@ -332,6 +333,29 @@ describe('the event log', () => {
     const kept = await runFlow(chainFlow(), work(0), { models: steps() });
     expect(result.events).toEqual([]);
     expect(seen).toEqual(kept.events.map((e) => e.type));
+  });
+
+  it('stamps every event alike whether it is kept, listened to, or both', async () => {
+    // A clock that ticks on every reading, so each event's time is its own.
+    const ticking = () => {
+      let t = 1_000;
+      return { ...manualClock(), now: () => (t += 7) };
+    };
+    const options = () => ({ models: steps(), clock: ticking(), ids: sequentialIds() });
+    const kept = await runFlow(chainFlow(), work(0), options());
+    const heard: RunEvent[] = [];
+    const both = await runFlow(chainFlow(), work(0), { ...options(), onEvent: (e) => heard.push(e) });
+    const only: RunEvent[] = [];
+    await runFlow(chainFlow(), work(0), { ...options(), events: false, onEvent: (e) => only.push(e) });
+
+    expect(kept.events.map((e) => e.seq)).toEqual(kept.events.map((_, i) => i + 1));
+    expect(new Set(kept.events.map((e) => e.at)).size).toBe(kept.events.length);
+    expect(kept.events.every((e) => e.runId === 'run-1')).toBe(true);
+    const called = kept.events.find((e) => e.type === 'model.called');
+    expect(called).toMatchObject({ agent: 'a', step: 1 });
+    expect(JSON.stringify(both.events)).toBe(JSON.stringify(kept.events));
+    expect(JSON.stringify(heard)).toBe(JSON.stringify(kept.events));
+    expect(JSON.stringify(only)).toBe(JSON.stringify(kept.events));
   });
 });
 
