@@ -32,10 +32,12 @@ export function batonChain({ baton, agents, makeModel, runOptions = {} }) {
     finish: [names[names.length - 1]],
     limits: { handoffs: agents - 1 },
   });
-  return async (input) => {
-    const result = await runFlow(flow, input, runOptions);
-    if (result.status !== 'done')
-      throw new Error(`baton run ended ${result.status}: ${result.reason.message}`);
-    return result.output;
-  };
+  // No async wrapper: the XState rows hand back toPromise(actor) as it is, so neither row's runner keeps
+  // a suspended frame of its own per flow in flight.
+  return (input) => runFlow(flow, input, runOptions).then(outputOf);
+}
+
+function outputOf(result) {
+  if (result.status !== 'done') throw new Error(`baton run ended ${result.status}: ${result.reason.message}`);
+  return result.output;
 }
