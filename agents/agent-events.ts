@@ -1,7 +1,10 @@
 import type { VisitUsage } from './decision.js';
 import type { StopReason } from './model.js';
 
-/** What an agent's turn loop reports as it works; the runtime stamps each with a step, a sequence and a time. */
+/**
+ * What an agent's turn loop reports as it works, with the step (the run's visit number) it belongs to;
+ * the runtime stamps each with the run, a sequence number and a time.
+ */
 export type AgentEvent =
   | {
       readonly type: 'model.called';
@@ -9,6 +12,7 @@ export type AgentEvent =
       readonly turn: number;
       readonly maxOutputTokens: number;
       readonly tools: readonly string[];
+      readonly step: number;
     }
   | {
       readonly type: 'model.replied';
@@ -17,12 +21,25 @@ export type AgentEvent =
       readonly stop: StopReason;
       readonly toolCalls: readonly string[];
       readonly usage: Pick<VisitUsage, 'inputTokens' | 'outputTokens' | 'costUsd'>;
+      readonly step: number;
     }
-  | { readonly type: 'tool.called'; readonly agent: string; readonly tool: string; readonly callId: string }
+  | {
+      readonly type: 'tool.called';
+      readonly agent: string;
+      readonly tool: string;
+      readonly callId: string;
+      readonly step: number;
+    }
   | {
       readonly type: 'tool.returned';
       readonly agent: string;
       readonly tool: string;
       readonly callId: string;
       readonly ok: boolean;
+      readonly step: number;
     };
+
+/** Where a visit's events go. Absent when nobody listens, so that no event is built. */
+export interface AgentEventSink {
+  record(event: AgentEvent): void;
+}

@@ -1,5 +1,5 @@
 import { formatViolations } from '../contracts/violations.js';
-import type { AgentEvent } from './agent-events.js';
+import type { AgentEventSink } from './agent-events.js';
 import type { AnyTool } from './define-tool.js';
 import type { Message, ToolCall } from './model.js';
 
@@ -19,14 +19,15 @@ export async function runTool(
   visit: {
     readonly agent: { readonly name: string };
     readonly signal: AbortSignal;
-    readonly emit?: ((event: AgentEvent) => void) | undefined;
+    readonly step: number;
+    readonly events?: AgentEventSink | undefined;
   },
 ): Promise<Message> {
-  const { emit } = visit;
+  const { events, step } = visit;
   const agent = visit.agent.name;
-  emit?.({ type: 'tool.called', agent, tool: tool.name, callId: call.id });
+  events?.record({ type: 'tool.called', agent, tool: tool.name, callId: call.id, step });
   const done = (content: string, ok: boolean): Message => {
-    emit?.({ type: 'tool.returned', agent, tool: tool.name, callId: call.id, ok });
+    events?.record({ type: 'tool.returned', agent, tool: tool.name, callId: call.id, ok, step });
     return toolResult(call, content, !ok);
   };
   if (call.malformed) return done('Rejected: the arguments are not valid JSON. Send a JSON object.', false);

@@ -16,15 +16,16 @@ export async function runVisit(request: VisitRequest): Promise<AgentOutcome> {
   for (let turn = 1; ; turn += 1) {
     const cap = visit.reserve(turn);
     if (typeof cap !== 'number') return cap;
-    const call = withDeadline(request.signal, request.remaining.deadline, request.clock);
+    const { deadline } = request.remaining;
+    const timer = deadline === null ? null : deadlineSignal(request.signal, deadline, request.clock);
     let reply: ModelReply;
     try {
-      reply = await request.model.call(visit.call(turn, cap, call.signal));
+      reply = await request.model.call(visit.call(turn, cap, timer?.signal ?? request.signal));
     } catch (error) {
-      if (call.expired()) return visit.deadlinePassed();
+      if (timer?.expired()) return visit.deadlinePassed();
       throw asProviderError(error, request.agent.name, request.model.id);
     } finally {
-      call.dispose();
+      timer?.dispose();
     }
     const rejected = visit.take(reply, turn);
     if (rejected) return rejected;
@@ -51,8 +52,7 @@ function asProviderError(error: unknown, agent: string, model: string): BatonErr
 }
 
 /** A signal that aborts with the caller's signal or at the deadline, whichever comes first. */
-function withDeadline(signal: AbortSignal, deadline: number | null, clock: Clock) {
-  if (deadline === null) return { signal, expired: never, dispose: nothing };
+function deadlineSignal(signal: AbortSignal, deadline: number, clock: Clock) {
   const controller = new AbortController();
   let expired = false;
   const onAbort = () => controller.abort(signal.reason);
@@ -73,6 +73,3 @@ function withDeadline(signal: AbortSignal, deadline: number | null, clock: Clock
     },
   };
 }
-
-const never = () => false;
-const nothing = () => undefined;

@@ -1,4 +1,4 @@
-import type { AgentEvent } from './agent-events.js';
+import type { AgentEventSink } from './agent-events.js';
 import type { Clock } from './clock.js';
 import type { Feedback } from './decision.js';
 import type { Agent } from './define-agent.js';
@@ -26,8 +26,10 @@ export interface VisitRequest {
   readonly remaining: VisitRemaining;
   /** Prefix of each call's idempotency key: stable for the same run, step and visit. */
   readonly key: string;
+  /** The run's step number of this visit, carried by its events. */
+  readonly step: number;
   readonly clock: Clock;
   readonly signal: AbortSignal;
   /** Where progress events go; absent when nobody listens, so none are built. */
-  readonly emit?: ((event: AgentEvent) => void) | undefined;
+  readonly events?: AgentEventSink | undefined;
 }

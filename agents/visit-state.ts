@@ -91,12 +91,13 @@ export class VisitState {
         );
       }
     }
-    this.request.emit?.({
+    this.request.events?.record({
       type: 'model.called',
       agent: agent.name,
       turn,
       maxOutputTokens: cap,
       tools: this.request.tools.names,
+      step: this.request.step,
     });
     return cap;
   }
@@ -123,16 +124,17 @@ export class VisitState {
    * so every call gets exactly one result, as providers require).
    */
   take(reply: ModelReply, turn: number): AgentOutcome | null {
-    const { agent, model, tools, emit } = this.request;
+    const { agent, model, tools, events } = this.request;
     const cost = costOf(reply.usage, model.price);
     this.usage = addUsage(this.usage, reply.usage, cost);
-    emit?.({
+    events?.record({
       type: 'model.replied',
       agent: agent.name,
       turn,
       stop: reply.stop,
       toolCalls: reply.toolCalls.map((c) => c.name),
       usage: { inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens, costUsd: cost },
+      step: this.request.step,
     });
     this.messages.push({ role: 'assistant', text: reply.text, toolCalls: reply.toolCalls });
     const unknown = reply.toolCalls.find((c) => !tools.byName.has(c.name));

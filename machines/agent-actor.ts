@@ -56,7 +56,6 @@ export function visitLogic<I>(
   return fromPromise<AgentOutcome, I>(({ input, system, signal }) => {
     const env = runEnvOf(system);
     const { payload, resume, remaining, key, step } = plan(input);
-    const events = env.events;
     return runVisit({
       agent: participant,
       model: modelFor(env, participant.name, participant.model),
@@ -67,7 +66,8 @@ export function visitLogic<I>(
       key,
       clock: env.clock,
       signal,
-      emit: events ? (event) => events.recordStep(event, step) : undefined,
+      step,
+      events: env.events,
     });
   });
 }

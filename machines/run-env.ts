@@ -1,22 +1,17 @@
-import type { AgentEvent } from '../agents/agent-events.js';
+import type { AgentEvent, AgentEventSink } from '../agents/agent-events.js';
 import { type Clock, frozenClock } from '../agents/clock.js';
 import type { Model } from '../agents/model.js';
 
-/** An agent event stamped with the step it belongs to. */
-export type StepEvent = AgentEvent & { readonly step: number };
-
-/** Where a run's agent events go, each with the step (visit) it belongs to. */
-export interface StepEventSink {
-  recordStep(event: AgentEvent, step: number): void;
-}
+/** An agent event of a run: every agent event carries the step it belongs to. */
+export type StepEvent = AgentEvent;
 
 /** What a running flow's actors need from outside the machine: the clock, model overrides and an event sink. */
 export interface RunEnv {
   readonly clock: Clock;
   /** Replaces agents' models for this run: one model for every agent, or one per agent name. */
   readonly models?: Model | Readonly<Record<string, Model>> | undefined;
-  /** Receives each agent event with the step it belongs to; absent when nobody listens, so none are built. */
-  readonly events?: StepEventSink | undefined;
+  /** Receives each agent event; absent when nobody listens, so none are built. */
+  readonly events?: AgentEventSink | undefined;
 }
 
 /** The environment of an actor started without `runFlow`: a frozen clock, the agents' own models, no event sink. */

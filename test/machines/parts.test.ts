@@ -58,7 +58,7 @@ async function run(models: Record<string, readonly ScriptStep[] | Model>) {
       Array.isArray(m) ? scripted(m as ScriptStep[]) : (m as Model),
     ]),
   );
-  bindRunEnv(actor, { clock: manualClock(), models: bound, events: { recordStep: () => undefined } });
+  bindRunEnv(actor, { clock: manualClock(), models: bound, events: { record: () => undefined } });
   actor.start();
   return waitFor(actor, (s) => s.status === 'done');
 }
