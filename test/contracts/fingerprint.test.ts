@@ -24,4 +24,25 @@ describe('fingerprint', () => {
     expect(seen.size).toBe(20_000);
     expect(Number.isSafeInteger([...seen][0])).toBe(true);
   });
+
+  it('gives the same fingerprints as it always has, since run contexts keep them', () => {
+    expect(fingerprint({ ticketId: 'T-1', notes: ['a', 'b'], step: 2 }, 'draft')).toBe(6250013397591413);
+    const odd = {
+      z: null,
+      y: [true, 1.5, -0, 1e21],
+      x: { 'k"1': '\u00e9\u2028', '': 0 },
+      long: 'x'.repeat(1234),
+    };
+    expect(fingerprint(odd)).toBe(5514311426862971);
+    expect(fingerprint('plain')).toBe(7803763835725616);
+    expect(fingerprint(42, 'scope')).toBe(2343037007844422);
+  });
+
+  it('sorts many keys the way Array.prototype.sort does', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `k${(i * 7919) % 40}`);
+    const forward = Object.fromEntries(keys.map((k, i) => [k, i]));
+    const backward = Object.fromEntries([...keys].reverse().map((k) => [k, forward[k]]));
+    expect(fingerprint(forward)).toBe(fingerprint(backward));
+    expect(fingerprint({ b: 1, a: 2, B: 3, é: 4 })).toBe(fingerprint({ é: 4, B: 3, a: 2, b: 1 }));
+  });
 });
