@@ -114,7 +114,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           step: context.step + 1,
           repairs: 0,
           resume: null,
-          visits: { ...context.visits, [verdict.to]: (context.visits[verdict.to] ?? 0) + 1 },
+          visits: countVisit(context.visits, verdict.to),
           seen: context.seen.concat(verdict.fingerprint),
           partial: verdict.payload,
           path: context.path.concat(verdict.to),
@@ -294,6 +294,13 @@ function agentState(spec: FlowSpec, name: string) {
       onError: { target: 'failed', actions: 'crash' as const, meta: meta({ kind: 'error' }) },
     },
   };
+}
+
+/** `visits` with one more visit of `agent`. */
+function countVisit(visits: Readonly<Record<string, number>>, agent: string): Record<string, number> {
+  const next: Record<string, number> = Object.assign({}, visits);
+  next[agent] = (visits[agent] ?? 0) + 1;
+  return next;
 }
 
 /** The XState machine a flow compiles to. */

@@ -1,6 +1,6 @@
 import { createActor, type InspectionEvent } from 'xstate';
 import type { Clock, Ids } from '../agents/clock.js';
-import { NO_USAGE } from '../agents/decision.js';
+import { NO_USAGE, type VisitUsage } from '../agents/decision.js';
 import type { Model } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
 import type { CancelEvent } from '../machines/build-machine.js';
@@ -146,7 +146,7 @@ interface FlowSnapshot {
 
 /** The result of a run that reached a final state with `context`. */
 function resultOf<O>(flow: string, runId: string, context: FlowContext, log: RunLog): RunResult<O> {
-  const usage: RunUsage = { ...context.usage, handoffs: context.handoffs };
+  const usage = runUsage(context.usage, context.handoffs);
   const ending = context.ending ?? {
     status: 'failed' as const,
     reason: reason('contract_violation', 'The run stopped without an ending.', {
@@ -155,15 +155,29 @@ function resultOf<O>(flow: string, runId: string, context: FlowContext, log: Run
       step: context.step,
     }),
   };
-  log.record({
-    type: 'run.ended',
-    status: ending.status,
-    ...(ending.status === 'done' ? {} : { code: ending.reason.code }),
-    usage,
-  });
-  const base = { runId, flow, usage, path: context.path, events: log.close() };
-  if (ending.status === 'done') return { ...base, status: 'done', output: ending.output as O };
-  return { ...base, status: ending.status, reason: ending.reason, partial: context.partial };
+  // Literals, not spreads: a spread that adds properties is slow in V8 (Node 20), and this runs per run.
+  if (ending.status === 'done') {
+    log.record({ type: 'run.ended', status: ending.status, usage });
+    const events = log.close();
+    return { runId, flow, usage, path: context.path, events, status: 'done', output: ending.output as O };
+  }
+  log.record({ type: 'run.ended', status: ending.status, code: ending.reason.code, usage });
+  const { status, reason: why } = ending;
+  const events = log.close();
+  return { runId, flow, usage, path: context.path, events, status, reason: why, partial: context.partial };
+}
+
+/** A run's usage: its visits' usage and its handoffs. */
+function runUsage(usage: VisitUsage, handoffs: number): RunUsage {
+  return {
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    reasoningTokens: usage.reasoningTokens,
+    costUsd: usage.costUsd,
+    turns: usage.turns,
+    handoffs,
+  };
 }
 
 function describeAbort(value: unknown): string {
