@@ -61,13 +61,20 @@ export class VisitState {
         exhausted('deadline', `The run's deadline passed before agent "${agent.name}" could call its model.`),
       );
     }
-    const estimate = estimateInputTokens({
-      instructions: agent.instructions,
-      input: this.request.input,
-      messages: this.messages,
-      tools: this.request.tools.specs,
-    });
     const tokensLeft = this.tokenCap - this.usage.inputTokens - this.usage.outputTokens;
+    const usdLeft = remaining.usd - this.usage.costUsd;
+    const price = this.request.model.price;
+    // The request is measured only when a finite budget needs the estimate: with none, the cap is the
+    // agent's maxOutputTokens whatever the input's size.
+    const estimate =
+      Number.isFinite(tokensLeft) || (price && Number.isFinite(usdLeft))
+        ? estimateInputTokens({
+            instructions: agent.instructions,
+            input: this.request.input,
+            messages: this.messages,
+            tools: this.request.tools.specs,
+          })
+        : 0;
     let cap = Math.min(agent.budget.maxOutputTokens, tokensLeft - estimate);
     if (cap < 1) {
       return this.end(
@@ -77,9 +84,7 @@ export class VisitState {
         ),
       );
     }
-    const price = this.request.model.price;
     if (price) {
-      const usdLeft = remaining.usd - this.usage.costUsd;
       const affordable = Math.floor(((usdLeft - (estimate * price.input) / 1e6) * 1e6) / price.output);
       cap = Math.min(cap, affordable);
       if (cap < 1) {

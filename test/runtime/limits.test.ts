@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { estimateInputTokens } from '../../agents/tokens.js';
 import { runFlow } from '../../index.js';
 import { manualClock, scripted } from '../../testing.js';
 import { chainFlow, pingPongFlow, work } from '../helpers/flows.js';
@@ -90,6 +91,18 @@ describe('limits', () => {
       expect(cap).toBeLessThanOrEqual(2_000 - 200 * i);
       if (i > 0) expect(cap).toBeLessThan(caps[i - 1]!);
     }
+  });
+
+  it('reserves the budget left after the estimated input, and the agent cap when no budget is set', async () => {
+    const bounded = scripted(chain);
+    await runFlow(chainFlow({ tokens: 2_000 }), work(0), { models: bounded });
+    const first = bounded.requests[0]!;
+    expect(first.maxOutputTokens).toBe(2_000 - estimateInputTokens(first));
+    expect(first.maxOutputTokens).toBeLessThan(2_000);
+
+    const unbounded = scripted(chain);
+    await runFlow(chainFlow(), work(0), { models: unbounded });
+    expect(unbounded.requests.map((r) => r.maxOutputTokens)).toEqual([4096, 4096, 4096, 4096, 4096]);
   });
 
   it('escalates with cost_budget when the money runs out', async () => {
