@@ -34,7 +34,7 @@ const COUNTS = quick
       concurrency: 1000,
       rounds: 4,
       parked: 10_000,
-      passes: 2,
+      passes: 3,
       imports: 7,
     };
 
