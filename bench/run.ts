@@ -118,7 +118,8 @@ function packageVersion(dir: string, name: string): string {
 
 // 1. Build Baton, so the rows (and the import row) load the compiled dist/ like a user would.
 let batonKind: 'dist' | 'src' = 'dist';
-let buildNote = 'built with `npm run build` (tsc for the declarations, esbuild bundling the modules) at the start of this run';
+let buildNote =
+  'built with `npm run build` (tsc for the declarations, esbuild bundling the modules) at the start of this run';
 if (args['no-build']) {
   buildNote = 'dist/ as found (the run was started with --no-build)';
 } else {
@@ -477,6 +478,7 @@ const report = [
   '- The OpenAI Agents row uses @openai/agents 0.14.3, the newest release whose dependencies install on Node 20 (0.15 and later need `openai` ^7, which requires Node 22); the Mastra row uses @mastra/core 0.24.9, the newest release that supports Node 20 (1.x requires Node ≥ 22.13). Newer releases may be faster or slower.',
   "- Mastra 0.24.9 comes out about as fast as bare XState here (its default engine is a plain async loop over the steps). The issue's anchors (Mastra 3.2×, OpenAI Agents JS 8.2×, LangGraph.js 22× XState) came from other versions and another harness: compare ratios within one run.",
   "- LangGraph with `MemorySaver` keeps every thread's checkpoints for the life of the saver: its time per flow includes that growing store (one thread per run).",
+  "- Each runner hands back its framework's own promise of the outcome (`toPromise(actor)` for the XState rows, `runFlow(...).then(check)` for Baton), so no row keeps a suspended frame of the harness per flow in flight.",
   '- The Baton rows load `dist/`, the published build: the entry points and a few shared chunks, bundled by esbuild (target node20); the peers load their published builds. NODE_ENV=production is set for every child.',
   '- "Per handoff" subtracts a 1-agent chain from the 5-agent chain; for Baton the 1-agent flow still validates input and output and judges the finish, so the difference is the cost of four handoffs plus four agent visits.',
   '',
