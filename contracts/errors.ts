@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   missing_dependency: 'An optional package that this feature needs is not installed.',
   aborted: 'An operation was aborted by its signal.',
   internal_error: 'A defect stopped a run outside its final states; the cause is attached. Please report it.',
+  listener_failed:
+    "A run's onEvent listener threw. It was not called again; the run went on to its end and `details.result` holds the result.",
   replay_mismatch: 'A replayed model received a request that differs from the recorded one.',
   replay_exhausted: 'A replayed model received a call after its cassette ran out.',
 } as const;

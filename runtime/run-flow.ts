@@ -23,7 +23,10 @@ export interface RunOptions {
   readonly runId?: string;
   /** Replace the agents' models for this run: one for all, or one per agent name. */
   readonly models?: Model | Readonly<Record<string, Model>>;
-  /** Called with each event as it happens. */
+  /**
+   * Called with each event as it happens. If it throws, it is not called again, the run goes on to its
+   * end, and `runFlow` rejects with `listener_failed` holding the result in `details.result`.
+   */
   readonly onEvent?: (event: RunEvent) => void;
   /**
    * Keep the event log in the result (default true). A service that runs many flows and reads only the
@@ -103,10 +106,33 @@ class RunWatch<O> {
   }
 
   next(snapshot: FlowSnapshot): void {
-    if (this.log.listening) this.recordMove(snapshot);
-    if (snapshot.status === 'active') return;
+    // XState reports what an observer throws as an uncaught error, which would leave the run unsettled:
+    // a defect here rejects the run instead.
+    try {
+      if (this.log.listening) this.recordMove(snapshot);
+      if (snapshot.status !== 'active') this.settle(snapshot.context);
+    } catch (cause) {
+      this.error(cause);
+    }
+  }
+
+  /** Settles the run that ended with `context`: with its result, or `listener_failed` holding it. */
+  private settle(context: FlowContext): void {
     this.stopCancel?.();
-    this.resolve(resultOf<O>(this.flow, this.runId, snapshot.context, this.log));
+    const result = resultOf<O>(this.flow, this.runId, context, this.log);
+    const failure = this.log.listenerFailure;
+    if (!failure) {
+      this.resolve(result);
+      return;
+    }
+    const why = failure.error instanceof Error ? failure.error.message : String(failure.error);
+    this.reject(
+      new BatonError(
+        'listener_failed',
+        `The onEvent listener of flow "${this.flow}" threw: ${why}. It was not called again; the run ended ${result.status}, and details.result holds its result.`,
+        { cause: failure.error, details: { result } },
+      ),
+    );
   }
 
   error(cause: unknown): void {

@@ -17,6 +17,7 @@ export class RunLog implements AgentEventSink {
   private readonly bodies: RunEventBody[] = [];
   private readonly times: number[] = [];
   private seq = 0;
+  private failure: { readonly error: unknown } | null = null;
   private readonly keep: boolean;
   private readonly onEvent: ((event: RunEvent) => void) | undefined;
 
@@ -39,11 +40,30 @@ export class RunLog implements AgentEventSink {
       // Event bodies are fresh objects made for this log alone, so they are stamped in place.
       stamp(body as Stampable, this.runId, this.seq, at);
       if (this.keep) this.bodies.push(body);
-      this.onEvent(body as RunEvent);
+      this.notify(body as RunEvent);
       return;
     }
     this.bodies.push(body);
     this.times.push(at);
+  }
+
+  /** What the listener threw, if it did: the run reports it when it ends. */
+  get listenerFailure(): { readonly error: unknown } | null {
+    return this.failure;
+  }
+
+  /**
+   * Hands an event to the listener. A listener that throws is not called again, and its error is kept
+   * for the end of the run: it must not stop the run halfway, nor pass for a failure of the agent whose
+   * turn happened to record the event.
+   */
+  private notify(event: RunEvent): void {
+    if (this.failure || !this.onEvent) return;
+    try {
+      this.onEvent(event);
+    } catch (error) {
+      this.failure = { error };
+    }
   }
 
   /** The events so far, stamped: the run's log as the result hands it out. */

@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
 import {
   type AgentOutcome,
+  type BatonError,
   defineAgent,
   defineFlow,
   type FlowContext,
+  isBatonError,
   type RunEvent,
+  type RunResult,
   runFlow,
   sequentialIds,
 } from '../../index.js';
@@ -333,6 +336,31 @@ describe('the event log', () => {
     const kept = await runFlow(chainFlow(), work(0), { models: steps() });
     expect(result.events).toEqual([]);
     expect(seen).toEqual(kept.events.map((e) => e.type));
+  });
+
+  it('rejects with listener_failed, holding the finished result, when onEvent throws', async () => {
+    for (const type of ['run.started', 'model.called', 'transition'] as const) {
+      let calls = 0;
+      const error = await runFlow(chainFlow(), work(0), {
+        models: steps(),
+        onEvent: (e) => {
+          calls += 1;
+          if (e.type === type) throw new Error(`listener broke on ${type}`);
+        },
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(isBatonError(error) && error.code).toBe('listener_failed');
+      const failed = error as BatonError;
+      expect(failed.message).toContain(`listener broke on ${type}`);
+      expect((failed.cause as Error).message).toBe(`listener broke on ${type}`);
+      // The run went on to its end; the listener was not called after it threw.
+      const result = failed.details.result as RunResult;
+      expect(result.status).toBe('done');
+      expect(result.path.at(-1)).toBe('done');
+      expect(calls).toBe(result.events.findIndex((e) => e.type === type) + 1);
+    }
   });
 
   it('stamps every event alike whether it is kept, listened to, or both', async () => {
