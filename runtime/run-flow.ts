@@ -4,7 +4,7 @@ import { NO_USAGE, type VisitUsage } from '../agents/decision.js';
 import type { Model } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
 import type { CancelEvent } from '../machines/build-machine.js';
-import { type FlowContext, type RunUsage, reason } from '../machines/context.js';
+import { type Ending, type FlowContext, type RunUsage, reason } from '../machines/context.js';
 import { type Flow, isFlow } from '../machines/define-flow.js';
 import { bindRunEnv } from '../machines/run-env.js';
 import type { RunEvent } from './run-events.js';
@@ -54,6 +54,18 @@ export function runFlow<Id extends string, I, O, N extends string>(
       new BatonError('invalid_argument', 'runFlow expects a flow made by defineFlow as its first argument.'),
     );
   }
+  try {
+    return startRun(flow, input, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function startRun<Id extends string, I, O, N extends string>(
+  flow: Flow<Id, I, O, N>,
+  input: I,
+  options: RunOptions,
+): Promise<RunResult<O>> {
   const clock = options.clock ?? systemClock;
   const runId = options.runId ?? (options.ids ?? randomIds).next('run');
   const log = new RunLog(runId, clock, { keep: options.events !== false, onEvent: options.onEvent });
@@ -68,14 +80,16 @@ export function runFlow<Id extends string, I, O, N extends string>(
   const signal = options.signal;
   if (signal?.aborted) {
     const why = describeAbort(signal.reason);
-    log.record({ type: 'run.ended', status: 'cancelled', code: 'cancelled', usage: NO_RUN_USAGE });
-    return Promise.resolve(cancelledBeforeStart(flow.id, runId, log.close(), why));
+    log.record({ type: 'run.ended', status: 'cancelled', code: 'cancelled', usage: runUsage(NO_USAGE, 0) });
+    const result = cancelledBeforeStart(flow.id, runId, log.close(), why);
+    const failure = log.listenerFailure;
+    return failure ? Promise.reject(listenerFailed(flow.id, result, failure.error)) : Promise.resolve(result);
   }
   // No async function and no promise chain here: they would stay on the heap of every run in flight.
   return new Promise<RunResult<O>>((resolve, reject) => {
-    const watch = new RunWatch<O>(flow.id, runId, log, resolve, reject);
+    const watch = new RunWatch<O>(flow.id, runId, log, actor, resolve, reject);
     actor.subscribe(watch);
-    if (signal) watch.cancelOn(signal, actor);
+    if (signal) watch.cancelOn(signal);
     actor.start();
   });
 }
@@ -84,33 +98,67 @@ export function runFlow<Id extends string, I, O, N extends string>(
  * Watches a run's actor: records how the run moved between snapshots, and settles with the result when
  * the actor reaches a final state (the actor then stops itself). Only a defect in Baton or in a user
  * callback the machine runs reaches `error`: flow outcomes are final states, so the run rejects with
- * `internal_error` and the cause attached, rather than hang.
+ * `internal_error` and the cause attached, rather than hang. An actor stopped from outside (through an
+ * inspector, say) ends the run as `cancelled`.
  */
 class RunWatch<O> {
   private previous: FlowContext | null = null;
   private stopCancel: (() => void) | null = null;
+  private settled = false;
 
   constructor(
     private readonly flow: string,
     private readonly runId: string,
     private readonly log: RunLog,
+    private readonly actor: RunActor,
     private readonly resolve: (result: RunResult<O>) => void,
     private readonly reject: (error: BatonError) => void,
   ) {}
 
   /** Sends the kill switch to the actor when `signal` aborts, until the run ends. */
-  cancelOn(signal: AbortSignal, actor: { send(event: CancelEvent): void }): void {
-    const cancel = () => actor.send({ type: 'baton.cancel', reason: describeAbort(signal.reason) });
+  cancelOn(signal: AbortSignal): void {
+    const cancel = () => this.actor.send({ type: 'baton.cancel', reason: describeAbort(signal.reason) });
     signal.addEventListener('abort', cancel, { once: true });
     this.stopCancel = () => signal.removeEventListener('abort', cancel);
   }
 
   next(snapshot: FlowSnapshot): void {
     // XState reports what an observer throws as an uncaught error, which would leave the run unsettled:
-    // a defect here rejects the run instead.
+    // a defect here rejects the run, and the actor is stopped once XState has finished this step.
     try {
       if (this.log.listening) this.recordMove(snapshot);
       if (snapshot.status !== 'active') this.settle(snapshot.context);
+    } catch (cause) {
+      this.error(cause);
+      queueMicrotask(() => this.actor.stop());
+    }
+  }
+
+  error(cause: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.stopCancel?.();
+    this.reject(
+      new BatonError('internal_error', `Flow "${this.flow}" stopped on an internal error: ${String(cause)}`, {
+        cause,
+      }),
+    );
+  }
+
+  /** Called when the actor stops; after a final state the run has settled already. */
+  complete(): void {
+    if (this.settled) return;
+    try {
+      const context = this.actor.getSnapshot().context;
+      const ending: Ending = context.ending ?? {
+        status: 'cancelled',
+        reason: reason(
+          'cancelled',
+          `The run's actor was stopped from outside before flow "${this.flow}" reached a final state.`,
+          { state: context.agent ?? 'start', agent: context.agent, step: context.step },
+        ),
+      };
+      this.settle({ ...context, path: context.path.concat(ending.status), ending });
     } catch (cause) {
       this.error(cause);
     }
@@ -118,6 +166,8 @@ class RunWatch<O> {
 
   /** Settles the run that ended with `context`: with its result, or `listener_failed` holding it. */
   private settle(context: FlowContext): void {
+    if (this.settled) return;
+    this.settled = true;
     this.stopCancel?.();
     const result = resultOf<O>(this.flow, this.runId, context, this.log);
     const failure = this.log.listenerFailure;
@@ -125,23 +175,7 @@ class RunWatch<O> {
       this.resolve(result);
       return;
     }
-    const why = failure.error instanceof Error ? failure.error.message : String(failure.error);
-    this.reject(
-      new BatonError(
-        'listener_failed',
-        `The onEvent listener of flow "${this.flow}" threw: ${why}. It was not called again; the run ended ${result.status}, and details.result holds its result.`,
-        { cause: failure.error, details: { result } },
-      ),
-    );
-  }
-
-  error(cause: unknown): void {
-    this.stopCancel?.();
-    this.reject(
-      new BatonError('internal_error', `Flow "${this.flow}" stopped on an internal error: ${String(cause)}`, {
-        cause,
-      }),
-    );
+    this.reject(listenerFailed(this.flow, result, failure.error));
   }
 
   private recordMove(snapshot: FlowSnapshot): void {
@@ -161,6 +195,13 @@ class RunWatch<O> {
     }
     this.previous = context;
   }
+}
+
+/** What the watch uses of a run's actor. */
+interface RunActor {
+  send(event: CancelEvent): void;
+  stop(): unknown;
+  getSnapshot(): FlowSnapshot;
 }
 
 /** What the watch reads of a flow machine's snapshots. */
@@ -206,13 +247,19 @@ function runUsage(usage: VisitUsage, handoffs: number): RunUsage {
   };
 }
 
+function listenerFailed(flow: string, result: RunResult<unknown>, error: unknown): BatonError {
+  const why = error instanceof Error ? error.message : String(error);
+  return new BatonError(
+    'listener_failed',
+    `The onEvent listener of flow "${flow}" threw: ${why}. It was not called again; the run ended ${result.status}, and details.result holds its result.`,
+    { cause: error, details: { result } },
+  );
+}
+
 function describeAbort(value: unknown): string {
   if (value instanceof Error) return value.message;
   return value === undefined ? 'aborted by the caller' : String(value);
 }
-
-/** The usage of a run that never started. */
-const NO_RUN_USAGE: RunUsage = Object.freeze({ ...NO_USAGE, handoffs: 0 });
 
 function cancelledBeforeStart(
   flow: string,
@@ -230,7 +277,7 @@ function cancelledBeforeStart(
       step: 0,
     }),
     partial: null,
-    usage: NO_RUN_USAGE,
+    usage: runUsage(NO_USAGE, 0),
     path: ['cancelled'],
     events,
   };

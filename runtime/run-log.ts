@@ -18,6 +18,7 @@ export class RunLog implements AgentEventSink {
   private readonly times: number[] = [];
   private seq = 0;
   private failure: { readonly error: unknown } | null = null;
+  private closed = false;
   private readonly keep: boolean;
   private readonly onEvent: ((event: RunEvent) => void) | undefined;
 
@@ -33,7 +34,7 @@ export class RunLog implements AgentEventSink {
 
   /** Records an event of the run; a no-op when nobody listens. */
   record(body: RunEventBody): void {
-    if (!this.listening) return;
+    if (!this.listening || this.closed) return;
     const at = this.clock.now();
     this.seq += 1;
     if (this.onEvent) {
@@ -68,6 +69,7 @@ export class RunLog implements AgentEventSink {
 
   /** The events so far, stamped: the run's log as the result hands it out. */
   close(): readonly RunEvent[] {
+    this.closed = true;
     const { bodies, times } = this;
     if (times.length > 0) {
       for (let i = 0; i < bodies.length; i += 1)

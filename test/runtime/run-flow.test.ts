@@ -8,6 +8,7 @@ import {
   defineFlow,
   type FlowContext,
   isBatonError,
+  type Model,
   type RunEvent,
   type RunResult,
   runFlow,
@@ -305,6 +306,90 @@ describe('defects', () => {
     };
     Object.defineProperty(broken, Symbol.for('baton.flow'), { value: true });
     await expect(runFlow(broken, work(0))).rejects.toMatchObject({ code: 'internal_error' });
+  });
+});
+
+describe('settling', () => {
+  it('returns a rejected promise, never a synchronous throw, when a run cannot start', async () => {
+    const broken = {
+      next: (): string => {
+        throw new Error('ids broke');
+      },
+    };
+    let run: Promise<unknown> | undefined;
+    expect(() => {
+      run = runFlow(chainFlow(), work(0), { ids: broken });
+    }).not.toThrow();
+    await expect(run).rejects.toThrow('ids broke');
+  });
+
+  it('hands out no unstamped event, and none after run.ended, when a model ignores its signal', async () => {
+    const controller = new AbortController();
+    let answered!: () => void;
+    const late = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    const deaf: Model = {
+      id: 'deaf',
+      call: async () => {
+        queueMicrotask(() => controller.abort(new Error('stop')));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        queueMicrotask(answered);
+        return {
+          text: '',
+          toolCalls: [{ id: 'x', name: 'handoff_to_b', arguments: work(1) }],
+          usage: { inputTokens: 1, outputTokens: 1 },
+          stop: 'tool_calls',
+        };
+      },
+    };
+    const heard: string[] = [];
+    const result = await runFlow(chainFlow(), work(0), {
+      models: deaf,
+      signal: controller.signal,
+      onEvent: (e) => heard.push(e.type),
+    });
+    expect(result.status).toBe('cancelled');
+    await late;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const e of result.events) expect(e).toMatchObject({ runId: result.runId, seq: expect.any(Number) });
+    expect(result.events.at(-1)?.type).toBe('run.ended');
+    expect(heard.at(-1)).toBe('run.ended');
+  });
+
+  it('ends as cancelled when its actor is stopped from outside', async () => {
+    let root: { stop(): unknown } | undefined;
+    const running = runFlow(chainFlow(), work(0), {
+      models: scripted([{ agent: 'a', hang: true }]),
+      inspect: (event) => {
+        if (event.type === '@xstate.actor' && !root) root = event.actorRef as unknown as { stop(): unknown };
+      },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    root?.stop();
+    const result = await running;
+    expect(result.status).toBe('cancelled');
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'cancelled',
+      agent: 'a',
+      step: 1,
+    });
+    expect(result.path.at(-1)).toBe('cancelled');
+    expect(result.events.at(-1)).toMatchObject({ type: 'run.ended', status: 'cancelled' });
+  });
+
+  it('rejects with listener_failed when onEvent throws on a run cancelled before it starts', async () => {
+    const run = runFlow(chainFlow(), work(0), {
+      models: scripted([]),
+      signal: AbortSignal.abort(),
+      onEvent: () => {
+        throw new Error('listener broke');
+      },
+    });
+    await expect(run).rejects.toMatchObject({
+      code: 'listener_failed',
+      details: { result: { status: 'cancelled' } },
+    });
   });
 });
 
