@@ -114,6 +114,21 @@ function positive(value: number | undefined, fallback: number, where: string): n
   return value;
 }
 
+/** A count budget: a whole number of at least 1, or Infinity for no limit. */
+function count(value: number | undefined, fallback: number, where: string): number {
+  if (value === undefined || value === Number.POSITIVE_INFINITY) return value ?? fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new BatonError(
+      'invalid_agent',
+      `${where} must be a whole number of at least 1, got ${String(value)}.`,
+      {
+        details: { where },
+      },
+    );
+  }
+  return value;
+}
+
 /**
  * Defines a model-driven agent. Its whole input is the validated payload it is handed: it never
  * receives another agent's transcript.
@@ -179,9 +194,9 @@ export function defineAgent<
     tools,
     ask: definition.ask ?? false,
     budget: {
-      turns: positive(budget.turns, 4, `agent "${name}" budget.turns`),
+      turns: count(budget.turns, 4, `agent "${name}" budget.turns`),
       tokens: positive(budget.tokens, Number.POSITIVE_INFINITY, `agent "${name}" budget.tokens`),
-      maxOutputTokens: positive(budget.maxOutputTokens, 4096, `agent "${name}" budget.maxOutputTokens`),
+      maxOutputTokens: count(budget.maxOutputTokens, 4096, `agent "${name}" budget.maxOutputTokens`),
     },
   });
 }

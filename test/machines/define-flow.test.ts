@@ -156,6 +156,25 @@ describe('defineAgent and defineTool', () => {
     });
   });
 
+  it('rejects a turn or output-token budget that is not a whole number of at least 1', () => {
+    const agent = (budget: { turns?: number; maxOutputTokens?: number }) => () =>
+      defineAgent({
+        name: 'x',
+        description: 'd',
+        input: Work,
+        instructions: 'i',
+        model: scripted([]),
+        budget,
+      });
+    expect(definitionError(agent({ maxOutputTokens: 0.5 }))).toMatchObject({
+      code: 'invalid_agent',
+      message: 'agent "x" budget.maxOutputTokens must be a whole number of at least 1, got 0.5.',
+    });
+    expect(definitionError(agent({ turns: 0 }))).toMatchObject({ code: 'invalid_agent' });
+    expect(definitionError(agent({ turns: 2.5 }))).toMatchObject({ code: 'invalid_agent' });
+    expect(() => agent({ turns: Number.POSITIVE_INFINITY, maxOutputTokens: 1 })()).not.toThrow();
+  });
+
   it('rejects a schema ajv cannot compile, naming where it was given', () => {
     const error = definitionError(() =>
       defineAgent({
