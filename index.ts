@@ -1,6 +1,6 @@
 // Baton's public API. Every export is named here; a test snapshots this list so changes are deliberate.
 
-export type { AgentEvent } from './agents/agent-events.js';
+export type { AgentEvent, AgentEventSink } from './agents/agent-events.js';
 export type { Clock, Ids } from './agents/clock.js';
 export { frozenClock, sequentialIds } from './agents/clock.js';
 export type { AgentOutcome, Decision, Feedback, VisitUsage } from './agents/decision.js';

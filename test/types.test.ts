@@ -1,6 +1,16 @@
 import Type from 'typebox';
 import { describe, expectTypeOf, it } from 'vitest';
-import { defineAgent, defineFlow, type Infer, jsonSchema, runFlow } from '../index.js';
+import {
+  type AgentEvent,
+  type AgentEventSink,
+  defineAgent,
+  defineFlow,
+  type Infer,
+  jsonSchema,
+  type RunEnv,
+  type RunEvent,
+  runFlow,
+} from '../index.js';
 import { scripted } from '../testing.js';
 
 // Type-level tests: these fail to compile (npm run typecheck) when the static types drift.
@@ -9,6 +19,13 @@ const Ticket = Type.Object({ id: Type.String(), priority: Type.Optional(Type.Int
 const Reply = Type.Object({ ticketId: Type.String(), text: Type.String() });
 
 describe('static types', () => {
+  it('gives every agent event its step, and a run environment a sink for them', () => {
+    expectTypeOf<AgentEvent['step']>().toEqualTypeOf<number>();
+    expectTypeOf<Extract<RunEvent, { type: 'model.replied' }>['step']>().toEqualTypeOf<number>();
+    expectTypeOf<Extract<RunEvent, { type: 'tool.called' }>['seq']>().toEqualTypeOf<number>();
+    expectTypeOf<RunEnv['events']>().toEqualTypeOf<AgentEventSink | undefined>();
+  });
+
   it('infers value types from TypeBox schemas and from jsonSchema declarations', () => {
     expectTypeOf<Infer<typeof Ticket>>().toEqualTypeOf<{ id: string; priority?: number }>();
     const Point = jsonSchema<{ x: number; y: number }>({ type: 'object' });
