@@ -90,7 +90,13 @@ function startRun<Id extends string, I, O, N extends string>(
     const watch = new RunWatch<O>(flow.id, runId, log, actor, resolve, reject);
     actor.subscribe(watch);
     if (signal) watch.cancelOn(signal);
-    actor.start();
+    try {
+      actor.start();
+    } catch (error) {
+      // An inspector that throws as the actor starts: the run never began, so let go of the signal.
+      watch.detach();
+      throw error;
+    }
   });
 }
 
@@ -162,6 +168,12 @@ class RunWatch<O> {
     } catch (cause) {
       this.error(cause);
     }
+  }
+
+  /** Lets go of the caller's signal without settling: for a run that never started. */
+  detach(): void {
+    this.settled = true;
+    this.stopCancel?.();
   }
 
   /** Settles the run that ended with `context`: with its result, or `listener_failed` holding it. */

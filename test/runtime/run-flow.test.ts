@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
@@ -376,6 +377,20 @@ describe('settling', () => {
     });
     expect(result.path.at(-1)).toBe('cancelled');
     expect(result.events.at(-1)).toMatchObject({ type: 'run.ended', status: 'cancelled' });
+  });
+
+  it('rejects with what an inspector threw as the run started, and lets go of the signal', async () => {
+    const controller = new AbortController();
+    const run = runFlow(chainFlow(), work(0), {
+      models: scripted([]),
+      signal: controller.signal,
+      inspect: (event) => {
+        // Past the actor's creation: it throws as the actor starts.
+        if (event.type !== '@xstate.actor') throw new Error('inspector broke');
+      },
+    });
+    await expect(run).rejects.toThrow('inspector broke');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('rejects with listener_failed when onEvent throws on a run cancelled before it starts', async () => {
