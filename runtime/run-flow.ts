@@ -61,6 +61,7 @@ export function runFlow<Id extends string, I, O, N extends string>(
   }
 }
 
+/** Sets a run up and starts it; what throws here reaches the caller as a rejection, through `runFlow`. */
 function startRun<Id extends string, I, O, N extends string>(
   flow: Flow<Id, I, O, N>,
   input: I,
