@@ -142,9 +142,7 @@ class RunWatch<O> {
   }
 
   error(cause: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.stopCancel?.();
+    if (!this.end()) return;
     this.reject(
       new BatonError('internal_error', `Flow "${this.flow}" stopped on an internal error: ${String(cause)}`, {
         cause,
@@ -152,20 +150,14 @@ class RunWatch<O> {
     );
   }
 
-  /** Called when the actor stops; after a final state the run has settled already. */
+  /**
+   * Called when the actor stops. After a final state the run has settled already; an actor stopped from
+   * outside settles here, from its last context (which has no ending).
+   */
   complete(): void {
     if (this.settled) return;
     try {
-      const context = this.actor.getSnapshot().context;
-      const ending: Ending = context.ending ?? {
-        status: 'cancelled',
-        reason: reason(
-          'cancelled',
-          `The run's actor was stopped from outside before flow "${this.flow}" reached a final state.`,
-          { state: context.agent ?? 'start', agent: context.agent, step: context.step },
-        ),
-      };
-      this.settle({ ...context, path: context.path.concat(ending.status), ending });
+      this.settle(this.actor.getSnapshot().context);
     } catch (cause) {
       this.error(cause);
     }
@@ -173,15 +165,20 @@ class RunWatch<O> {
 
   /** Lets go of the caller's signal without settling: for a run that never started. */
   detach(): void {
+    this.end();
+  }
+
+  /** Marks the run settled and lets go of the caller's signal; false if it had settled already. */
+  private end(): boolean {
+    if (this.settled) return false;
     this.settled = true;
     this.stopCancel?.();
+    return true;
   }
 
   /** Settles the run that ended with `context`: with its result, or `listener_failed` holding it. */
   private settle(context: FlowContext): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.stopCancel?.();
+    if (!this.end()) return;
     const result = resultOf<O>(this.flow, this.runId, context, this.log);
     const failure = this.log.listenerFailure;
     if (!failure) {
@@ -224,27 +221,31 @@ interface FlowSnapshot {
   readonly context: FlowContext;
 }
 
-/** The result of a run that reached a final state with `context`. */
+/**
+ * The result of a run whose actor stopped with `context`. Every final state sets an ending; a context
+ * without one is an actor stopped from outside before the flow reached a final state: `cancelled`.
+ */
 function resultOf<O>(flow: string, runId: string, context: FlowContext, log: RunLog): RunResult<O> {
   const usage = runUsage(context.usage, context.handoffs);
-  const ending = context.ending ?? {
-    status: 'failed' as const,
-    reason: reason('contract_violation', 'The run stopped without an ending.', {
-      state: 'unknown',
-      agent: context.agent,
-      step: context.step,
-    }),
+  const ending: Ending = context.ending ?? {
+    status: 'cancelled',
+    reason: reason(
+      'cancelled',
+      `The run's actor was stopped from outside before flow "${flow}" reached a final state.`,
+      { state: context.agent ?? 'start', agent: context.agent, step: context.step },
+    ),
   };
+  const path = context.ending ? context.path : context.path.concat(ending.status);
   // Literals, not spreads: a spread that adds properties is slow in V8 (Node 20), and this runs per run.
   if (ending.status === 'done') {
     log.record({ type: 'run.ended', status: ending.status, usage });
     const events = log.close();
-    return { runId, flow, usage, path: context.path, events, status: 'done', output: ending.output as O };
+    return { runId, flow, usage, path, events, status: 'done', output: ending.output as O };
   }
   log.record({ type: 'run.ended', status: ending.status, code: ending.reason.code, usage });
   const { status, reason: why } = ending;
   const events = log.close();
-  return { runId, flow, usage, path: context.path, events, status, reason: why, partial: context.partial };
+  return { runId, flow, usage, path, events, status, reason: why, partial: context.partial };
 }
 
 /** A run's usage: its visits' usage and its handoffs. */
