@@ -13,21 +13,21 @@ import { VisitState } from './visit-state.js';
  */
 export async function runVisit(request: VisitRequest): Promise<AgentOutcome> {
   const visit = new VisitState(request);
-  for (let turn = 1; ; turn += 1) {
-    const cap = visit.reserve(turn);
+  for (;;) {
+    const cap = visit.reserve();
     if (typeof cap !== 'number') return cap;
     const { deadline } = request.remaining;
     const timer = deadline === null ? null : deadlineSignal(request.signal, deadline, request.clock);
     let reply: ModelReply;
     try {
-      reply = await request.model.call(visit.call(turn, cap, timer?.signal ?? request.signal));
+      reply = await request.model.call(visit.call(cap, timer?.signal ?? request.signal));
     } catch (error) {
       if (timer?.expired()) return visit.deadlinePassed();
       throw asProviderError(error, request.agent.name, request.model.id);
     } finally {
       timer?.dispose();
     }
-    const rejected = visit.take(reply, turn);
+    const rejected = visit.take(reply);
     if (rejected) return rejected;
     for (const c of reply.toolCalls) {
       const tool = visit.ownTool(c);

@@ -31,6 +31,8 @@ export class VisitState {
   /** The agent's own messages of this visit; a repair continues them. */
   readonly messages: Message[];
   private usage: VisitUsage = NO_USAGE;
+  /** The model turn being reserved, sent and taken: 1 for the first call of the visit. */
+  private turn = 0;
   private readonly turnCap: number;
   private readonly tokenCap: number;
 
@@ -42,11 +44,13 @@ export class VisitState {
   }
 
   /**
-   * Reserves turn `turn`: the output-token cap its call may use (what the budgets have left beyond the
+   * Reserves the next turn: the output-token cap its call may use (what the budgets have left beyond the
    * estimated input), or the outcome that ends the visit because a budget cannot pay for the call.
    */
-  reserve(turn: number): number | AgentOutcome {
+  reserve(): number | AgentOutcome {
     const { agent, remaining, clock } = this.request;
+    this.turn += 1;
+    const turn = this.turn;
     if (turn > this.turnCap) {
       const which =
         agent.budget.turns <= remaining.turns
@@ -107,8 +111,8 @@ export class VisitState {
     return cap;
   }
 
-  /** The request of turn `turn`, capped at `cap` output tokens. The model gets a copy of the messages. */
-  call(turn: number, cap: number, signal: AbortSignal): ModelRequest {
+  /** The request of the reserved turn, capped at `cap` output tokens. The model gets a copy of the messages. */
+  call(cap: number, signal: AbortSignal): ModelRequest {
     const { agent, input, tools, key } = this.request;
     return {
       agent: agent.name,
@@ -118,24 +122,24 @@ export class VisitState {
       tools: tools.specs,
       toolChoice: 'required',
       maxOutputTokens: cap,
-      idempotencyKey: `${key}:${turn}`,
+      idempotencyKey: `${key}:${this.turn}`,
       signal,
     };
   }
 
   /**
-   * Takes the model's reply to turn `turn`: meters it and keeps it in the messages. A call to a tool the
+   * Takes the model's reply to the reserved turn: meters it and keeps it in the messages. A call to a tool the
    * agent does not own ends the visit (the flow's repair answers that call; the others are answered here,
    * so every call gets exactly one result, as providers require).
    */
-  take(reply: ModelReply, turn: number): AgentOutcome | null {
+  take(reply: ModelReply): AgentOutcome | null {
     const { agent, model, tools, events } = this.request;
     const cost = costOf(reply.usage, model.price);
     this.usage = addUsage(this.usage, reply.usage, cost);
     events?.record({
       type: 'model.replied',
       agent: agent.name,
-      turn,
+      turn: this.turn,
       stop: reply.stop,
       toolCalls: reply.toolCalls.map((c) => c.name),
       usage: { inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens, costUsd: cost },

@@ -156,6 +156,15 @@ describe('the agent turn loop', () => {
       idempotencyKey: 'run-x:1:1',
     });
   });
+  it('numbers the turns of a visit in its keys and events', async () => {
+    const model = scripted([{ tool: 'lookup', args: { id: 'T-1' } }, { finish: report }]);
+    const result = await runFlow(soloFlow(), work(0), { models: model, runId: 'run-x' });
+    expect(model.requests.map((r) => r.idempotencyKey)).toEqual(['run-x:1:1', 'run-x:1:2']);
+    const turns = result.events.flatMap((e) =>
+      e.type === 'model.called' || e.type === 'model.replied' ? [`${e.type}:${e.turn}`] : [],
+    );
+    expect(turns).toEqual(['model.called:1', 'model.replied:1', 'model.called:2', 'model.replied:2']);
+  });
 });
 
 describe('code steps', () => {
