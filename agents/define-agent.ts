@@ -104,29 +104,17 @@ export function assertParticipant(
   }
 }
 
-function positive(value: number | undefined, fallback: number, where: string): number {
-  if (value === undefined) return fallback;
-  if (!(value > 0)) {
-    throw new BatonError('invalid_agent', `${where} must be a positive number, got ${String(value)}.`, {
-      details: { where },
-    });
-  }
-  return value;
-}
-
-/** A count budget: a whole number of at least 1, or Infinity for no limit. */
+/** A budget of a visit (turns, tokens): a whole number of at least 1, or Infinity for no limit. */
 function count(value: number | undefined, fallback: number, where: string): number {
-  if (value === undefined || value === Number.POSITIVE_INFINITY) return value ?? fallback;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new BatonError(
-      'invalid_agent',
-      `${where} must be a whole number of at least 1, got ${String(value)}.`,
-      {
-        details: { where },
-      },
-    );
-  }
-  return value;
+  if (value === undefined) return fallback;
+  if (value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && value >= 1)) return value;
+  throw new BatonError(
+    'invalid_agent',
+    `${where} must be a whole number of at least 1, got ${String(value)}.`,
+    {
+      details: { where },
+    },
+  );
 }
 
 /**
@@ -195,7 +183,7 @@ export function defineAgent<
     ask: definition.ask ?? false,
     budget: {
       turns: count(budget.turns, 4, `agent "${name}" budget.turns`),
-      tokens: positive(budget.tokens, Number.POSITIVE_INFINITY, `agent "${name}" budget.tokens`),
+      tokens: count(budget.tokens, Number.POSITIVE_INFINITY, `agent "${name}" budget.tokens`),
       maxOutputTokens: count(budget.maxOutputTokens, 4096, `agent "${name}" budget.maxOutputTokens`),
     },
   });

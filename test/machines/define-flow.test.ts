@@ -156,8 +156,8 @@ describe('defineAgent and defineTool', () => {
     });
   });
 
-  it('rejects a turn or output-token budget that is not a whole number of at least 1', () => {
-    const agent = (budget: { turns?: number; maxOutputTokens?: number }) => () =>
+  it('rejects a turn or token budget that is not a whole number of at least 1', () => {
+    const agent = (budget: { turns?: number; tokens?: number; maxOutputTokens?: number }) => () =>
       defineAgent({
         name: 'x',
         description: 'd',
@@ -172,6 +172,7 @@ describe('defineAgent and defineTool', () => {
     });
     expect(definitionError(agent({ turns: 0 }))).toMatchObject({ code: 'invalid_agent' });
     expect(definitionError(agent({ turns: 2.5 }))).toMatchObject({ code: 'invalid_agent' });
+    expect(definitionError(agent({ tokens: 0 }))).toMatchObject({ code: 'invalid_agent' });
     expect(() => agent({ turns: Number.POSITIVE_INFINITY, maxOutputTokens: 1 })()).not.toThrow();
   });
 
