@@ -59,23 +59,20 @@ export class RunLog implements AgentEventSink {
    * turn happened to record the event.
    */
   private notify(event: RunEvent): void {
-    if (this.failure || !this.onEvent) return;
+    if (this.failure) return;
     try {
-      this.onEvent(event);
+      this.onEvent?.(event);
     } catch (error) {
       this.failure = { error };
     }
   }
 
-  /** The events so far, stamped: the run's log as the result hands it out. */
+  /** Seals the log and hands out its events, stamped: later events are dropped. */
   close(): readonly RunEvent[] {
     this.closed = true;
     const { bodies, times } = this;
-    if (times.length > 0) {
-      for (let i = 0; i < bodies.length; i += 1)
-        stamp(bodies[i] as Stampable, this.runId, i + 1, times[i] ?? 0);
-      times.length = 0;
-    }
+    // Bodies the listener saw were stamped as they happened; the others have their times here.
+    for (let i = 0; i < times.length; i += 1) stamp(bodies[i] as Stampable, this.runId, i + 1, times[i]!);
     return bodies as RunEvent[];
   }
 }
