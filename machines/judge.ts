@@ -33,10 +33,10 @@ export function judge(spec: FlowSpec, context: FlowContext, outcome: AgentOutcom
   const usage = addVisit(context.usage, outcome.usage);
   // Every judgement is a fresh object: the usage is set on it in place, since a spread that adds a
   // property costs V8 (Node 20) more than the rest of the judgement.
-  const verdict = decide(spec, context, outcome, usage) as Judgement & { usage?: VisitUsage };
-  verdict.usage = usage;
-  last = { context, outcome, spec, verdict: verdict as Verdict };
-  return verdict as Verdict;
+  const verdict = decide(spec, context, outcome, usage) as Verdict;
+  (verdict as { usage: VisitUsage }).usage = usage;
+  last = { context, outcome, spec, verdict };
+  return verdict;
 }
 
 function decide(spec: FlowSpec, context: FlowContext, outcome: AgentOutcome, usage: VisitUsage): Judgement {
