@@ -64,6 +64,7 @@ export type { Validation, Validator } from './contracts/validator.js';
 export { validatorFor } from './contracts/validator.js';
 export type { Violation } from './contracts/violations.js';
 export { formatViolations } from './contracts/violations.js';
+export type { AttemptPlan } from './machines/attempt-logic.js';
 export type {
   AgentDoneEvent,
   AgentErrorEvent,
@@ -85,8 +86,6 @@ export type { Ending, FlowContext, FlowMachineInput, Reason, RunUsage } from './
 export type { AnyFlow, Flow, FlowDefinition, NameOf } from './machines/define-flow.js';
 export { defineFlow, isFlow } from './machines/define-flow.js';
 export type { DonePredicate, DoneResult } from './machines/flow-spec.js';
-export type { Verdict } from './machines/judge.js';
-export { judge } from './machines/judge.js';
 export type { FlowLimits } from './machines/limits.js';
 export { DEFAULT_LIMITS } from './machines/limits.js';
 export type { AgentLogicOptions } from './machines/parts/agent-logic.js';
@@ -127,8 +126,9 @@ export type {
 export { partsMachine } from './machines/parts/parts-machine.js';
 export type { TerminalStates } from './machines/parts/terminal-states.js';
 export { terminalStates } from './machines/parts/terminal-states.js';
-export type { RunEnv, StepEvent } from './machines/run-env.js';
-export { bindRunEnv } from './machines/run-env.js';
+export type { MachineEvent, RunEnv, RunEventSink, StepEvent } from './machines/run-env.js';
+export { provideRunEnv } from './machines/run-env.js';
+export type { Verdict, VerdictKind } from './machines/verdict.js';
 export type { ModelSpecOptions } from './runtime/model-spec.js';
 export { MODEL_VARIABLE, modelFromSpec } from './runtime/model-spec.js';
 export type { RunEvent, RunEventBody, TransitionKind } from './runtime/run-events.js';

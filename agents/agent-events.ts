@@ -7,6 +7,16 @@ import type { StopReason } from './model.js';
  */
 export type AgentEvent =
   | {
+      /** An attempt starts: recorded by the attempt itself, before it calls anything. */
+      readonly type: 'agent.entered';
+      readonly step: number;
+      readonly agent: string;
+      /** Which visit of the agent this is (1 for the first). */
+      readonly visit: number;
+      /** Repairs before this attempt in the visit (0 for the first attempt). */
+      readonly repair: number;
+    }
+  | {
       readonly type: 'model.called';
       readonly agent: string;
       readonly turn: number;

@@ -15,6 +15,12 @@ export type Decision =
   | { readonly kind: 'ask'; readonly question: string; readonly callId: string | null }
   | { readonly kind: 'exhausted'; readonly code: VisitBudgetCode; readonly message: string }
   | {
+      readonly kind: 'failed';
+      readonly code: 'step_failed';
+      readonly message: string;
+      readonly details?: Readonly<Record<string, unknown>>;
+    }
+  | {
       readonly kind: 'rejected';
       readonly code: 'tool_not_allowed';
       readonly tool: string;
@@ -22,8 +28,8 @@ export type Decision =
       readonly callId: string | null;
     };
 
-/** Usage of one visit, summed over its model calls. */
-export interface VisitUsage extends Required<Usage> {
+/** Usage summed over model calls: of an attempt, a visit or a whole run. */
+export interface VisitUsage extends Required<Omit<Usage, 'estimated'>> {
   readonly costUsd: number;
   readonly turns: number;
 }
@@ -38,14 +44,30 @@ export const NO_USAGE: VisitUsage = Object.freeze({
   turns: 0,
 });
 
-/** What an agent or step actor returns to the flow when its visit ends. */
+/**
+ * How the provider's count of a call's input compared with Baton's estimate of the same request: the
+ * next reservation adds what the request grew by to what the provider counted, so a provider that
+ * counts more than Baton guessed (system prompts, tool definitions, caching) cannot push a run over its
+ * token budget by more than one call's cap.
+ */
+export interface Calibration {
+  /** Baton's estimate of the call's input tokens. */
+  readonly estimated: number;
+  /** What the provider reported for the same input. */
+  readonly reported: number;
+}
+
+/** What an agent or code step actor returns to the flow when its attempt ends. */
 export interface AgentOutcome {
   readonly decision: Decision;
+  /** What this attempt used. */
   readonly usage: VisitUsage;
   /** The agent's own messages of this visit, kept so a repair continues the same conversation. */
   readonly transcript: readonly Message[];
-  /** The clock's time when the visit ended. */
+  /** The clock's time when the attempt ended. */
   readonly endedAt: number;
+  /** The attempt's last measured call, when it made one. */
+  readonly calibration?: Calibration | null;
 }
 
 /** Feedback for a repair: answered to the call that made the rejected decision, or as a user message. */
@@ -64,5 +86,19 @@ export function addUsage(total: VisitUsage, usage: Usage, costUsd: number): Visi
     reasoningTokens: total.reasoningTokens + (usage.reasoningTokens ?? 0),
     costUsd: total.costUsd + costUsd,
     turns: total.turns + 1,
+  };
+}
+
+/** Adds one usage record to another: an attempt's to its visit's or its run's. */
+export function sumUsage(total: VisitUsage, more: VisitUsage): VisitUsage {
+  if (more.turns === 0 && more.inputTokens === 0 && more.outputTokens === 0 && more.costUsd === 0)
+    return total;
+  return {
+    inputTokens: total.inputTokens + more.inputTokens,
+    outputTokens: total.outputTokens + more.outputTokens,
+    cachedInputTokens: total.cachedInputTokens + more.cachedInputTokens,
+    reasoningTokens: total.reasoningTokens + more.reasoningTokens,
+    costUsd: total.costUsd + more.costUsd,
+    turns: total.turns + more.turns,
   };
 }

@@ -38,6 +38,8 @@ export interface Usage {
   readonly cachedInputTokens?: number;
   /** Output tokens spent on hidden reasoning (already included in `outputTokens`). */
   readonly reasoningTokens?: number;
+  /** Set when Baton estimated a count the model did not report: budgets still meter the call. */
+  readonly estimated?: true;
 }
 
 /**

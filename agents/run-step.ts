@@ -1,44 +1,86 @@
-import { BatonError } from '../contracts/errors.js';
+import type { AgentEventSink } from './agent-events.js';
 import type { Clock } from './clock.js';
-import { type AgentOutcome, type Decision, NO_USAGE } from './decision.js';
+import type { AgentOutcome, Decision } from './decision.js';
+import { NO_USAGE } from './decision.js';
 import type { Step } from './define-agent.js';
+import { enter } from './run-attempt.js';
 
-/** What one run of a code step needs. */
+/** What one attempt of a code step needs. */
 export interface StepRequest {
-  readonly step: Step;
+  readonly codeStep: Step;
   readonly input: unknown;
   /** The agents this step may hand its output to. */
   readonly routes: readonly string[];
   readonly canFinish: boolean;
   readonly clock: Clock;
+  /** Aborts at the run's deadline or on cancel; `run` receives it. */
   readonly signal: AbortSignal;
+  /** The run's step number of this attempt, carried by its events. */
+  readonly step?: number;
+  readonly visit?: number;
+  readonly repair?: number;
+  readonly events?: AgentEventSink | undefined;
 }
 
 /**
  * Runs a code step and turns its output into a decision: handed to its only route, to the route `next`
- * picks, or finished when the step may finish and has no route to take. No model is called.
+ * picks, or finished when the step may finish and has no route to take. No model is called. A step that
+ * throws, or whose `next` picks no route it may take, ends as `step_failed` (its own failure, not a
+ * model's); after an abort nothing it returns is taken.
  */
 export async function runStep(request: StepRequest): Promise<AgentOutcome> {
-  const { step } = request;
-  const output = await step.run({ input: request.input, signal: request.signal });
+  const { codeStep: step, signal } = request;
+  if (signal.aborted) throw signal.reason;
+  enter({
+    agent: step,
+    step: request.step ?? 0,
+    visit: request.visit,
+    repair: request.repair,
+    events: request.events,
+  });
+  const failed = (message: string, error?: unknown): AgentOutcome =>
+    outcomeOf(request, {
+      kind: 'failed',
+      code: 'step_failed',
+      message,
+      details: error === undefined ? { agent: step.name } : { agent: step.name, error: describeError(error) },
+    });
+  let output: unknown;
+  try {
+    output = await step.run({ input: request.input, signal });
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    return failed(`Step "${step.name}" threw: ${describeError(error)}`, error);
+  }
+  if (signal.aborted) throw signal.reason;
   let to: string | null;
-  if (step.next) to = step.next({ input: request.input, output });
-  else if (request.routes.length === 1 && !request.canFinish) to = request.routes[0]!;
-  else to = null;
-  let decision: Decision;
+  try {
+    if (step.next) to = step.next({ input: request.input, output });
+    else if (request.routes.length === 1 && !request.canFinish) to = request.routes[0]!;
+    else to = null;
+  } catch (error) {
+    return failed(`The next() of step "${step.name}" threw: ${describeError(error)}`, error);
+  }
   if (to === null) {
     if (!request.canFinish) {
-      throw new BatonError(
-        'invalid_agent',
+      return failed(
         `Step "${step.name}" picked no route and may not finish. Make next() return one of: ${request.routes.join(', ')}.`,
-        {
-          details: { agent: step.name },
-        },
       );
     }
-    decision = { kind: 'finish', output, callId: null };
-  } else {
-    decision = { kind: 'handoff', to, payload: output, callId: null };
+    return outcomeOf(request, { kind: 'finish', output, callId: null });
   }
+  if (typeof to !== 'string' || !request.routes.includes(to)) {
+    return failed(
+      `The next() of step "${step.name}" returned ${JSON.stringify(to) ?? String(to)}, which is not one of its routes: ${request.routes.join(', ') || 'none'}.`,
+    );
+  }
+  return outcomeOf(request, { kind: 'handoff', to, payload: output, callId: null });
+}
+
+function outcomeOf(request: StepRequest, decision: Decision): AgentOutcome {
   return { decision, usage: NO_USAGE, transcript: [], endedAt: request.clock.now() };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -10,23 +10,25 @@ export function toolResult(call: ToolCall, content: string, isError: boolean): M
 
 /**
  * Runs one of an agent's own tools for a call: validates the arguments against the tool's schema, runs
- * it, and answers with its JSON result or with what went wrong. A tool that throws is answered, not
- * rethrown, unless the visit was aborted.
+ * it with the attempt's signal, and answers with its JSON result or with what went wrong. A tool that
+ * throws is answered, not rethrown, unless the attempt was aborted: then nothing it did is recorded.
  */
 export async function runTool(
   tool: AnyTool,
   call: ToolCall,
-  visit: {
+  attempt: {
     readonly agent: { readonly name: string };
     readonly signal: AbortSignal;
     readonly step: number;
     readonly events?: AgentEventSink | undefined;
   },
 ): Promise<Message> {
-  const { events, step } = visit;
-  const agent = visit.agent.name;
+  const { events, step, signal } = attempt;
+  const agent = attempt.agent.name;
+  if (signal.aborted) throw signal.reason;
   events?.record({ type: 'tool.called', agent, tool: tool.name, callId: call.id, step });
   const done = (content: string, ok: boolean): Message => {
+    if (signal.aborted) throw signal.reason;
     events?.record({ type: 'tool.returned', agent, tool: tool.name, callId: call.id, ok, step });
     return toolResult(call, content, !ok);
   };
@@ -38,10 +40,10 @@ export async function runTool(
       false,
     );
   try {
-    const result = await tool.run({ input: checked.value, signal: visit.signal });
+    const result = await tool.run({ input: checked.value, signal });
     return done(JSON.stringify(result ?? null), true);
   } catch (error) {
-    if (visit.signal.aborted) throw error;
+    if (signal.aborted) throw signal.reason;
     return done(`The tool failed: ${error instanceof Error ? error.message : String(error)}`, false);
   }
 }

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
     "A run's onEvent listener threw. It was not called again; the run went on to its end and `details.result` holds the result.",
   replay_mismatch: 'A replayed model received a request that differs from the recorded one.',
   replay_exhausted: 'A replayed model received a call after its cassette ran out.',
+  cassette_write_failed:
+    'A recording model could not write its cassette: `details` names the file and the operating system error.',
 } as const;
 
 /** A stable error code: see `ERROR_CODES`. */

@@ -54,7 +54,11 @@ export const REASONS = {
     description: 'A verifier or check rejected the result after the allowed rounds.',
   },
   invalid_input: { mast: [], description: 'The flow input failed its schema; no model was called.' },
-  provider_error: { mast: [], description: 'The model provider or an agent step failed after its retries.' },
+  provider_error: {
+    mast: [],
+    description: 'The model provider failed after its retries, or answered what is not a reply.',
+  },
+  step_failed: { mast: [], description: 'A code step threw, or picked no route it may take.' },
   cancelled: { mast: [], description: "The caller's signal or kill switch stopped the run." },
 } as const satisfies Record<string, ReasonInfo>;
 

@@ -1,14 +1,17 @@
 import { assign, setup } from 'xstate';
-import type { AgentOutcome } from '../agents/decision.js';
+import { type AgentOutcome, NO_USAGE, sumUsage } from '../agents/decision.js';
 import type { ToolSpec } from '../agents/model.js';
+import { shapeProblem } from '../contracts/depth.js';
 import { isBatonError } from '../contracts/errors.js';
 import { fingerprint } from '../contracts/fingerprint.js';
 import { formatViolations } from '../contracts/violations.js';
-import { agentActor } from './agent-actor.js';
+import { assess } from './assess.js';
+import { agentActor, planOf } from './attempt-logic.js';
 import { type Ending, type FlowContext, type FlowMachineInput, initialContext, reason } from './context.js';
 import type { FlowSpec } from './flow-spec.js';
-import { judge, type Verdict } from './judge.js';
 import { agentMeta, type BatonTransitionMeta, type FlowMeta } from './parts/baton-meta.js';
+import { runEnvOf, type TransitionKind } from './run-env.js';
+import type { VerdictKind } from './verdict.js';
 
 /** The event that cancels a run: the kill switch. */
 export interface CancelEvent {
@@ -16,7 +19,12 @@ export interface CancelEvent {
   readonly reason?: string;
 }
 
-/** What an agent state receives when its visit ends: in tests, build it with `agentDone` from baton/testing. */
+/** The event the run's one deadline timer sends when `limits.ms` has passed. */
+export interface DeadlineEvent {
+  readonly type: 'baton.deadline';
+}
+
+/** What an agent state receives when its attempt ends: in tests, build it with `agentDone` from baton/testing. */
 export interface AgentDoneEvent {
   readonly type: `xstate.done.actor.${string}`;
   readonly output: AgentOutcome;
@@ -31,7 +39,7 @@ export interface AgentErrorEvent {
 }
 
 /** Every event a flow machine takes. */
-export type FlowEvent = CancelEvent | AgentDoneEvent | AgentErrorEvent;
+export type FlowEvent = CancelEvent | DeadlineEvent | AgentDoneEvent | AgentErrorEvent;
 
 /** The names of the final states: every run ends in exactly one. */
 export const FINAL_STATES = ['done', 'escalated', 'failed', 'cancelled'] as const;
@@ -39,22 +47,36 @@ export const FINAL_STATES = ['done', 'escalated', 'failed', 'cancelled'] as cons
 /** State names a flow keeps for itself. */
 export const RESERVED_STATES: readonly string[] = ['start', ...FINAL_STATES];
 
-const outcomeOf = (event: unknown): AgentOutcome => (event as { output: AgentOutcome }).output;
+/** The substates of an agent state: its attempt runs in `running`; `routing` routes on the verdict. */
+export const AGENT_SUBSTATES = ['running', 'routing'] as const;
 
 /** Transition metadata that `check` and `flowPaths` read. */
 const meta = (baton: BatonTransitionMeta) => ({ baton });
 
+const FINAL_OF: Record<string, TransitionKind> = {
+  done: 'finish',
+  escalated: 'escalate',
+  failed: 'fail',
+  cancelled: 'cancel',
+};
+
 /**
- * Compiles a flow to an XState v5 machine: a transient `start` state that validates the input, one state
- * per agent invoking its actor, and the four final states. Guards, actions and actors are named in
- * `setup()`, so a test can swap an agent with `machine.provide({ actors: { name: fromPromise(...) } })`.
+ * Compiles a flow to an XState v5 machine: a transient `start` state that validates the input, one
+ * compound state per agent, and the four final states. An agent state runs one attempt in `running`;
+ * when it ends, `assess` stores the verdict in the context once, and `routing` leaves by the first
+ * transition whose guard matches it (escalate, a handoff, finish, repair, else fail). Guards only read
+ * the stored verdict. Guards, actions and actors are named in `setup()`, so a test can swap an agent
+ * with `machine.provide({ actors: { name: fromPromise(...) } })`.
  */
 export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly ToolSpec[]>) {
-  const verdictOf = (context: FlowContext, event: unknown): Verdict => judge(spec, context, outcomeOf(event));
   const where = (context: FlowContext) => ({
     state: context.agent ?? 'start',
     agent: context.agent,
     step: context.step,
+  });
+  const end = (context: FlowContext, ending: Ending) => ({
+    path: context.path.concat(ending.status),
+    ending,
   });
 
   const actors = Object.fromEntries(
@@ -68,12 +90,12 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
     types: {} as { context: FlowContext; input: FlowMachineInput; output: Ending; events: FlowEvent },
     actors,
     guards: {
-      validInput: ({ context }) => spec.input.validate(context.input).ok,
-      verdict: ({ context, event }, params: { kind: Verdict['kind'] }) =>
-        verdictOf(context, event).kind === params.kind,
-      handoffTo: ({ context, event }, params: { to: string }) => {
-        const verdict = verdictOf(context, event);
-        return verdict.kind === 'handoff' && verdict.to === params.to;
+      validInput: ({ context }) =>
+        shapeProblem(context.input) === null && spec.input.validate(context.input).ok,
+      verdict: ({ context }, params: { kind: VerdictKind }) => context.verdict?.kind === params.kind,
+      handoffTo: ({ context }, params: { to: string }) => {
+        const verdict = context.verdict;
+        return verdict?.kind === 'handoff' && verdict.to === params.to;
       },
     },
     actions: {
@@ -87,77 +109,71 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         path: [spec.start],
       })),
       invalidInput: assign(({ context }) => {
-        const checked = spec.input.validate(context.input);
-        const details = checked.ok ? '' : `:\n${formatViolations(checked.violations)}`;
+        const shape = shapeProblem(context.input);
+        const checked = shape ? null : spec.input.validate(context.input);
+        const details = shape
+          ? `: it is ${shape}`
+          : checked && !checked.ok
+            ? `:\n${formatViolations(checked.violations)}`
+            : '';
+        return end(context, {
+          status: 'failed',
+          reason: reason(
+            'invalid_input',
+            `The input of flow "${spec.id}" does not fit its input schema${details}`,
+            where(context),
+          ),
+        });
+      }),
+      /** Assesses the attempt that just ended, once: the verdict and the usage go into the context. */
+      assess: assign(({ context, event }) => {
+        const outcome = (event as { output: AgentOutcome }).output;
+        const usage = sumUsage(context.usage, outcome.usage);
+        const spent = sumUsage(context.spent, outcome.usage);
         return {
-          path: ['failed'],
-          ending: {
-            status: 'failed' as const,
-            reason: reason(
-              'invalid_input',
-              `The input of flow "${spec.id}" does not fit its input schema${details}`,
-              where(context),
-            ),
-          },
+          usage,
+          spent,
+          calibration: outcome.calibration ?? context.calibration,
+          verdict: assess(spec, context, outcome, { usage, spent }),
         };
       }),
-      handoff: assign(({ context, event }) => {
-        const verdict = verdictOf(context, event);
-        if (verdict.kind !== 'handoff') return {};
+      handoff: assign(({ context }) => {
+        const verdict = context.verdict;
+        if (verdict?.kind !== 'handoff') return {};
         // `concat` allocates the exact length; a spread plus one element leaves room to grow, which every
         // run in flight would keep.
         return {
-          usage: verdict.usage,
           handoffs: context.handoffs + 1,
           agent: verdict.to,
           payload: verdict.payload,
           step: context.step + 1,
           repairs: 0,
-          resume: null,
+          spent: NO_USAGE,
+          calibration: null,
           visits: countVisit(context.visits, verdict.to),
           seen: context.seen.concat(verdict.fingerprint),
           partial: verdict.payload,
           path: context.path.concat(verdict.to),
         };
       }),
-      repair: assign(({ context, event }) => {
-        const verdict = verdictOf(context, event);
-        if (verdict.kind !== 'repair') return {};
-        return {
-          usage: verdict.usage,
-          step: context.step + 1,
-          repairs: context.repairs + 1,
-          resume: { transcript: outcomeOf(event).transcript, feedback: verdict.feedback },
-        };
+      repair: assign(({ context }) => ({ step: context.step + 1, repairs: context.repairs + 1 })),
+      finish: assign(({ context }) => {
+        const verdict = context.verdict;
+        if (verdict?.kind !== 'done') return {};
+        return { partial: verdict.output, ...end(context, { status: 'done', output: verdict.output }) };
       }),
-      finish: assign(({ context, event }) => {
-        const verdict = verdictOf(context, event);
-        if (verdict.kind !== 'done') return {};
-        return {
-          usage: verdict.usage,
-          resume: null,
-          partial: verdict.output,
-          path: context.path.concat('done'),
-          ending: { status: 'done' as const, output: verdict.output },
-        };
-      }),
-      conclude: assign(({ context, event }) => {
-        const verdict = verdictOf(context, event);
-        const status = verdict.kind === 'escalate' ? ('escalated' as const) : ('failed' as const);
+      conclude: assign(({ context }) => {
+        const verdict = context.verdict;
+        const status = verdict?.kind === 'escalate' ? 'escalated' : 'failed';
         const why =
-          verdict.kind === 'escalate' || verdict.kind === 'fail'
+          verdict?.kind === 'escalate' || verdict?.kind === 'fail'
             ? verdict.reason
             : reason(
                 'contract_violation',
                 `Agent "${context.agent}" made a decision no transition accepts.`,
                 where(context),
               );
-        return {
-          usage: verdict.usage,
-          resume: null,
-          path: context.path.concat(status),
-          ending: { status, reason: why },
-        };
+        return end(context, { status, reason: why });
       }),
       crash: assign(({ context, event }) => {
         const error = (event as { error?: unknown }).error;
@@ -165,31 +181,75 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         const details = isBatonError(error)
           ? { error: error.code, retryable: error.retryable }
           : { retryable: false };
-        return {
-          resume: null,
-          path: context.path.concat('failed'),
-          ending: {
-            status: 'failed' as const,
-            reason: reason(
-              'provider_error',
-              `Agent "${context.agent}" failed: ${message}`,
-              where(context),
-              details,
-            ),
-          },
-        };
+        return end(context, {
+          status: 'failed',
+          reason: reason(
+            'provider_error',
+            `Agent "${context.agent}" failed: ${message}`,
+            where(context),
+            details,
+          ),
+        });
       }),
       cancel: assign(({ context, event }) => {
         const why = event.type === 'baton.cancel' && event.reason ? `: ${event.reason}` : '';
-        return {
-          resume: null,
-          path: context.path.concat('cancelled'),
-          ending: {
-            status: 'cancelled' as const,
-            reason: reason('cancelled', `The run was cancelled${why}.`, where(context)),
-          },
-        };
+        return end(context, {
+          status: 'cancelled',
+          reason: reason('cancelled', `The run was cancelled${why}.`, where(context)),
+        });
       }),
+      expire: assign(({ context }) => {
+        const at =
+          context.agent === null ? '' : ` while agent "${context.agent}" was working (step ${context.step})`;
+        return end(context, {
+          status: 'escalated',
+          reason: reason(
+            'deadline',
+            `The run's deadline of ${spec.limits.ms} ms passed${at}.`,
+            where(context),
+          ),
+        });
+      }),
+      /** Records the transition just taken, from the verdict or the ending it set. */
+      record: ({ context, system }, params: { kind: TransitionKind }) => {
+        const events = runEnvOf(system).events;
+        if (!events) return;
+        const { kind } = params;
+        const verdict = context.verdict;
+        if ((kind === 'handoff' || kind === 'repair') && verdict) {
+          events.record({
+            type: 'transition',
+            step: verdict.step,
+            from: verdict.agent,
+            to: verdict.kind === 'handoff' ? verdict.to : verdict.agent,
+            kind,
+            ...(verdict.kind === 'repair' ? { message: verdict.feedback.message } : {}),
+          });
+          return;
+        }
+        const ending = context.ending;
+        if (!ending) return;
+        if (ending.status === 'done') {
+          events.record({
+            type: 'transition',
+            step: verdict?.step ?? context.step,
+            from: verdict?.agent ?? 'start',
+            to: 'done',
+            kind: 'finish',
+          });
+          return;
+        }
+        const { reason: why } = ending;
+        events.record({
+          type: 'transition',
+          step: why.step,
+          from: why.agent ?? 'start',
+          to: ending.status,
+          kind: FINAL_OF[ending.status] ?? kind,
+          code: why.code,
+          message: why.message,
+        });
+      },
     },
   }).createMachine({
     id: spec.id,
@@ -204,7 +264,21 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
     context: ({ input }) => initialContext(spec.id, spec.limits.ms, input),
     initial: 'start',
     on: {
-      'baton.cancel': { target: '.cancelled', actions: 'cancel', meta: meta({ kind: 'cancel' }) },
+      'baton.cancel': {
+        target: '.cancelled',
+        actions: ['cancel', { type: 'record', params: { kind: 'cancel' } }],
+        meta: meta({ kind: 'cancel' }),
+      },
+      // The run's one deadline timer sends this; a flow without `limits.ms` has no such transition.
+      ...(Number.isFinite(spec.limits.ms)
+        ? {
+            'baton.deadline': {
+              target: '.escalated',
+              actions: ['expire', { type: 'record', params: { kind: 'escalate' } }],
+              meta: meta({ kind: 'deadline' }),
+            },
+          }
+        : {}),
     },
     states: {
       start: {
@@ -215,7 +289,11 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
             actions: 'enterStart',
             meta: meta({ kind: 'start', to: spec.start }),
           },
-          { target: 'failed', actions: 'invalidInput', meta: meta({ kind: 'fail' }) },
+          {
+            target: 'failed',
+            actions: ['invalidInput', { type: 'record', params: { kind: 'fail' } }],
+            meta: meta({ kind: 'fail' }),
+          },
         ],
       },
       ...Object.fromEntries([...spec.agents.keys()].map((name) => [name, agentState(spec, name)])),
@@ -234,9 +312,11 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
 
 function agentState(spec: FlowSpec, name: string) {
   const routes = spec.routes[name] ?? [];
-  const kind = spec.agents.get(name)?.kind ?? 'agent';
   const participant = spec.agents.get(name);
+  const kind = participant?.kind ?? 'agent';
   const { limits } = spec;
+  const top = (state: string) => `#${spec.id}.${state}`;
+  const log = (kind: TransitionKind) => ({ type: 'record' as const, params: { kind } });
   return {
     meta: {
       baton: {
@@ -250,48 +330,63 @@ function agentState(spec: FlowSpec, name: string) {
     invoke: {
       id: name,
       src: name,
-      input: ({ context }: { context: FlowContext }) => context,
-      onDone: [
-        {
-          guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
-          target: 'escalated',
-          actions: 'conclude' as const,
-          meta: meta({ kind: 'escalate' }),
-        },
-        ...routes.map((to) => ({
-          guard: { type: 'handoffTo' as const, params: { to } },
-          target: to,
-          reenter: true,
-          actions: 'handoff' as const,
-          meta: meta({
-            kind: 'handoff',
-            to,
-            bounds: [
-              { counter: 'handoffs', limit: limits.handoffs },
-              { counter: `visits.${to}`, limit: limits.visits },
-            ],
-          }),
-        })),
-        ...(spec.finish.has(name)
-          ? [
-              {
-                guard: { type: 'verdict' as const, params: { kind: 'done' as const } },
-                target: 'done',
-                actions: 'finish' as const,
-                meta: meta({ kind: 'finish' }),
-              },
-            ]
-          : []),
-        {
-          guard: { type: 'verdict' as const, params: { kind: 'repair' as const } },
-          target: name,
-          reenter: true,
-          actions: 'repair' as const,
-          meta: meta({ kind: 'repair', bounds: [{ counter: 'repairs', limit: limits.repairs }] }),
-        },
-        { target: 'failed', actions: 'conclude' as const, meta: meta({ kind: 'fail' }) },
-      ],
-      onError: { target: 'failed', actions: 'crash' as const, meta: meta({ kind: 'error' }) },
+      input: ({ context }: { context: FlowContext }) => planOf(spec, context),
+      onDone: { target: '.routing', actions: 'assess' as const, meta: meta({ kind: 'assess' }) },
+      onError: {
+        target: top('failed'),
+        actions: ['crash' as const, log('fail')],
+        meta: meta({ kind: 'error' }),
+      },
+    },
+    initial: 'running' as const,
+    states: {
+      running: {},
+      routing: {
+        always: [
+          {
+            guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
+            target: top('escalated'),
+            actions: ['conclude' as const, log('escalate')],
+            meta: meta({ kind: 'escalate' }),
+          },
+          ...routes.map((to) => ({
+            guard: { type: 'handoffTo' as const, params: { to } },
+            target: top(to),
+            reenter: true,
+            actions: ['handoff' as const, log('handoff')],
+            meta: meta({
+              kind: 'handoff',
+              to,
+              bounds: [
+                { counter: 'handoffs', limit: limits.handoffs },
+                { counter: `visits.${to}`, limit: limits.visits },
+              ],
+            }),
+          })),
+          ...(spec.finish.has(name)
+            ? [
+                {
+                  guard: { type: 'verdict' as const, params: { kind: 'done' as const } },
+                  target: top('done'),
+                  actions: ['finish' as const, log('finish')],
+                  meta: meta({ kind: 'finish' }),
+                },
+              ]
+            : []),
+          {
+            guard: { type: 'verdict' as const, params: { kind: 'repair' as const } },
+            target: top(name),
+            reenter: true,
+            actions: ['repair' as const, log('repair')],
+            meta: meta({ kind: 'repair', bounds: [{ counter: 'repairs', limit: limits.repairs }] }),
+          },
+          {
+            target: top('failed'),
+            actions: ['conclude' as const, log('fail')],
+            meta: meta({ kind: 'fail' }),
+          },
+        ],
+      },
     },
   };
 }

@@ -1,6 +1,7 @@
-import { type Feedback, NO_USAGE, type VisitUsage } from '../agents/decision.js';
-import type { Message } from '../agents/model.js';
+import { type Calibration, NO_USAGE, type VisitUsage } from '../agents/decision.js';
 import { REASONS, type ReasonCode } from '../contracts/reasons.js';
+import type { RunEnv } from './run-env.js';
+import type { Verdict } from './verdict.js';
 
 /** Why a run ended other than `done`: a stable code, its MAST tags, and where and when it happened. */
 export interface Reason {
@@ -11,7 +12,7 @@ export interface Reason {
   readonly state: string;
   /** The agent whose decision or visit ended the run, or null before any agent ran. */
   readonly agent: string | null;
-  /** The step (agent visit, counting repairs) at which it ended. */
+  /** The step (the run's attempt counter) at which it ended. */
   readonly step: number;
   readonly details?: Readonly<Record<string, unknown>>;
 }
@@ -26,12 +27,17 @@ export interface RunUsage extends VisitUsage {
   readonly handoffs: number;
 }
 
-/** The input of a flow machine: the flow's input plus the run's identity and start time. */
+/**
+ * The input of a flow machine: the flow's input, the run's identity and start time, and the run's
+ * environment (clock, models, event sink). The environment stays in the root actor's input, where its
+ * agent actors find it; it is never copied into the context.
+ */
 export interface FlowMachineInput {
   readonly input: unknown;
   readonly runId?: string;
   /** Clock time at the start, used for the deadline (default 0). */
   readonly startedAt?: number;
+  readonly env?: RunEnv;
 }
 
 /** The context of a flow machine. Plain JSON data, so snapshots persist and restore as they are. */
@@ -41,21 +47,30 @@ export interface FlowContext {
   readonly input: unknown;
   /** Absolute clock time the run must end by, or null. */
   readonly deadline: number | null;
-  /** Agent visits started so far, counting repairs: the step number of the current visit. */
+  /** The step counter: attempts started so far in the run, so the number of the current attempt. */
   readonly step: number;
   /** The agent being visited, or null before the first and after the last. */
   readonly agent: string | null;
   /** The current agent's validated input. */
   readonly payload: unknown;
   readonly handoffs: number;
-  /** Repairs used in the current visit. */
+  /** Repairs used in the current visit: the current attempt is repair number `repairs` (0 for the first). */
   readonly repairs: number;
+  /** Visits so far, by agent name. */
   readonly visits: Readonly<Record<string, number>>;
   /** Fingerprints of every (agent, input) pair the run has entered, for loop detection. */
   readonly seen: readonly number[];
+  /** The run's usage, every assessed attempt included. */
   readonly usage: VisitUsage;
-  /** Set on a repair: the visit's messages and what was wrong with the decision. */
-  readonly resume: { readonly transcript: readonly Message[]; readonly feedback: Feedback } | null;
+  /** What the current visit has used over its attempts: an agent's own budget covers the whole visit. */
+  readonly spent: VisitUsage;
+  /** The current visit's last measured call: how the provider's input count compared with Baton's estimate. */
+  readonly calibration: Calibration | null;
+  /**
+   * The assessment of the last attempt: set once when the attempt ends, then read by the guards that
+   * route on it. A `repair` verdict carries what the next attempt continues from.
+   */
+  readonly verdict: Verdict | null;
   /** The last payload that passed its contract: what an escalation hands over. */
   readonly partial: unknown;
   /** States visited, in order. */
@@ -79,7 +94,9 @@ export function initialContext(flow: string, limitMs: number, machineInput: Flow
     visits: {},
     seen: [],
     usage: NO_USAGE,
-    resume: null,
+    spent: NO_USAGE,
+    calibration: null,
+    verdict: null,
     partial: null,
     path: [],
     ending: null,

@@ -4,7 +4,7 @@ import { assertObjectSchema, type Infer, type JsonSchemaObject, type Schema } fr
 import { validatorFor } from '../contracts/validator.js';
 import { buildMachine, type FlowMachine } from './build-machine.js';
 import type { DonePredicate, FlowSpec } from './flow-spec.js';
-import { type FlowLimits, type ResolvedLimits, resolveLimits } from './limits.js';
+import type { FlowLimits, ResolvedLimits } from './limits.js';
 import { toolSpecsFor } from './tool-specs.js';
 import { validateFlowDefinition } from './validate-flow.js';
 
@@ -67,8 +67,10 @@ const brand = Symbol.for('baton.flow');
 
 /**
  * Defines a flow and compiles it, once, to an XState v5 machine. Throws `invalid_flow` (naming the flow,
- * the agent and the fix) for unknown agents or routes, a missing finisher, incompatible contracts, or
- * schemas that are not object schemas: a broken flow fails here, before any model call.
+ * the agent and the fix) for a missing or unknown start, unknown agents or routes, a missing finisher,
+ * incompatible contracts, limits out of range or under which the start agent could do nothing, or a
+ * `done` that is not a synchronous function; `invalid_schema` for schemas that are not object schemas: a
+ * broken flow fails here, before any model call.
  *
  * @example examples/support/flow.ts
  */
@@ -92,7 +94,7 @@ export function defineFlow<
     agents,
     routes,
     finish,
-    limits: resolveLimits(id, definition.limits),
+    limits: checked.limits,
     input: validatorFor(input, `flow "${id}" input`),
     output: validatorFor(output, `flow "${id}" output`),
     done: definition.done as DonePredicate | undefined,

@@ -32,11 +32,46 @@ export const DEFAULT_LIMITS: ResolvedLimits = Object.freeze({
   ms: Number.POSITIVE_INFINITY,
 });
 
-/** Fills in defaults and throws `invalid_flow` for a limit that is not a non-negative number. */
+/**
+ * What each limit accepts. Counters (handoffs, visits, repairs, turns) are whole numbers ≥ 0; amounts
+ * (tokens, dollars) any number ≥ 0; the deadline a number of milliseconds > 0, since a deadline of 0 would
+ * end every run before its first step. Each may be `Infinity` for no limit.
+ */
+const KINDS: { readonly [K in keyof FlowLimits]-?: 'count' | 'amount' | 'duration' } = {
+  handoffs: 'count',
+  visits: 'count',
+  repairs: 'count',
+  turns: 'count',
+  tokens: 'amount',
+  usd: 'amount',
+  ms: 'duration',
+};
+
+const EXPECTED = {
+  count: 'a whole number ≥ 0',
+  amount: 'a number ≥ 0',
+  duration: 'a number of milliseconds > 0 (a deadline of 0 would end every run before its first step)',
+} as const;
+
+function accepts(kind: 'count' | 'amount' | 'duration', value: number): boolean {
+  if (value === Number.POSITIVE_INFINITY) return true;
+  if (!Number.isFinite(value)) return false; // NaN and -Infinity
+  if (kind === 'count') return Number.isInteger(value) && value >= 0;
+  return kind === 'amount' ? value >= 0 : value > 0;
+}
+
+/** Fills in defaults and throws `invalid_flow`, naming the flow, the limit and what it accepts, for a limit out of range. */
 export function resolveLimits(flow: string, limits: FlowLimits = {}): ResolvedLimits {
+  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
+    throw new BatonError(
+      'invalid_flow',
+      `Flow "${flow}": \`limits\` must be an object such as { handoffs: 4, ms: 60_000 }, got ${Array.isArray(limits) ? 'an array' : String(limits)}.`,
+      { details: { flow } },
+    );
+  }
   const resolved: Record<string, number> = { ...DEFAULT_LIMITS };
   for (const [key, value] of Object.entries(limits)) {
-    if (!Object.hasOwn(DEFAULT_LIMITS, key)) {
+    if (!Object.hasOwn(KINDS, key)) {
       throw new BatonError(
         'invalid_flow',
         `Flow "${flow}": unknown limit "${key}". Known limits: ${Object.keys(DEFAULT_LIMITS).join(', ')}.`,
@@ -46,10 +81,13 @@ export function resolveLimits(flow: string, limits: FlowLimits = {}): ResolvedLi
       );
     }
     if (value === undefined) continue;
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    const kind = KINDS[key as keyof FlowLimits];
+    if (typeof value !== 'number' || !accepts(kind, value)) {
+      const got = typeof value === 'string' ? JSON.stringify(value) : String(value);
       throw new BatonError(
         'invalid_flow',
-        `Flow "${flow}": limits.${key} must be a number ≥ 0, got ${String(value)}.`,
+        `Flow "${flow}": limits.${key} must be ${EXPECTED[kind]}, or Infinity for no limit; got ${got}. ` +
+          `Set limits.${key} to such a number, or leave it out for the default (${DEFAULT_LIMITS[key as keyof FlowLimits]}).`,
         {
           details: { flow, limit: key },
         },

@@ -1,40 +1,62 @@
+import type { AnyActorLogic, AnyStateMachine } from 'xstate';
 import type { AgentEvent, AgentEventSink } from '../agents/agent-events.js';
 import { type Clock, frozenClock } from '../agents/clock.js';
 import type { Model } from '../agents/model.js';
+import type { ReasonCode } from '../contracts/reasons.js';
 
 /** An agent event of a run: every agent event carries the step it belongs to. */
 export type StepEvent = AgentEvent;
 
-/** What a running flow's actors need from outside the machine: the clock, model overrides and an event sink. */
+/** What a running flow needs from outside the machine: the clock, model overrides and an event sink. */
 export interface RunEnv {
   readonly clock: Clock;
   /** Replaces agents' models for this run: one model for every agent, or one per agent name. */
   readonly models?: Model | Readonly<Record<string, Model>> | undefined;
-  /** Receives each agent event; absent when nobody listens, so none are built. */
-  readonly events?: AgentEventSink | undefined;
+  /** Receives each event of the run; absent when nobody listens, so none are built. */
+  readonly events?: RunEventSink | undefined;
 }
 
-/** The environment of an actor started without `runFlow`: a frozen clock, the agents' own models, no event sink. */
-const DEFAULT_ENV: RunEnv = Object.freeze({ clock: frozenClock() });
+/** Where a run's events go: the agents' own events and the machine's (entries and transitions). */
+export interface RunEventSink extends AgentEventSink {
+  record(event: AgentEvent | MachineEvent): void;
+}
 
-// One registry per process, shared by every copy of the package that is loaded (a CLI from dist and a
-// flow module importing the sources, say), so an actor always finds the environment its run bound.
-const registryKey = Symbol.for('baton.runEnvs');
-const registry = globalThis as { [registryKey]?: WeakMap<object, RunEnv> };
-registry[registryKey] ??= new WeakMap<object, RunEnv>();
-const envs: WeakMap<object, RunEnv> = registry[registryKey];
+/** How the flow moved after an attempt, as the machine records it. */
+export type TransitionKind = 'handoff' | 'repair' | 'finish' | 'escalate' | 'fail' | 'cancel';
+
+/** What the machine itself records: each transition it takes, read from the verdict or the ending it set. */
+export type MachineEvent = {
+  readonly type: 'transition';
+  readonly step: number;
+  readonly from: string;
+  readonly to: string;
+  readonly kind: TransitionKind;
+  readonly code?: ReasonCode;
+  readonly message?: string;
+};
 
 /**
- * Binds a run environment to an actor's system, before the actor starts, so that the flow's agent
- * actors find the clock, models and event sink of this run. The machine itself is shared by all runs.
+ * The system id of a run's root actor. The run's environment travels in the root actor's input
+ * (`{ input, runId, startedAt, env }`); agent actors and the machine's logging actions read it from the
+ * root through `system.get(RUN_ACTOR)`, so nothing lives in module state and one compiled machine
+ * serves every run. The environment is never copied into the context, so snapshots stay plain data.
  */
-export function bindRunEnv(actor: { readonly system: object }, env: RunEnv): void {
-  envs.set(actor.system, env);
+export const RUN_ACTOR = 'baton.run';
+
+/** The environment of an actor started without one: a frozen clock, the agents' own models, no event sink. */
+export const DEFAULT_ENV: RunEnv = Object.freeze({ clock: frozenClock() });
+
+/** What the run environment lookup reads of an actor system. */
+interface SystemLike {
+  get(key: string): unknown;
 }
 
-/** The environment bound to an actor system, or the default one. */
-export function runEnvOf(system: object): RunEnv {
-  return envs.get(system) ?? DEFAULT_ENV;
+/** The environment of the run an actor belongs to: from the root actor's input, or the default one. */
+export function runEnvOf(system: unknown): RunEnv {
+  const root = (system as SystemLike | undefined)?.get?.(RUN_ACTOR) as
+    | { readonly options?: { readonly input?: { readonly env?: RunEnv } } }
+    | undefined;
+  return root?.options?.input?.env ?? DEFAULT_ENV;
 }
 
 /** The model an agent uses in this run: the override if one is given, else its own. */
@@ -42,5 +64,25 @@ export function modelFor(env: RunEnv, agent: string, own: Model): Model {
   const models = env.models;
   if (!models) return own;
   if (typeof (models as Model).call === 'function') return models as Model;
-  return (models as Readonly<Record<string, Model>>)[agent] ?? own;
+  const byName = models as Readonly<Record<string, Model>>;
+  return Object.hasOwn(byName, agent) ? (byName[agent] ?? own) : own;
+}
+
+/** Actor logic that can be rebuilt bound to a run environment (what `agentLogic` returns). */
+export const WITH_ENV = Symbol.for('baton.withEnv');
+
+type EnvBindable = AnyActorLogic & { readonly [WITH_ENV]?: (env: RunEnv) => AnyActorLogic };
+
+/**
+ * A copy of a machine built from parts whose agent actors use `env` (clock, models, event sink): the
+ * way to give a custom statechart a run environment without `runFlow`. It rebuilds the machine, so do
+ * it once per run of a custom machine, not per event.
+ */
+export function provideRunEnv<M extends AnyStateMachine>(machine: M, env: RunEnv): M {
+  const actors: Record<string, AnyActorLogic> = {};
+  for (const [name, logic] of Object.entries(machine.implementations.actors as Record<string, EnvBindable>)) {
+    const bind = logic[WITH_ENV];
+    if (bind) actors[name] = bind(env);
+  }
+  return machine.provide({ actors } as never) as M;
 }

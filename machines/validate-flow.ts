@@ -3,6 +3,7 @@ import { checkCompatible } from '../contracts/compat.js';
 import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type JsonSchemaObject } from '../contracts/schema.js';
 import { RESERVED_STATES } from './build-machine.js';
+import { type FlowLimits, type ResolvedLimits, resolveLimits } from './limits.js';
 
 interface DefinitionShape {
   readonly id: string;
@@ -13,6 +14,7 @@ interface DefinitionShape {
   readonly routes?: { readonly [name: string]: readonly string[] | undefined };
   readonly finish: readonly string[];
   readonly done?: unknown;
+  readonly limits?: FlowLimits;
 }
 
 const FLOW_ID = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
@@ -22,11 +24,13 @@ function fail(flow: string, message: string, details: Record<string, unknown> = 
 }
 
 /**
- * Checks a flow definition and returns its routes with every agent present. Throws `invalid_flow` with
- * the flow, the agent and the fix for anything that would make the flow unable to run as written.
+ * Checks a flow definition and returns its routes with every agent present and its limits with the
+ * defaults filled in. Throws `invalid_flow` with the flow, the agent and the fix for anything that would
+ * make the flow unable to run as written.
  */
 export function validateFlowDefinition(definition: DefinitionShape): {
   routes: Record<string, readonly string[]>;
+  limits: ResolvedLimits;
 } {
   const { id } = definition;
   if (typeof id !== 'string' || !FLOW_ID.test(id)) {
@@ -56,6 +60,18 @@ export function validateFlowDefinition(definition: DefinitionShape): {
     agents.set(agent.name, agent);
   }
   const known = [...agents.keys()].join(', ');
+  if (definition.start === undefined) {
+    fail(
+      id,
+      `\`start\` is missing. Name the agent that receives the flow input, one of ${known}: start: '${definition.agents[0]?.name}'.`,
+    );
+  }
+  if (typeof definition.start !== 'string') {
+    fail(
+      id,
+      `\`start\` must be the name of an agent (a string), got ${describe(definition.start)}. Write its name, one of ${known}.`,
+    );
+  }
   const start = agents.get(definition.start);
   if (!start)
     fail(
@@ -94,6 +110,12 @@ export function validateFlowDefinition(definition: DefinitionShape): {
     routes[from] = [...targets];
   }
 
+  if (definition.finish === undefined) {
+    fail(
+      id,
+      '`finish` is missing, so no agent may finish and the flow can never reach `done`. List the agents that produce the result in `finish`.',
+    );
+  }
   if (!Array.isArray(definition.finish) || definition.finish.length === 0) {
     fail(
       id,
@@ -142,10 +164,76 @@ export function validateFlowDefinition(definition: DefinitionShape): {
       );
     }
   }
-  if (definition.done !== undefined && typeof definition.done !== 'function') {
-    fail(id, '`done` must be a function ({ input, output }) => true | string | string[].');
+  const limits = resolveLimits(id, definition.limits);
+  checkStartCanAct(id, start, definition.finish.includes(start.name), limits);
+  checkDone(id, definition.done);
+  return { routes, limits };
+}
+
+/**
+ * Rejects limits under which the start agent could do nothing useful: no model turn at all, or no
+ * handoff or visit of another agent while it may not finish itself, so every run would end escalated.
+ */
+function checkStartCanAct(flow: string, start: AnyAgent, finishes: boolean, limits: ResolvedLimits): void {
+  const name = start.name;
+  if (limits.turns === 0 && start.kind === 'agent') {
+    fail(
+      flow,
+      `limits.turns is 0, so start agent "${name}" could never call its model and every run would end escalated. ` +
+        'Set limits.turns to at least 1 (the default is 32).',
+      { agent: name, limit: 'turns' },
+    );
   }
-  return { routes };
+  if (finishes) return;
+  for (const limit of ['handoffs', 'visits'] as const) {
+    if (limits[limit] !== 0) continue;
+    const why =
+      limit === 'handoffs'
+        ? `start agent "${name}" could never hand off`
+        : `no agent could be visited after start agent "${name}" (limits.visits counts every visit, the first one included)`;
+    fail(
+      flow,
+      `limits.${limit} is 0, so ${why}, and "${name}" may not finish: every run would end escalated. ` +
+        `Set limits.${limit} to at least 1, or list "${name}" in \`finish\`.`,
+      { agent: name, limit },
+    );
+  }
+}
+
+/** The kinds of function a done predicate cannot be: it is called synchronously and must return its answer. */
+const NOT_SYNCHRONOUS: Readonly<Record<string, string>> = {
+  AsyncFunction: 'an async function',
+  AsyncGeneratorFunction: 'an async generator function',
+  GeneratorFunction: 'a generator function',
+};
+
+function checkDone(flow: string, done: unknown): void {
+  if (done === undefined) return;
+  if (typeof done !== 'function') {
+    fail(
+      flow,
+      `\`done\` must be a function ({ input, output }) => true | string | string[], got ${describe(done)}. ` +
+        'Pass such a function, or leave `done` out to accept every result that fits the output schema.',
+    );
+  }
+  const name = (done as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof name === 'string' && Object.hasOwn(NOT_SYNCHRONOUS, name)) {
+    fail(
+      flow,
+      `\`done\` is ${NOT_SYNCHRONOUS[name]}, but done predicates must be synchronous: the flow checks the result the moment an agent finishes. ` +
+        'Make it a plain function that returns true, or the unmet conditions (a string or a list), from { input, output }; ' +
+        'do anything that must wait (a lookup, a judge) in an agent or a code step before the finish.',
+    );
+  }
+}
+
+/** A value's kind, said for a person. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value === 'boolean' || typeof value === 'number' ? `the ${typeof value} ` : 'a '}${String(value)}`;
 }
 
 function assertFits(

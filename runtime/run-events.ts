@@ -1,30 +1,18 @@
 import type { ReasonCode } from '../contracts/reasons.js';
 import type { RunUsage } from '../machines/context.js';
-import type { StepEvent } from '../machines/run-env.js';
+import type { MachineEvent, StepEvent, TransitionKind } from '../machines/run-env.js';
 
-/** How the flow moved after a visit. */
-export type TransitionKind = 'handoff' | 'repair' | 'finish' | 'escalate' | 'fail' | 'cancel';
+export type { TransitionKind };
 
-/** Everything that happens in a run, in order. With the scripted model and a fixed clock the list is byte-for-byte reproducible. */
+/**
+ * Everything that happens in a run, in causal order: the run starts; each attempt is entered before its
+ * first model call; each transition is recorded when the machine takes it. With the scripted model and a
+ * fixed clock the list is byte-for-byte reproducible.
+ */
 export type RunEventBody =
   | { readonly type: 'run.started'; readonly flow: string; readonly input: unknown }
-  | {
-      readonly type: 'agent.entered';
-      readonly step: number;
-      readonly agent: string;
-      readonly visit: number;
-      readonly repair: number;
-    }
   | StepEvent
-  | {
-      readonly type: 'transition';
-      readonly step: number;
-      readonly from: string;
-      readonly to: string;
-      readonly kind: TransitionKind;
-      readonly code?: ReasonCode;
-      readonly message?: string;
-    }
+  | MachineEvent
   | {
       readonly type: 'run.ended';
       readonly status: string;

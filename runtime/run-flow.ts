@@ -3,25 +3,32 @@ import type { Clock, Ids } from '../agents/clock.js';
 import { NO_USAGE, type VisitUsage } from '../agents/decision.js';
 import type { Model } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
-import type { CancelEvent } from '../machines/build-machine.js';
+import type { CancelEvent, DeadlineEvent } from '../machines/build-machine.js';
 import { type Ending, type FlowContext, type RunUsage, reason } from '../machines/context.js';
 import { type Flow, isFlow } from '../machines/define-flow.js';
-import { bindRunEnv } from '../machines/run-env.js';
+import { RUN_ACTOR, type RunEnv } from '../machines/run-env.js';
+import { checkModelsOption } from './check-models.js';
 import type { RunEvent } from './run-events.js';
 import { RunLog } from './run-log.js';
 import type { RunResult } from './run-result.js';
 import { randomIds, systemClock } from './system-clock.js';
-import { transitionEvent } from './transition-event.js';
 
 /** Options of one run. Everything from outside (time, ids, models) is passed in here. */
 export interface RunOptions {
-  /** The kill switch: aborting ends the run as `cancelled` and aborts the in-flight model call. */
+  /**
+   * The kill switch: aborting ends the run as `cancelled` at once and aborts the signal of the model call,
+   * tool or code step in flight; nothing starts after it, and nothing they return later is counted.
+   */
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
   readonly ids?: Ids;
   /** Use this id instead of a new one. */
   readonly runId?: string;
-  /** Replace the agents' models for this run: one for all, or one per agent name. */
+  /**
+   * Replace the agents' models for this run: one for all, or one per agent name. A name that is not an
+   * agent of the flow, or a value that is not a model, is rejected (`invalid_argument`): a typo here
+   * would silently call the agent's own, paid model.
+   */
   readonly models?: Model | Readonly<Record<string, Model>>;
   /**
    * Called with each event as it happens. If it throws, it is not called again, the run goes on to its
@@ -55,6 +62,7 @@ export function runFlow<Id extends string, I, O, N extends string>(
     );
   }
   try {
+    checkModelsOption(flow, options.models);
     return startRun(flow, input, options);
   } catch (error) {
     return Promise.reject(error);
@@ -70,12 +78,14 @@ function startRun<Id extends string, I, O, N extends string>(
   const clock = options.clock ?? systemClock;
   const runId = options.runId ?? (options.ids ?? randomIds).next('run');
   const log = new RunLog(runId, clock, { keep: options.events !== false, onEvent: options.onEvent });
-
+  const env: RunEnv = { clock, models: options.models, events: log.listening ? log : undefined };
+  const startedAt = clock.now();
+  // The environment travels in the root actor's input, where the agent actors find it by its system id.
   const actor = createActor(flow.machine, {
-    input: { input, runId, startedAt: clock.now() },
+    input: { input, runId, startedAt, env },
+    systemId: RUN_ACTOR,
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
-  bindRunEnv(actor, { clock, models: options.models, events: log.listening ? log : undefined });
   log.record({ type: 'run.started', flow: flow.id, input });
 
   const signal = options.signal;
@@ -91,6 +101,8 @@ function startRun<Id extends string, I, O, N extends string>(
     const watch = new RunWatch<O>(flow.id, runId, log, actor, resolve, reject);
     actor.subscribe(watch);
     if (signal) watch.cancelOn(signal);
+    const ms = flow.limits.ms;
+    if (Number.isFinite(ms)) watch.expireAfter(clock, startedAt + ms - clock.now());
     try {
       actor.start();
     } catch (error) {
@@ -102,15 +114,15 @@ function startRun<Id extends string, I, O, N extends string>(
 }
 
 /**
- * Watches a run's actor: records how the run moved between snapshots, and settles with the result when
- * the actor reaches a final state (the actor then stops itself). Only a defect in Baton or in a user
+ * Watches a run's actor: settles with the result when the actor reaches a final state (the actor then
+ * stops itself), and holds the run's one deadline timer and the caller's kill switch until then. Only a defect in Baton or in a user
  * callback the machine runs reaches `error`: flow outcomes are final states, so the run rejects with
  * `internal_error` and the cause attached, rather than hang. An actor stopped from outside (through an
  * inspector, say) ends the run as `cancelled`.
  */
 class RunWatch<O> {
-  private previous: FlowContext | null = null;
   private stopCancel: (() => void) | null = null;
+  private stopTimer: (() => void) | null = null;
   private settled = false;
 
   constructor(
@@ -129,11 +141,19 @@ class RunWatch<O> {
     this.stopCancel = () => signal.removeEventListener('abort', cancel);
   }
 
+  /**
+   * Sends the deadline to the actor after `ms` of the run's clock: one timer per run, whatever the run
+   * waits on. The machine ends the run `escalated` / `deadline`, which aborts what is in flight.
+   */
+  expireAfter(clock: Clock, ms: number): void {
+    const handle = clock.setTimeout(() => this.actor.send({ type: 'baton.deadline' }), Math.max(0, ms));
+    this.stopTimer = () => clock.clearTimeout(handle);
+  }
+
   next(snapshot: FlowSnapshot): void {
     // XState reports what an observer throws as an uncaught error, which would leave the run unsettled:
     // a defect here rejects the run, and the actor is stopped once XState has finished this step.
     try {
-      if (this.log.listening) this.recordMove(snapshot);
       if (snapshot.status !== 'active') this.settle(snapshot.context);
     } catch (cause) {
       this.error(cause);
@@ -173,6 +193,7 @@ class RunWatch<O> {
     if (this.settled) return false;
     this.settled = true;
     this.stopCancel?.();
+    this.stopTimer?.();
     return true;
   }
 
@@ -187,29 +208,11 @@ class RunWatch<O> {
     }
     this.reject(listenerFailed(this.flow, result, failure.error));
   }
-
-  private recordMove(snapshot: FlowSnapshot): void {
-    const { context } = snapshot;
-    const previous = this.previous;
-    const state = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
-    const moved = transitionEvent(previous, context, state);
-    if (moved) this.log.record(moved);
-    if (context.agent !== null && context.step !== (previous?.step ?? 0) && snapshot.status === 'active') {
-      this.log.record({
-        type: 'agent.entered',
-        step: context.step,
-        agent: context.agent,
-        visit: context.visits[context.agent] ?? 0,
-        repair: context.repairs,
-      });
-    }
-    this.previous = context;
-  }
 }
 
 /** What the watch uses of a run's actor. */
 interface RunActor {
-  send(event: CancelEvent): void;
+  send(event: CancelEvent | DeadlineEvent): void;
   stop(): unknown;
   getSnapshot(): FlowSnapshot;
 }

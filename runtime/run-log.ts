@@ -1,5 +1,5 @@
-import type { AgentEventSink } from '../agents/agent-events.js';
 import type { Clock } from '../agents/clock.js';
+import type { RunEventSink } from '../machines/run-env.js';
 import type { RunEvent, RunEventBody } from './run-events.js';
 
 /** An event body while it is being stamped with its place in the run. */
@@ -11,7 +11,7 @@ type Stampable = { runId?: string; seq?: number; at?: number };
  * body with its time and stamps them all when the run ends: a parked run holds no stamps, which V8 would
  * otherwise keep in a second property array per event.
  */
-export class RunLog implements AgentEventSink {
+export class RunLog implements RunEventSink {
   /** Whether any event is built at all: only when the log is kept or someone listens. */
   readonly listening: boolean;
   private readonly bodies: RunEventBody[] = [];

@@ -2,13 +2,13 @@ import Type from 'typebox';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type AgentEvent,
-  type AgentEventSink,
   defineAgent,
   defineFlow,
   type Infer,
   jsonSchema,
   type RunEnv,
   type RunEvent,
+  type RunEventSink,
   runFlow,
 } from '../index.js';
 import { scripted } from '../testing.js';
@@ -23,7 +23,7 @@ describe('static types', () => {
     expectTypeOf<AgentEvent['step']>().toEqualTypeOf<number>();
     expectTypeOf<Extract<RunEvent, { type: 'model.replied' }>['step']>().toEqualTypeOf<number>();
     expectTypeOf<Extract<RunEvent, { type: 'tool.called' }>['seq']>().toEqualTypeOf<number>();
-    expectTypeOf<RunEnv['events']>().toEqualTypeOf<AgentEventSink | undefined>();
+    expectTypeOf<RunEnv['events']>().toEqualTypeOf<RunEventSink | undefined>();
   });
 
   it('infers value types from TypeBox schemas and from jsonSchema declarations', () => {

@@ -1,5 +1,4 @@
 import type {
-  Message as AnthropicMessage,
   ContentBlockParam,
   MessageCreateParamsNonStreaming,
   MessageParam,
@@ -8,7 +7,8 @@ import type {
   Tool,
 } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Message, ModelReply, ModelRequest, StopReason, ToolCall, ToolSpec } from '../model.js';
-import { plainSchema, renderInput, toolCallFromText, usageOf } from './provider-support.js';
+import { checkedReply, plainSchema, renderInput, toolCallFromText, usageOf } from './provider-support.js';
+import { isRecord, notTheApiShape, optionalRecord, type ReplySource } from './reply-shape.js';
 
 /** Thinking blocks of a reply, which the Messages API wants back, unchanged, before the tool calls they led to. */
 export type ThinkingBlocks = readonly (ThinkingBlockParam | RedactedThinkingBlockParam)[];
@@ -89,34 +89,66 @@ function assistantBlocks(
 /**
  * The reply in a Messages API response: text, tool calls (an `input` sent as text that is not JSON comes
  * back `malformed`), the stop reason (`length` for `max_tokens`, `refusal` for a refusal) and the usage:
- * input is `input_tokens` plus cache reads and cache writes, cached input is the cache reads.
+ * input is `input_tokens` plus cache reads and cache writes, cached input is the cache reads. The message
+ * is read as untrusted JSON: one without its `content` array, or with blocks that are not the API's, is a
+ * non-retryable `provider_error`; a missing usage block is estimated, as for OpenAI.
  */
-export function messagesReply(response: AnthropicMessage, memo: ThinkingMemo): ModelReply {
+export function messagesReply(
+  model: string,
+  request: ModelRequest,
+  response: unknown,
+  memo: ThinkingMemo,
+): ModelReply {
+  const source: ReplySource = { provider: 'Anthropic', api: 'Messages', model, agent: request.agent };
+  if (!isRecord(response)) throw notTheApiShape(source, 'message', response, 'an object');
+  const content = response.content;
+  if (!Array.isArray(content)) throw notTheApiShape(source, 'content', content, 'an array');
   let text = '';
   const toolCalls: ToolCall[] = [];
   const thinking: (ThinkingBlockParam | RedactedThinkingBlockParam)[] = [];
-  for (const block of response.content ?? []) {
-    if (block.type === 'text') text += block.text;
-    if (block.type === 'tool_use') toolCalls.push(fromInput(block.id, block.name, block.input));
+  content.forEach((block: unknown, index) => {
+    const at = `content[${index}]`;
+    if (!isRecord(block)) throw notTheApiShape(source, at, block, 'an object');
+    const field = (name: string) => textAt(source, `${at}.${name}`, block[name]);
+    if (block.type === 'text') text += field('text');
+    if (block.type === 'tool_use') {
+      const id = field('id');
+      const name = field('name');
+      if (id === '' || name === '')
+        throw notTheApiShape(source, `${at}.${id === '' ? 'id' : 'name'}`, '', 'a non-empty string');
+      toolCalls.push(fromInput(id, name, block.input));
+    }
     if (block.type === 'thinking')
-      thinking.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
-    if (block.type === 'redacted_thinking') thinking.push({ type: 'redacted_thinking', data: block.data });
-  }
+      thinking.push({ type: 'thinking', thinking: field('thinking'), signature: field('signature') });
+    if (block.type === 'redacted_thinking') thinking.push({ type: 'redacted_thinking', data: field('data') });
+  });
   const first = toolCalls[0];
   if (first && thinking.length > 0) memo.set(first.id, thinking);
-  const usage = response.usage;
-  const cacheRead = usage?.cache_read_input_tokens;
-  return {
+  const usage = optionalRecord(source, 'usage', response.usage);
+  const details = usage && optionalRecord(source, 'usage.output_tokens_details', usage.output_tokens_details);
+  const cacheRead = { field: 'usage.cache_read_input_tokens', value: usage?.cache_read_input_tokens };
+  return checkedReply(model, request, {
     text,
     toolCalls,
     stop: stopReason(response.stop_reason, toolCalls.length > 0),
-    usage: usageOf({
-      input: (usage?.input_tokens ?? 0) + (cacheRead ?? 0) + (usage?.cache_creation_input_tokens ?? 0),
-      output: usage?.output_tokens,
-      cached: cacheRead ?? undefined,
-      reasoning: usage?.output_tokens_details?.thinking_tokens,
-    }),
-  };
+    usage:
+      usage &&
+      usageOf(source, {
+        input: [
+          { field: 'usage.input_tokens', value: usage.input_tokens },
+          cacheRead,
+          { field: 'usage.cache_creation_input_tokens', value: usage.cache_creation_input_tokens },
+        ],
+        output: { field: 'usage.output_tokens', value: usage.output_tokens },
+        cached: cacheRead,
+        reasoning: { field: 'usage.output_tokens_details.thinking_tokens', value: details?.thinking_tokens },
+      }),
+  });
+}
+
+function textAt(source: ReplySource, field: string, value: unknown): string {
+  if (typeof value !== 'string') throw notTheApiShape(source, field, value, 'a string');
+  return value;
 }
 
 /** The Messages API sends `input` as a parsed object; a server that sends text gets it parsed here. */
@@ -124,14 +156,10 @@ function fromInput(id: string, name: string, input: unknown): ToolCall {
   return typeof input === 'string' ? toolCallFromText(id, name, input) : { id, name, arguments: input ?? {} };
 }
 
-function stopReason(reason: string | null | undefined, called: boolean): StopReason {
+function stopReason(reason: unknown, called: boolean): StopReason {
   if (reason === 'refusal') return 'refusal';
   if (reason === 'max_tokens' || reason === 'model_context_window_exceeded') return 'length';
   return called ? 'tool_calls' : 'end';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A memo that keeps the thinking blocks of the latest `limit` replies. */

@@ -1,14 +1,7 @@
-import type {
-  Message as AnthropicMessage,
-  Usage as AnthropicUsage,
-  ContentBlock,
-  MessageDeltaUsage,
-  RawContentBlockDelta,
-  RawMessageStreamEvent,
-} from '@anthropic-ai/sdk/resources/messages/messages';
 import type { ModelReply, ModelRequest } from '../model.js';
 import { messagesReply, type ThinkingMemo } from './anthropic-messages.js';
 import { streamEndedEarly } from './provider-support.js';
+import { isRecord, notTheApiShape, optionalRecord, type ReplySource } from './reply-shape.js';
 
 /**
  * Assembling a streamed Anthropic reply. The SDK's `messages.stream()` helper parses tool input with a
@@ -20,36 +13,55 @@ import { streamEndedEarly } from './provider-support.js';
 /**
  * The reply in a Messages API event stream: the message from `message_start`, its content blocks from
  * `content_block_start` and their deltas (tool input as the raw text of its `input_json_delta`s), the stop
- * reason and the final cumulative usage from `message_delta`; read like a non-streamed message.
+ * reason and the final cumulative usage from `message_delta`; read like a non-streamed message. Events
+ * that are not the API's shape are a non-retryable `provider_error`.
  */
 export async function messagesStreamReply(
   model: string,
   request: ModelRequest,
-  events: AsyncIterable<RawMessageStreamEvent>,
+  events: AsyncIterable<unknown>,
   memo: ThinkingMemo,
 ): Promise<ModelReply> {
-  let message: AnthropicMessage | undefined;
+  const source: ReplySource = { provider: 'Anthropic', api: 'Messages', model, agent: request.agent };
+  let message: Record<string, unknown> | undefined;
   let stopped = false;
-  const blocks = new Map<number, ContentBlock>();
+  const blocks = new Map<number, Record<string, unknown>>();
   const inputs = new Map<number, string>();
   for await (const event of events) {
+    if (!isRecord(event)) throw notTheApiShape(source, 'event', event, 'an object');
     switch (event.type) {
-      case 'message_start':
-        message = { ...event.message, usage: { ...event.message.usage } };
-        for (const [index, block] of (event.message.content ?? []).entries()) blocks.set(index, block);
+      case 'message_start': {
+        const start = event.message;
+        if (!isRecord(start)) throw notTheApiShape(source, 'message_start.message', start, 'an object');
+        const usage = optionalRecord(source, 'message_start.message.usage', start.usage);
+        message = { ...start, ...(usage ? { usage: { ...usage } } : {}) };
+        const content = start.content ?? [];
+        if (!Array.isArray(content))
+          throw notTheApiShape(source, 'message_start.message.content', content, 'an array');
+        content.forEach((block: unknown, index) => {
+          if (isRecord(block)) blocks.set(index, block);
+        });
         break;
-      case 'content_block_start':
-        blocks.set(event.index, { ...event.content_block });
+      }
+      case 'content_block_start': {
+        const block = event.content_block;
+        if (!isRecord(block))
+          throw notTheApiShape(source, 'content_block_start.content_block', block, 'an object');
+        blocks.set(indexOf(source, event), { ...block });
         break;
+      }
       case 'content_block_delta':
-        applyDelta(blocks, inputs, event.index, event.delta);
+        applyDelta(source, blocks, inputs, indexOf(source, event), event.delta);
         break;
-      case 'message_delta':
+      case 'message_delta': {
         if (!message) break;
-        message.stop_reason = event.delta.stop_reason;
-        message.stop_sequence = event.delta.stop_sequence;
-        message.usage = finalUsage(message.usage, event.usage);
+        const delta = optionalRecord(source, 'message_delta.delta', event.delta) ?? {};
+        message.stop_reason = delta.stop_reason;
+        message.stop_sequence = delta.stop_sequence;
+        const usage = optionalRecord(source, 'message_delta.usage', event.usage);
+        if (usage) message.usage = finalUsage(optionalRecord(source, 'usage', message.usage) ?? {}, usage);
         break;
+      }
       case 'message_stop':
         stopped = true;
         break;
@@ -67,41 +79,53 @@ export async function messagesStreamReply(
       // `messagesReply` parses input sent as text, and reports text that is not JSON as `malformed`.
       return block.type === 'tool_use' && input !== undefined ? { ...block, input } : block;
     });
-  return messagesReply({ ...message, content }, memo);
+  return messagesReply(model, request, { ...message, content }, memo);
+}
+
+function indexOf(source: ReplySource, event: Record<string, unknown>): number {
+  const index = event.index;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0)
+    throw notTheApiShape(source, `${String(event.type)}.index`, index, 'a block index');
+  return index;
 }
 
 function applyDelta(
-  blocks: Map<number, ContentBlock>,
+  source: ReplySource,
+  blocks: Map<number, Record<string, unknown>>,
   inputs: Map<number, string>,
   index: number,
-  delta: RawContentBlockDelta,
+  delta: unknown,
 ): void {
+  if (!isRecord(delta)) throw notTheApiShape(source, 'content_block_delta.delta', delta, 'an object');
   const block = blocks.get(index);
+  const piece = (name: string): string => {
+    const value = delta[name];
+    if (typeof value !== 'string')
+      throw notTheApiShape(source, `content_block_delta.delta.${name}`, value, 'a string');
+    return value;
+  };
+  const append = (type: string, name: string) => {
+    const added = piece(name);
+    if (block?.type !== type) return;
+    const before = typeof block[name] === 'string' ? block[name] : '';
+    blocks.set(index, { ...block, [name]: before + added });
+  };
   if (delta.type === 'input_json_delta') {
-    if (block?.type === 'tool_use') inputs.set(index, (inputs.get(index) ?? '') + delta.partial_json);
-    return;
+    const json = piece('partial_json');
+    if (block?.type === 'tool_use') inputs.set(index, (inputs.get(index) ?? '') + json);
   }
-  if (delta.type === 'text_delta' && block?.type === 'text')
-    blocks.set(index, { ...block, text: block.text + delta.text });
-  if (delta.type === 'thinking_delta' && block?.type === 'thinking')
-    blocks.set(index, { ...block, thinking: block.thinking + delta.thinking });
-  if (delta.type === 'signature_delta' && block?.type === 'thinking')
-    blocks.set(index, { ...block, signature: delta.signature });
+  if (delta.type === 'text_delta') append('text', 'text');
+  if (delta.type === 'thinking_delta') append('thinking', 'thinking');
+  if (delta.type === 'signature_delta') {
+    const signature = piece('signature');
+    if (block?.type === 'thinking') blocks.set(index, { ...block, signature });
+  }
 }
 
 /** `message_delta` counts are cumulative totals for the whole message: they replace, never add to, the start's. */
-function finalUsage(start: AnthropicUsage, delta: MessageDeltaUsage): AnthropicUsage {
-  return {
-    ...start,
-    output_tokens: delta.output_tokens,
-    ...(delta.input_tokens == null ? {} : { input_tokens: delta.input_tokens }),
-    ...(delta.cache_read_input_tokens == null
-      ? {}
-      : { cache_read_input_tokens: delta.cache_read_input_tokens }),
-    ...(delta.cache_creation_input_tokens == null
-      ? {}
-      : { cache_creation_input_tokens: delta.cache_creation_input_tokens }),
-    ...(delta.output_tokens_details == null ? {} : { output_tokens_details: delta.output_tokens_details }),
-    ...(delta.server_tool_use == null ? {} : { server_tool_use: delta.server_tool_use }),
-  };
+function finalUsage(start: Record<string, unknown>, delta: Record<string, unknown>): Record<string, unknown> {
+  const usage = { ...start };
+  for (const [key, value] of Object.entries(delta))
+    if (value !== null && value !== undefined) usage[key] = value;
+  return usage;
 }

@@ -9,6 +9,7 @@ import {
   loadSdk,
   PROVIDER_DEFAULTS,
   providerFailure,
+  untilAborted,
 } from './provider-support.js';
 
 /** An `@anthropic-ai/sdk` client instance (`new Anthropic(...)`), typed loosely so that Baton's types do not need the package. */
@@ -87,13 +88,17 @@ export function anthropic(model: string, options: AnthropicOptions = {}): Model 
       timeout,
       idempotencyKey: request.idempotencyKey,
     };
-    try {
+    const answer = async (): Promise<ModelReply> => {
       const body = messagesBody(model, request, { forceToolUse, memo });
       if (stream) {
         const events = await sdk.messages.create({ ...body, stream: true }, requestOptions);
         return await messagesStreamReply(model, request, events, memo);
       }
-      return messagesReply(await sdk.messages.create(body, requestOptions), memo);
+      return messagesReply(model, request, await sdk.messages.create(body, requestOptions), memo);
+    };
+    try {
+      // The SDK (1.13) wakes from a retry wait when the signal aborts; older 1.x releases sleep it out.
+      return await untilAborted(answer(), request.signal);
     } catch (error) {
       throw providerFailure(error, request.signal, context(request, sdk));
     }

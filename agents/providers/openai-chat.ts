@@ -1,5 +1,4 @@
 import type {
-  ChatCompletion,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionFunctionTool,
   ChatCompletionMessageParam,
@@ -9,12 +8,13 @@ import type { Message, ModelReply, ModelRequest, StopReason, ToolCall, ToolSpec 
 import { fitsStrictMode } from './openai-strict.js';
 import {
   argumentText,
-  estimatedUsage,
+  checkedReply,
   plainSchema,
   renderInput,
   toolCallFromText,
   usageOf,
 } from './provider-support.js';
+import { isRecord, notTheApiShape, optionalRecord, type ReplySource } from './reply-shape.js';
 
 /** Which request field carries the output-token cap: OpenAI's current name, or the older one local servers read. */
 export type MaxTokensField = 'max_completion_tokens' | 'max_tokens';
@@ -82,11 +82,17 @@ function chatMessage(message: Message): ChatCompletionMessageParam {
 /**
  * The reply in a chat completion: text, function calls (arguments that are not JSON come back
  * `malformed`), the stop reason (`length` when the cap cut it, `refusal` for a refusal or a content
- * filter) and the usage; a server that sends no usage block gets an estimate, never zero.
+ * filter) and the usage; a server that sends no usage block gets an estimate, never zero. The completion
+ * is read as untrusted JSON: one without a `choices` array and a message in its first choice is a
+ * non-retryable `provider_error` naming what was missing.
  */
-export function chatReply(model: string, request: ModelRequest, completion: ChatCompletion): ModelReply {
-  const choice = completion.choices?.[0];
-  if (!choice) {
+export function chatReply(model: string, request: ModelRequest, completion: unknown): ModelReply {
+  const source: ReplySource = { provider: 'OpenAI', api: 'Chat Completions', model, agent: request.agent };
+  if (!isRecord(completion)) throw notTheApiShape(source, 'completion', completion, 'an object');
+  const choices = completion.choices;
+  if (!Array.isArray(choices)) throw notTheApiShape(source, 'choices', choices, 'an array');
+  const choice: unknown = choices[0];
+  if (choice === undefined) {
     throw new BatonError(
       'provider_error',
       `OpenAI-compatible model "${model}" (agent "${request.agent}") answered with no choices. Check that the server supports chat completions with tools.`,
@@ -96,29 +102,58 @@ export function chatReply(model: string, request: ModelRequest, completion: Chat
       },
     );
   }
+  if (!isRecord(choice)) throw notTheApiShape(source, 'choices[0]', choice, 'an object');
   const message = choice.message;
-  const refusal = typeof message.refusal === 'string' && message.refusal !== '' ? message.refusal : null;
+  if (!isRecord(message)) throw notTheApiShape(source, 'choices[0].message', message, 'an object');
+  const content = optionalText(source, 'choices[0].message.content', message.content);
+  const refusal = optionalText(source, 'choices[0].message.refusal', message.refusal);
+  const calls = message.tool_calls ?? [];
+  if (!Array.isArray(calls)) throw notTheApiShape(source, 'choices[0].message.tool_calls', calls, 'an array');
   const toolCalls: ToolCall[] = [];
-  (message.tool_calls ?? []).forEach((call, index) => {
-    if (call.type === 'function')
-      toolCalls.push(
-        toolCallFromText(call.id || `call_${index + 1}`, call.function.name, call.function.arguments ?? ''),
-      );
+  calls.forEach((call: unknown, index) => {
+    const at = `choices[0].message.tool_calls[${index}]`;
+    if (!isRecord(call)) throw notTheApiShape(source, at, call, 'an object');
+    if (call.type !== undefined && call.type !== 'function') return;
+    const fn = call.function;
+    if (!isRecord(fn)) throw notTheApiShape(source, `${at}.function`, fn, 'an object');
+    if (typeof fn.name !== 'string' || fn.name === '')
+      throw notTheApiShape(source, `${at}.function.name`, fn.name, 'a non-empty string');
+    const args = optionalText(source, `${at}.function.arguments`, fn.arguments);
+    const id = typeof call.id === 'string' && call.id !== '' ? call.id : `call_${index + 1}`;
+    toolCalls.push(toolCallFromText(id, fn.name, args));
   });
-  const text = (message.content ?? '') + (refusal ?? '');
-  const stop = stopReason(choice.finish_reason, refusal !== null, toolCalls.length > 0);
-  const usage = completion.usage
-    ? usageOf({
-        input: completion.usage.prompt_tokens,
-        output: completion.usage.completion_tokens,
-        cached: completion.usage.prompt_tokens_details?.cached_tokens,
-        reasoning: completion.usage.completion_tokens_details?.reasoning_tokens,
-      })
-    : estimatedUsage(request, { text, toolCalls, stop });
-  return { text, toolCalls, usage, stop };
+  const refused = refusal !== '';
+  const usage = optionalRecord(source, 'usage', completion.usage);
+  const promptDetails =
+    usage && optionalRecord(source, 'usage.prompt_tokens_details', usage.prompt_tokens_details);
+  const completionDetails =
+    usage && optionalRecord(source, 'usage.completion_tokens_details', usage.completion_tokens_details);
+  return checkedReply(model, request, {
+    text: content + refusal,
+    toolCalls,
+    stop: stopReason(choice.finish_reason, refused, toolCalls.length > 0),
+    usage:
+      usage &&
+      usageOf(source, {
+        input: [{ field: 'usage.prompt_tokens', value: usage.prompt_tokens }],
+        output: { field: 'usage.completion_tokens', value: usage.completion_tokens },
+        cached: { field: 'usage.prompt_tokens_details.cached_tokens', value: promptDetails?.cached_tokens },
+        reasoning: {
+          field: 'usage.completion_tokens_details.reasoning_tokens',
+          value: completionDetails?.reasoning_tokens,
+        },
+      }),
+  });
 }
 
-function stopReason(finish: string | null | undefined, refused: boolean, called: boolean): StopReason {
+/** A text field the API may send as null or leave out: '' then. */
+function optionalText(source: ReplySource, field: string, value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw notTheApiShape(source, field, value, 'a string or null');
+  return value;
+}
+
+function stopReason(finish: unknown, refused: boolean, called: boolean): StopReason {
   if (refused || finish === 'content_filter') return 'refusal';
   if (finish === 'length') return 'length';
   return called ? 'tool_calls' : 'end';

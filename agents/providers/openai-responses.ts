@@ -1,6 +1,5 @@
 import type {
   FunctionTool,
-  Response,
   ResponseCreateParamsNonStreaming,
   ResponseInputItem,
 } from 'openai/resources/responses/responses';
@@ -9,12 +8,14 @@ import type { Message, ModelReply, ModelRequest, StopReason, ToolCall, ToolSpec 
 import { fitsStrictMode } from './openai-strict.js';
 import {
   argumentText,
-  estimatedUsage,
+  checkedReply,
   plainSchema,
+  redactText,
   renderInput,
   toolCallFromText,
   usageOf,
 } from './provider-support.js';
+import { isRecord, notTheApiShape, optionalRecord, type ReplySource } from './reply-shape.js';
 
 /** The smallest `max_output_tokens` the Responses API accepts. */
 export const RESPONSES_MIN_OUTPUT_TOKENS = 16;
@@ -82,54 +83,102 @@ function inputItems(message: Message): ResponseInputItem[] {
  * The reply in a Responses API response: text, function calls (arguments that are not JSON come back
  * `malformed`), the stop reason (`length` when `max_output_tokens` cut it, `refusal` for a refusal or a
  * content filter) and the usage, input including cached tokens and output including reasoning tokens.
+ * The response is read as untrusted JSON: an answer without its `output` array, or with items that are
+ * not the API's, is a non-retryable `provider_error`; a missing usage block is estimated.
  */
-export function responsesReply(model: string, request: ModelRequest, response: Response): ModelReply {
-  if (response.status === 'failed') {
-    throw new BatonError(
-      'provider_error',
-      `OpenAI model "${model}" (agent "${request.agent}") failed: ${response.error?.message ?? 'no reason given'}. The call may succeed later.`,
-      {
-        retryable: true,
-        details: {
-          provider: 'OpenAI',
-          model,
-          agent: request.agent,
-          status: null,
-          code: response.error?.code ?? null,
-        },
-      },
-    );
-  }
+export function responsesReply(model: string, request: ModelRequest, response: unknown): ModelReply {
+  const source: ReplySource = { provider: 'OpenAI', api: 'Responses', model, agent: request.agent };
+  if (!isRecord(response)) throw notTheApiShape(source, 'response', response, 'an object');
+  if (response.status === 'failed') throw failed(source, optionalRecord(source, 'error', response.error));
+  const output = response.output;
+  if (!Array.isArray(output)) throw notTheApiShape(source, 'output', output, 'an array');
   let text = '';
   let refused = false;
   const toolCalls: ToolCall[] = [];
-  for (const item of response.output ?? []) {
-    if (item.type === 'function_call')
-      toolCalls.push(toolCallFromText(item.call_id, item.name, item.arguments));
-    if (item.type !== 'message') continue;
-    for (const part of item.content) {
-      if (part.type === 'output_text') text += part.text;
+  output.forEach((item: unknown, index) => {
+    const at = `output[${index}]`;
+    if (!isRecord(item)) throw notTheApiShape(source, at, item, 'an object');
+    if (item.type === 'function_call') toolCalls.push(functionCall(source, at, item));
+    if (item.type !== 'message') return;
+    const content = item.content;
+    if (!Array.isArray(content)) throw notTheApiShape(source, `${at}.content`, content, 'an array');
+    content.forEach((part: unknown, partIndex) => {
+      const where = `${at}.content[${partIndex}]`;
+      if (!isRecord(part)) throw notTheApiShape(source, where, part, 'an object');
+      if (part.type === 'output_text') text += textAt(source, `${where}.text`, part.text);
       if (part.type === 'refusal') {
         refused = true;
-        text += part.refusal;
+        text += textAt(source, `${where}.refusal`, part.refusal);
       }
-    }
-  }
-  const stop = stopReason(response, refused, toolCalls.length > 0);
-  const usage = response.usage
-    ? usageOf({
-        input: response.usage.input_tokens,
-        output: response.usage.output_tokens,
-        cached: response.usage.input_tokens_details?.cached_tokens,
-        reasoning: response.usage.output_tokens_details?.reasoning_tokens,
-      })
-    : estimatedUsage(request, { text, toolCalls, stop });
-  return { text, toolCalls, usage, stop };
+    });
+  });
+  const usage = optionalRecord(source, 'usage', response.usage);
+  const inputDetails =
+    usage && optionalRecord(source, 'usage.input_tokens_details', usage.input_tokens_details);
+  const outputDetails =
+    usage && optionalRecord(source, 'usage.output_tokens_details', usage.output_tokens_details);
+  return checkedReply(model, request, {
+    text,
+    toolCalls,
+    stop: stopReason(response, refused, toolCalls.length > 0),
+    usage:
+      usage &&
+      usageOf(source, {
+        input: [{ field: 'usage.input_tokens', value: usage.input_tokens }],
+        output: { field: 'usage.output_tokens', value: usage.output_tokens },
+        cached: {
+          field: 'usage.input_tokens_details.cached_tokens',
+          value: inputDetails?.cached_tokens,
+        },
+        reasoning: {
+          field: 'usage.output_tokens_details.reasoning_tokens',
+          value: outputDetails?.reasoning_tokens,
+        },
+      }),
+  });
 }
 
-function stopReason(response: Response, refused: boolean, called: boolean): StopReason {
+function functionCall(source: ReplySource, at: string, item: Record<string, unknown>): ToolCall {
+  const { call_id: id, name, arguments: args } = item;
+  if (typeof id !== 'string' || id === '')
+    throw notTheApiShape(source, `${at}.call_id`, id, 'a non-empty string');
+  if (typeof name !== 'string' || name === '')
+    throw notTheApiShape(source, `${at}.name`, name, 'a non-empty string');
+  return toolCallFromText(
+    id,
+    name,
+    args === undefined || args === null ? '' : textAt(source, `${at}.arguments`, args),
+  );
+}
+
+function textAt(source: ReplySource, field: string, value: unknown): string {
+  if (typeof value !== 'string') throw notTheApiShape(source, field, value, 'a string');
+  return value;
+}
+
+function failed(source: ReplySource, error: Record<string, unknown> | undefined): BatonError {
+  const said = typeof error?.message === 'string' ? redactText(error.message) : 'no reason given';
+  return new BatonError(
+    'provider_error',
+    `OpenAI model "${source.model}" (agent "${source.agent}") failed: ${said}. The call may succeed later.`,
+    {
+      retryable: true,
+      details: {
+        provider: 'OpenAI',
+        model: source.model,
+        agent: source.agent,
+        status: null,
+        code: typeof error?.code === 'string' ? error.code : null,
+      },
+    },
+  );
+}
+
+function stopReason(response: Record<string, unknown>, refused: boolean, called: boolean): StopReason {
   if (refused) return 'refusal';
-  if (response.status === 'incomplete')
-    return response.incomplete_details?.reason === 'content_filter' ? 'refusal' : 'length';
+  if (response.status === 'incomplete') {
+    const details = isRecord(response.incomplete_details) ? response.incomplete_details : {};
+    return details.reason === 'content_filter' ? 'refusal' : 'length';
+  }
   return called ? 'tool_calls' : 'end';
 }

@@ -1,11 +1,10 @@
-import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { CompletionUsage } from 'openai/resources/completions';
-import type { Response, ResponseOutputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { ResponseOutputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { BatonError } from '../../contracts/errors.js';
 import type { ModelReply, ModelRequest } from '../model.js';
 import { chatReply } from './openai-chat.js';
 import { responsesReply } from './openai-responses.js';
 import { redactText, streamEndedEarly } from './provider-support.js';
+import { isRecord, notTheApiShape, optionalRecord, type ReplySource } from './reply-shape.js';
 
 /**
  * Assembling streamed OpenAI replies. The SDKs' own stream helpers (`responses.stream()`,
@@ -28,28 +27,57 @@ type Slot =
 export async function responsesStreamReply(
   model: string,
   request: ModelRequest,
-  events: AsyncIterable<ResponseStreamEvent>,
+  events: AsyncIterable<unknown>,
 ): Promise<ModelReply> {
+  const source: ReplySource = { provider: 'OpenAI', api: 'Responses', model, agent: request.agent };
   const slots = new Map<number, Slot>();
-  let final: Response | undefined;
-  for await (const event of events) {
+  let final: Record<string, unknown> | undefined;
+  for await (const raw of events) {
+    const event = responsesEvent(source, raw);
     if (event.type === 'error') throw streamFailure(model, request, event.code, event.message);
     if (
       event.type === 'response.completed' ||
       event.type === 'response.incomplete' ||
       event.type === 'response.failed'
-    )
-      final = event.response;
-    else accumulate(slots, event);
+    ) {
+      const response: unknown = event.response;
+      if (!isRecord(response)) throw notTheApiShape(source, `${event.type}.response`, response, 'an object');
+      final = response;
+    } else accumulate(slots, event);
   }
   // The SDK ends the iteration quietly when the signal aborts it: a partial reply must not pass as whole.
   request.signal.throwIfAborted();
   if (!final) throw streamEndedEarly({ provider: 'OpenAI', model, agent: request.agent });
+  // `responsesReply` checks the final response's own output when no items were streamed.
   const output =
     slots.size === 0
       ? final.output
       : [...slots.entries()].sort(([a], [b]) => a - b).map(([, slot]) => outputItem(slot));
   return responsesReply(model, request, { ...final, output });
+}
+
+/**
+ * An event of a Responses stream, checked where `accumulate` relies on it: an object with a string
+ * `type`, items that are objects, deltas and texts that are strings, output indexes that are numbers.
+ */
+function responsesEvent(source: ReplySource, event: unknown): ResponseStreamEvent {
+  if (!isRecord(event)) throw notTheApiShape(source, 'event', event, 'an object');
+  const type = event.type;
+  if (typeof type !== 'string') throw notTheApiShape(source, 'event.type', type, 'a string');
+  const itemEvent = ['response.output_', 'response.function_call_arguments.', 'response.refusal.'].some(
+    (prefix) => type.startsWith(prefix),
+  );
+  if (itemEvent) {
+    if (typeof event.output_index !== 'number')
+      throw notTheApiShape(source, `${type}.output_index`, event.output_index, 'a number');
+    if (type.startsWith('response.output_item.') && !isRecord(event.item))
+      throw notTheApiShape(source, `${type}.item`, event.item, 'an object');
+    for (const field of ['delta', 'arguments', 'text', 'refusal'] as const) {
+      if (field in event && typeof event[field] !== 'string')
+        throw notTheApiShape(source, `${type}.${field}`, event[field], 'a string');
+    }
+  }
+  return event as unknown as ResponseStreamEvent;
 }
 
 function accumulate(slots: Map<number, Slot>, event: ResponseStreamEvent): void {
@@ -152,18 +180,20 @@ function outputItem(slot: Slot): ResponseOutputItem {
   };
 }
 
-function streamFailure(
-  model: string,
-  request: ModelRequest,
-  code: string | null,
-  message: string,
-): BatonError {
+function streamFailure(model: string, request: ModelRequest, code: unknown, message: unknown): BatonError {
+  const said = typeof message === 'string' ? redactText(message) : '';
   return new BatonError(
     'provider_error',
-    `OpenAI model "${model}" (agent "${request.agent}") failed mid-stream: ${redactText(message) || 'no reason given'}. The call may succeed later.`,
+    `OpenAI model "${model}" (agent "${request.agent}") failed mid-stream: ${said || 'no reason given'}. The call may succeed later.`,
     {
       retryable: true,
-      details: { provider: 'OpenAI', model, agent: request.agent, status: null, code },
+      details: {
+        provider: 'OpenAI',
+        model,
+        agent: request.agent,
+        status: null,
+        code: typeof code === 'string' ? code : null,
+      },
     },
   );
 }
@@ -171,40 +201,57 @@ function streamFailure(
 /**
  * The reply in a Chat Completions chunk stream (sent with `stream_options.include_usage`): text, refusal
  * and tool call arguments are reassembled from their deltas by tool call `index`, the finish reason and
- * the usage come from the last chunks that carry them, and the result is read like a non-streamed completion.
+ * the usage come from the last chunks that carry them, and the result is read like a non-streamed
+ * completion. Chunks that are not the API's shape, or a stream in which no chunk has `choices`, are a
+ * non-retryable `provider_error`.
  */
 export async function chatStreamReply(
   model: string,
   request: ModelRequest,
-  chunks: AsyncIterable<ChatCompletionChunk>,
+  chunks: AsyncIterable<unknown>,
 ): Promise<ModelReply> {
-  let head: ChatCompletionChunk | undefined;
+  const source: ReplySource = { provider: 'OpenAI', api: 'Chat Completions', model, agent: request.agent };
+  let choices = false;
   let text = '';
   let refusal = '';
-  let finish: ChatCompletionChunk.Choice['finish_reason'] = null;
-  let usage: CompletionUsage | undefined;
+  let finish: unknown = null;
+  let usage: Record<string, unknown> | undefined;
   const calls = new Map<number, { id: string; name: string; args: string }>();
   for await (const chunk of chunks) {
-    head ??= chunk;
-    if (chunk.usage) usage = chunk.usage;
-    const choice = (chunk.choices ?? []).find((candidate) => (candidate.index ?? 0) === 0);
-    if (!choice) continue;
-    const delta = choice.delta ?? {};
+    if (!isRecord(chunk)) throw notTheApiShape(source, 'chunk', chunk, 'an object');
+    usage = optionalRecord(source, 'chunk.usage', chunk.usage) ?? usage;
+    if (chunk.choices === undefined || chunk.choices === null) continue;
+    if (!Array.isArray(chunk.choices))
+      throw notTheApiShape(source, 'chunk.choices', chunk.choices, 'an array');
+    choices = true;
+    const choice: unknown = chunk.choices.find(
+      (candidate: unknown) => isRecord(candidate) && (candidate.index ?? 0) === 0,
+    );
+    if (!isRecord(choice)) continue;
+    const delta = optionalRecord(source, 'chunk.choices[0].delta', choice.delta) ?? {};
     if (typeof delta.content === 'string') text += delta.content;
     if (typeof delta.refusal === 'string') refusal += delta.refusal;
-    (delta.tool_calls ?? []).forEach((call, position) => {
+    const deltas = delta.tool_calls ?? [];
+    if (!Array.isArray(deltas))
+      throw notTheApiShape(source, 'chunk.choices[0].delta.tool_calls', deltas, 'an array');
+    deltas.forEach((call: unknown, position) => {
+      const at = `chunk.choices[0].delta.tool_calls[${position}]`;
+      if (!isRecord(call)) throw notTheApiShape(source, at, call, 'an object');
+      const fn = optionalRecord(source, `${at}.function`, call.function) ?? {};
       // Some OpenAI-compatible servers leave out `index` when they send each call whole.
       const index = typeof call.index === 'number' ? call.index : position;
       const slot = calls.get(index) ?? { id: '', name: '', args: '' };
       calls.set(index, slot);
-      if (call.id && slot.id === '') slot.id = call.id;
-      if (call.function?.name && slot.name === '') slot.name = call.function.name;
-      if (call.function?.arguments) slot.args += call.function.arguments;
+      if (typeof call.id === 'string' && slot.id === '') slot.id = call.id;
+      if (typeof fn.name === 'string' && slot.name === '') slot.name = fn.name;
+      if (typeof fn.arguments === 'string') slot.args += fn.arguments;
     });
-    if (choice.finish_reason) finish = choice.finish_reason;
+    if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '')
+      finish = choice.finish_reason;
   }
   request.signal.throwIfAborted();
-  if (!head || finish === null) throw streamEndedEarly({ provider: 'OpenAI', model, agent: request.agent });
+  if (finish === null && !choices) throw notTheApiShape(source, 'choices', undefined, 'an array');
+  if (finish === null) throw streamEndedEarly({ provider: 'OpenAI', model, agent: request.agent });
   const toolCalls = [...calls.entries()]
     .sort(([a], [b]) => a - b)
     .map(([, call]) => ({
@@ -212,16 +259,11 @@ export async function chatStreamReply(
       type: 'function' as const,
       function: { name: call.name, arguments: call.args },
     }));
-  const completion: ChatCompletion = {
-    id: head.id,
-    object: 'chat.completion',
-    created: head.created,
-    model: head.model,
+  const completion = {
     choices: [
       {
         index: 0,
         finish_reason: finish,
-        logprobs: null,
         message: {
           role: 'assistant',
           content: text === '' ? null : text,

@@ -10,6 +10,7 @@ import {
   loadSdk,
   PROVIDER_DEFAULTS,
   providerFailure,
+  untilAborted,
 } from './provider-support.js';
 
 /** An `openai` client instance (`new OpenAI(...)`), typed loosely so that Baton's types do not need the package. */
@@ -95,7 +96,7 @@ export function openai(model: string, options: OpenAIOptions = {}): Model {
       timeout,
       idempotencyKey: request.idempotencyKey,
     };
-    try {
+    const answer = async (): Promise<ModelReply> => {
       if (api === 'chat') {
         const body = chatBody(model, request, maxTokensField);
         if (stream) {
@@ -112,7 +113,15 @@ export function openai(model: string, options: OpenAIOptions = {}): Model {
         const events = await sdk.responses.create({ ...body, stream: true }, requestOptions);
         return await responsesStreamReply(model, request, events);
       }
-      return responsesReply(model, request, await sdk.responses.create(body, requestOptions));
+      // The raw answer, read here: the SDK's own reading of a Responses body throws a TypeError on one
+      // without an `output` array, where Baton names what is missing.
+      const raw = await sdk.responses.create(body, requestOptions).asResponse();
+      return responsesReply(model, request, await jsonOf(raw));
+    };
+    try {
+      // The SDK (6.x) sleeps out a `retry-after` without looking at the signal: a deadline or a cancel
+      // must not wait for it.
+      return await untilAborted(answer(), request.signal);
     } catch (error) {
       throw providerFailure(error, request.signal, context(request, sdk));
     }
@@ -137,4 +146,14 @@ async function createClient(options: OpenAIOptions, maxRetries: number, timeout:
     timeout,
     logLevel: 'off',
   });
+}
+
+/** The JSON of a 200 answer; a body that is not JSON is left to `responsesReply` to name. */
+async function jsonOf(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -1,6 +1,8 @@
 import { BatonError, isBatonError } from '../../contracts/errors.js';
-import type { ModelReply, ModelRequest, ToolCall, Usage } from '../model.js';
+import type { ModelReply, ModelRequest, ToolCall } from '../model.js';
+import { checkReply } from '../model-reply.js';
 import { estimateInputTokens } from '../tokens.js';
+import { contradictoryUsage, type ReplySource, reportedCount } from './reply-shape.js';
 
 /** Retries and timeout every SDK-backed provider configures explicitly unless told otherwise. */
 export const PROVIDER_DEFAULTS = { maxRetries: 2, timeout: 300_000 } as const;
@@ -70,35 +72,94 @@ export function argumentText(call: ToolCall): string {
     : JSON.stringify(call.arguments ?? {});
 }
 
-/** A token count from a provider's usage block: a non-negative integer, 0 when absent or not a number. */
-export function tokenCount(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
+/** One count of a provider's usage block: the field it came from on the wire, and what the server sent there. */
+export interface ReportedField {
+  readonly field: string;
+  readonly value: unknown;
 }
 
-/** Usage with the optional counts present only when the provider reported them. */
-export function usageOf(counts: {
-  input: unknown;
-  output: unknown;
-  cached?: unknown;
-  reasoning?: unknown;
-}): Usage {
+/** Usage as a provider reported it: a count the server did not send is left out, for `checkedReply` to estimate. */
+export interface ReportedUsage {
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly cachedInputTokens?: number;
+  readonly reasoningTokens?: number;
+}
+
+/**
+ * The usage in a provider's usage block, each count checked where the server sent it (`reportedCount`):
+ * input is the sum of its fields (Anthropic adds cache reads and writes) and is left out when the first
+ * is; cached input must not exceed input, nor reasoning output. Errors name the wire field.
+ */
+export function usageOf(
+  source: ReplySource,
+  counts: {
+    readonly input: readonly [ReportedField, ...ReportedField[]];
+    readonly output: ReportedField;
+    readonly cached?: ReportedField;
+    readonly reasoning?: ReportedField;
+  },
+): ReportedUsage {
+  const count = ({ field, value }: ReportedField) => reportedCount(source, field, value);
+  const [first, ...rest] = counts.input;
+  const base = count(first);
+  const input = base === undefined ? undefined : rest.reduce((sum, field) => sum + (count(field) ?? 0), base);
+  const output = count(counts.output);
+  const cached = counts.cached && count(counts.cached);
+  const reasoning = counts.reasoning && count(counts.reasoning);
+  if (counts.cached && cached !== undefined && input !== undefined && cached > input)
+    throw contradictoryUsage(source, counts.cached.field, cached, { field: first.field, value: input });
+  if (counts.reasoning && reasoning !== undefined && output !== undefined && reasoning > output)
+    throw contradictoryUsage(source, counts.reasoning.field, reasoning, {
+      field: counts.output.field,
+      value: output,
+    });
   return {
-    inputTokens: tokenCount(counts.input),
-    outputTokens: tokenCount(counts.output),
-    ...(typeof counts.cached === 'number' ? { cachedInputTokens: tokenCount(counts.cached) } : {}),
-    ...(typeof counts.reasoning === 'number' ? { reasoningTokens: tokenCount(counts.reasoning) } : {}),
+    ...(input === undefined ? {} : { inputTokens: input }),
+    ...(output === undefined ? {} : { outputTokens: output }),
+    ...(cached === undefined ? {} : { cachedInputTokens: cached }),
+    ...(reasoning === undefined ? {} : { reasoningTokens: reasoning }),
   };
 }
 
 /**
- * Usage for a reply whose server sent no usage block (some OpenAI-compatible servers): an upper estimate of
- * the input and an estimate of the output, so budgets still meter the call instead of counting it as free.
+ * A provider's reply through `checkReply`: what the server did not report is estimated (the input from
+ * the request, with `estimateInputTokens`) and marked `estimated`, so budgets meter the call instead of
+ * counting it as free.
  */
-export function estimatedUsage(request: ModelRequest, reply: Omit<ModelReply, 'usage'>): Usage {
-  return {
-    inputTokens: estimateInputTokens(request),
-    outputTokens: Math.ceil((reply.text.length + JSON.stringify(reply.toolCalls).length) / 4),
-  };
+export function checkedReply(
+  model: string,
+  request: ModelRequest,
+  reply: Omit<ModelReply, 'usage'> & { readonly usage: ReportedUsage | undefined },
+): ModelReply {
+  return checkReply(reply, model, () => estimateInputTokens(request));
+}
+
+/**
+ * Settles like `work`, or rejects with the signal's reason as soon as the signal aborts, whatever `work`
+ * is waiting for. The `openai` SDK (6.x) sleeps out a `retry-after` without looking at the signal, and
+ * only checks it before the next attempt: raced here, a deadline or a cancel ends the call at once, and
+ * the SDK still sends no further request.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** A JSON Schema as plain JSON data: drops TypeBox's symbol and non-enumerable keys before it is sent. */

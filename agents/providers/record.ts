@@ -1,6 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { isBatonError } from '../../contracts/errors.js';
+import { BatonError, isBatonError } from '../../contracts/errors.js';
 import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
 import { redactSecrets } from './provider-support.js';
 import type { RecordedRequest } from './scripted.js';
@@ -43,12 +43,15 @@ export interface RecordingModel extends Model {
  * Wraps a model so that every call's request (without the signal) and reply, or error, is written to a
  * JSON cassette at `file`, with API-key-looking strings redacted. The cassette starts empty and is
  * rewritten whole (atomically) after each call, before the call returns, so it is complete whenever the
- * flow stops.
+ * flow stops. A write that fails throws `cassette_write_failed` from that call (naming the file and the
+ * operating system's error); the next call writes the whole cassette again, so once the path is
+ * writable the cassette holds every call.
  */
 export function record(model: Model, file: string, options: CassetteOptions = {}): RecordingModel {
   const secrets = options.redact ?? [];
   const calls: CassetteCall[] = [];
-  let writes: Promise<void> = Promise.resolve();
+  // Writes run one after another; the chain goes on after a failed write, which only its call reports.
+  let writes: Promise<unknown> = Promise.resolve();
 
   const cassette = (): Cassette => ({
     version: CASSETTE_VERSION,
@@ -56,11 +59,12 @@ export function record(model: Model, file: string, options: CassetteOptions = {}
     calls,
   });
 
-  const save = (call: CassetteCall): Promise<void> => {
+  const save = (call: CassetteCall, failure?: unknown): Promise<void> => {
     calls.push(redactSecrets(JSON.parse(JSON.stringify(call)) as CassetteCall, secrets));
     const text = `${JSON.stringify(cassette(), null, 2)}\n`;
-    writes = writes.then(() => writeAtomically(file, text));
-    return writes;
+    const write = writes.then(() => writeAtomically(file, text, failure));
+    writes = write.catch(() => undefined);
+    return write;
   };
 
   return {
@@ -75,7 +79,7 @@ export function record(model: Model, file: string, options: CassetteOptions = {}
       try {
         reply = await model.call(request);
       } catch (error) {
-        await save({ request: recorded, error: asCassetteError(error) });
+        await save({ request: recorded, error: asCassetteError(error) }, error);
         throw error;
       }
       await save({ request: recorded, reply });
@@ -93,9 +97,36 @@ function asCassetteError(error: unknown): CassetteError {
   };
 }
 
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+/**
+ * Writes the cassette through a temporary file and a rename, so a reader never sees half of it. Throws
+ * `cassette_write_failed` with the operating system's error; `failure` is the call's own error, if it
+ * failed, kept in the details so neither is lost.
+ */
+async function writeAtomically(file: string, text: string, failure: unknown): Promise<void> {
   const temporary = `${file}.partial`;
-  await writeFile(temporary, text, 'utf8');
-  await rename(temporary, file);
+  let written = false;
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(temporary, text, 'utf8');
+    written = true;
+    await rename(temporary, file);
+  } catch (cause) {
+    if (written) await rm(temporary, { force: true }).catch(() => undefined);
+    const os = cause as Partial<NodeJS.ErrnoException> | undefined;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new BatonError(
+      'cassette_write_failed',
+      `Cannot write cassette "${file}": ${reason}. Record to a file path (not a folder) in a folder you can write; ` +
+        'the next call writes the whole cassette again.',
+      {
+        cause,
+        details: {
+          file,
+          ...(typeof os?.code === 'string' ? { os: os.code } : {}),
+          ...(typeof os?.syscall === 'string' ? { syscall: os.syscall } : {}),
+          ...(failure === undefined ? {} : { callError: asCassetteError(failure) }),
+        },
+      },
+    );
+  }
 }

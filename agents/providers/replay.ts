@@ -60,13 +60,13 @@ export function replay(cassette: string | Cassette, options: CassetteOptions = {
         throw new BatonError(
           'replay_mismatch',
           `Replay of ${source}: call ${number} (agent "${request.agent}") differs from the recording at ${difference.path}: ` +
-            `recorded ${preview(difference.recorded)}, got ${preview(difference.actual)}. Re-record the cassette if the change is intended.`,
+            `recorded ${preview(difference.expected)}, got ${preview(difference.actual)}. Re-record the cassette if the change is intended.`,
           {
             details: {
               call: number,
               path: difference.path,
-              recorded: difference.recorded ?? null,
-              actual: difference.actual ?? null,
+              expected: difference.expected,
+              actual: difference.actual,
             },
           },
         );
@@ -127,35 +127,48 @@ function checkCassette(value: unknown, source: string): Cassette {
   return cassette as Cassette;
 }
 
-interface Difference {
+/** Where two JSON values first differ: the path, the recorded value and the live one (undefined where absent). */
+export interface Difference {
   readonly path: string;
-  readonly recorded: unknown;
+  readonly expected: unknown;
   readonly actual: unknown;
 }
 
-/** The first place, in document order, where two JSON values differ, as a JSON path (`$.messages[2].content`). */
-export function firstDifference(recorded: unknown, actual: unknown, path: string): Difference | null {
-  if (Array.isArray(recorded) && Array.isArray(actual)) {
-    for (let i = 0; i < Math.max(recorded.length, actual.length); i += 1) {
-      const found = firstDifference(recorded[i], actual[i], `${path}[${i}]`);
+/**
+ * The first place, in document order, where two JSON values differ, as a JSON path (`$.messages[2].content`).
+ * Only own keys count: a key named `constructor` or `__proto__` (which `JSON.parse` makes an own key) on
+ * one side and not the other is a difference, never read through to `Object.prototype`.
+ */
+export function firstDifference(expected: unknown, actual: unknown, path: string): Difference | null {
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    for (let i = 0; i < Math.max(expected.length, actual.length); i += 1) {
+      const found = firstDifference(expected[i], actual[i], `${path}[${i}]`);
       if (found) return found;
     }
     return null;
   }
-  if (isRecord(recorded) && isRecord(actual)) {
-    const keys = [...Object.keys(recorded), ...Object.keys(actual).filter((key) => !(key in recorded))];
+  if (isRecord(expected) && isRecord(actual)) {
+    const keys = [
+      ...Object.keys(expected),
+      ...Object.keys(actual).filter((key) => !Object.hasOwn(expected, key)),
+    ];
     for (const key of keys) {
       if (path === '$' && IGNORED.has(key)) continue;
       const found = firstDifference(
-        recorded[key],
-        actual[key],
+        own(expected, key),
+        own(actual, key),
         /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
       );
       if (found) return found;
     }
     return null;
   }
-  return Object.is(recorded, actual) ? null : { path, recorded, actual };
+  return Object.is(expected, actual) ? null : { path, expected, actual };
+}
+
+/** A record's own value at `key`, or undefined: never one inherited from its prototype. */
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -10,7 +10,7 @@ export function decide(names, name, input) {
 }
 
 /** Builds the flow once (the model comes from `makeModel(names)`) and returns a runner. */
-export function batonChain({ baton, agents, makeModel, runOptions = {} }) {
+export function batonChain({ baton, agents, makeModel, runOptions = {}, limits = {} }) {
   const { defineAgent, defineFlow, runFlow } = baton;
   const names = chainOf(agents);
   const model = makeModel(names);
@@ -30,7 +30,7 @@ export function batonChain({ baton, agents, makeModel, runOptions = {} }) {
     ),
     routes: Object.fromEntries(names.slice(0, -1).map((name, i) => [name, [names[i + 1]]])),
     finish: [names[names.length - 1]],
-    limits: { handoffs: agents - 1 },
+    limits: { handoffs: agents - 1, ...limits },
   });
   // No async wrapper: the XState rows hand back toPromise(actor) as it is, so neither row's runner keeps
   // a suspended frame of its own per flow in flight.

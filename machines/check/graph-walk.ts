@@ -49,7 +49,7 @@ export function doneState(graph: MachineGraph): string | null {
 }
 
 /** Whether an edge moves the run by itself: every edge but the external kill switch (`cancel`). */
-export const ownMove = (edge: GraphEdge): boolean => edge.kind !== 'cancel';
+export const ownMove = (edge: GraphEdge): boolean => edge.kind !== 'cancel' && edge.kind !== 'deadline';
 
 /** Whether an edge hands the task from one agent to another (or to itself): marked `handoff`, or unmarked between agent states. */
 export function isHandoff(graph: MachineGraph, edge: GraphEdge): boolean {

@@ -1,8 +1,7 @@
-import type { PromiseActorLogic } from 'xstate';
-import type { AgentOutcome } from '../../agents/decision.js';
+import { NO_USAGE } from '../../agents/decision.js';
 import type { AnyAgent } from '../../agents/define-agent.js';
 import { assertObjectSchema, type Schema } from '../../contracts/schema.js';
-import { visitLogic } from '../agent-actor.js';
+import { type AttemptLogic, attemptLogic } from '../attempt-logic.js';
 import { toolSpecsFor } from '../tool-specs.js';
 
 /** Options of `agentLogic`: what the agent may do, which decides the tools its model sees. */
@@ -14,25 +13,27 @@ export interface AgentLogicOptions {
 }
 
 /**
- * The actor logic of an agent or code step for a machine built from parts: one visit (the same turn loop
- * and decisions as in a `defineFlow` flow), with the payload as its input and `AgentOutcome` as its output.
- * Flow-wide budgets do not apply here; the agent's own turn and token budgets do.
+ * The actor logic of an agent or code step for a machine built from parts: one attempt (the same turn
+ * loop and decisions as in a `defineFlow` flow), with the payload as its input and `AgentOutcome` as its
+ * output. Flow-wide budgets do not apply here; the agent's own turn and token budgets do. Give it a run
+ * environment (clock, models, event sink) with `provideRunEnv(machine, env)`.
  */
-export function agentLogic(
-  agent: AnyAgent,
-  options: AgentLogicOptions = {},
-): PromiseActorLogic<AgentOutcome, unknown> {
+export function agentLogic(agent: AnyAgent, options: AgentLogicOptions = {}): AttemptLogic<unknown> {
   const handoffs = options.handoffs ?? [];
   const output =
     options.output === undefined ? null : assertObjectSchema(options.output, `agent "${agent.name}" output`);
   const specs = toolSpecsFor(agent, handoffs, output ? (agent.output ?? output) : null);
   const ways = { routes: handoffs.map((target) => target.name), canFinish: output !== null };
-  return visitLogic<unknown>(agent, specs, ways, (input) => ({
+  return attemptLogic<unknown>(agent, specs, ways, (input) => ({
     payload: input,
-    resume: null,
+    retry: null,
     remaining: UNLIMITED,
+    spent: NO_USAGE,
+    calibration: null,
     key: agent.name,
     step: 0,
+    visit: 0,
+    repair: 0,
   }));
 }
 

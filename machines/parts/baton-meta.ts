@@ -9,13 +9,15 @@ import type { JsonSchemaObject } from '../../contracts/schema.js';
 /** What a transition does in the flow. `check` and `flowPaths` read it from `meta.baton.kind`. */
 export type BatonTransitionKind =
   | 'start'
+  | 'assess'
   | 'handoff'
   | 'repair'
   | 'finish'
   | 'escalate'
   | 'fail'
   | 'error'
-  | 'cancel';
+  | 'cancel'
+  | 'deadline';
 
 /** A counter limit a transition is guarded by: the transition fires only while `counter < limit`. */
 export interface CounterBound {

@@ -1,12 +1,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
-import { isBatonError } from '../../contracts/errors.js';
 import { type Checkable, type CheckReport, checkReport } from '../../machines/check/check.js';
 import { formatDiagnostic } from '../../machines/check/format-diagnostics.js';
+import { CliError } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { loadFlowModule } from './load-flows.js';
+import { flowsIn, importModule } from './load-flows.js';
 
 /** Options of `baton check`. */
 export interface CheckCommandOptions {
@@ -19,12 +18,21 @@ const MODULE = /\.(?:[cm]?ts|[cm]?js)$/;
 
 /** The module files a path names: itself, or the modules in a folder and its subfolders. */
 function moduleFiles(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && MODULE.test(e.name) && !e.name.endsWith('.d.ts'))
-    .filter((e) => !join(e.parentPath, e.name).includes('node_modules'))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
+  try {
+    if (!statSync(path).isDirectory()) return [path];
+    return readdirSync(path, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && MODULE.test(e.name) && !e.name.endsWith('.d.ts'))
+      .filter((e) => !join(e.parentPath, e.name).includes('node_modules'))
+      .map((e) => join(e.parentPath, e.name))
+      .sort();
+  } catch (cause) {
+    throw new CliError(
+      'noInput',
+      'invalid_argument',
+      `Cannot read ${path}: ${cause instanceof Error ? cause.message : String(cause)}. Pass modules or folders you can read.`,
+      { cause, details: { path } },
+    );
+  }
 }
 
 /** Whether a value is an XState machine that carries Baton metadata (from `partsMachine` or hand-written). */
@@ -40,20 +48,8 @@ function isBatonMachine(value: unknown): value is AnyStateMachine {
 
 /** The flows and Baton machines a module exports; an empty list when it exports none. */
 async function checkables(path: string, cwd: string): Promise<Checkable[]> {
-  try {
-    const loaded = await loadFlowModule(path, cwd);
-    return [...loaded.flows, ...Object.values(loaded.exports).filter(isBatonMachine)];
-  } catch (error) {
-    // A module that loaded but exports no flow: look for custom machines in it (tsx is registered by now).
-    const loadedWithoutFlow =
-      isBatonError(error) &&
-      error.code === 'invalid_flow_module' &&
-      error.cause === undefined &&
-      existsSync(resolve(cwd, path));
-    if (!loadedWithoutFlow) throw error;
-    const exports = (await import(pathToFileURL(resolve(cwd, path)).href)) as Record<string, unknown>;
-    return Object.values(exports).filter(isBatonMachine);
-  }
+  const exports = await importModule(path, cwd);
+  return [...flowsIn(exports), ...Object.values(exports).filter(isBatonMachine)];
 }
 
 function boundsLine(report: CheckReport): string {
@@ -82,8 +78,8 @@ const indent = (text: string) =>
 
 /**
  * `baton check <module...> [--json]`: checks every flow and Baton machine the modules (or folders) export,
- * prints the diagnostics with their fixes, and returns 1 when any has an error or nothing was checked.
- * Files that export no flow are skipped with a note.
+ * prints the diagnostics with their fixes, and returns 1 when any has an error. Files that export no flow
+ * are skipped with a note; when nothing at all was checked, it throws `invalid_flow_module`.
  */
 export async function checkCommand(options: CheckCommandOptions, io: CliIo): Promise<number> {
   const results: { module: string; report: CheckReport }[] = [];
@@ -134,10 +130,12 @@ export async function checkCommand(options: CheckCommandOptions, io: CliIo): Pro
     for (const skip of skipped) io.out(`note: ${skip.module} skipped: ${skip.reason}`);
   }
   if (results.length === 0) {
-    io.err(
-      `baton check: no flow found in ${options.modules.join(', ')}. Pass modules that export a flow (defineFlow) or a Baton machine.`,
+    throw new CliError(
+      'data',
+      'invalid_flow_module',
+      `No flow found in ${options.modules.join(', ')}. Pass modules that export a flow (defineFlow) or a Baton machine.`,
+      { details: { modules: options.modules, skipped } },
     );
-    return 1;
   }
   if (!options.json) {
     io.out(

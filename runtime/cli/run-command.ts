@@ -1,13 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Model } from '../../agents/model.js';
 import { record } from '../../agents/providers/record.js';
-import { BatonError } from '../../contracts/errors.js';
 import { MODEL_VARIABLE, modelFromSpec } from '../model-spec.js';
 import { runFlow } from '../run-flow.js';
+import { CliError } from './exit-codes.js';
 import { formatEvent, formatResult } from './format-events.js';
 import type { CliIo } from './io.js';
 import { loadFlowModule, pickFlow } from './load-flows.js';
+import { statOf } from './stat-of.js';
 
 /** Exit codes of `baton run`, by the run's status. */
 export const RUN_EXIT = { done: 0, failed: 1, escalated: 2, cancelled: 3 } as const;
@@ -25,41 +26,99 @@ export interface RunCommandOptions {
   readonly record?: string | undefined;
 }
 
-/** Reads `--input`: a path to a JSON file, or inline JSON. */
+/** Whether a command-line value reads as JSON rather than as a file name: an object, array, string, number or literal. */
+const LOOKS_LIKE_JSON = /^(?:[{["\d-]|true$|false$|null$)/;
+
+/**
+ * Reads `--input`: the path of a JSON file, or inline JSON. Throws `invalid_argument` naming what is
+ * wrong: a folder, a file that cannot be read or is not JSON, a name of no file, or text that is not JSON.
+ */
 export function readInput(value: string, cwd: string): unknown {
-  const path = resolve(cwd, value);
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : value;
+  const text = value.trim();
+  if (text === '') {
+    throw new CliError('usage', 'invalid_argument', '--input is empty. Pass a JSON file or inline JSON.');
+  }
+  const path = resolve(cwd, text);
+  const stat = statOf(path);
+  if (stat?.isDirectory()) {
+    throw new CliError(
+      'noInput',
+      'invalid_argument',
+      `--input names a folder, ${path}. Pass a JSON file or inline JSON.`,
+      { details: { path } },
+    );
+  }
+  if (stat) {
+    let content: string;
+    try {
+      content = readFileSync(path, 'utf8');
+    } catch (cause) {
+      throw new CliError(
+        'noInput',
+        'invalid_argument',
+        `Cannot read the --input file ${path}: ${(cause as Error).message}.`,
+        { cause, details: { path } },
+      );
+    }
+    return parseJson(content, `The --input file ${path} is not valid JSON`, { path });
+  }
+  if (!LOOKS_LIKE_JSON.test(text)) {
+    throw new CliError(
+      'noInput',
+      'invalid_argument',
+      `--input names no file: ${path} does not exist, and "${text.length > 40 ? `${text.slice(0, 37)}...` : text}" is not JSON either. Pass a JSON file or inline JSON.`,
+      { details: { path } },
+    );
+  }
+  return parseJson(text, '--input is not valid JSON', {});
+}
+
+function parseJson(text: string, what: string, details: Record<string, unknown>): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new BatonError(
+    throw new CliError(
+      'data',
       'invalid_argument',
-      `--input is neither a JSON file nor JSON: ${(cause as Error).message}`,
-      { cause },
+      `${what}: ${(cause as Error).message}. Fix the JSON, or pass the path of a JSON file.`,
+      { cause, details },
     );
   }
 }
 
 /** `baton run <module> [--input …]`: runs a flow, prints each step and the result, returns the exit code. */
 export async function runCommand(options: RunCommandOptions, io: CliIo): Promise<number> {
+  // What the command line says is checked before the module is imported, which may take a while.
+  const given = options.input !== undefined ? readInput(options.input, io.cwd) : undefined;
+  const spec = options.model ?? io.env[MODEL_VARIABLE] ?? 'scripted';
+  const picked = modelFromSpec(spec, { baseURL: options.baseURL, cwd: io.cwd });
+  if (options.baseURL !== undefined && (picked === null || spec.trim().startsWith('replay:'))) {
+    throw new CliError(
+      'usage',
+      'invalid_argument',
+      `--base-url applies to a provider's model, not to "${spec}". Pass --model openai:<model>, openai-chat:<model> or anthropic:<model> with it, or drop --base-url.`,
+    );
+  }
+  const cassette = options.record === undefined ? undefined : resolve(io.cwd, options.record);
+  if (cassette !== undefined && statOf(cassette)?.isDirectory()) {
+    throw new CliError(
+      'usage',
+      'invalid_argument',
+      `--record names a folder, ${cassette}. Pass the path of the cassette file to write, e.g. ${cassette}/run.json.`,
+      { details: { path: cassette } },
+    );
+  }
   const loaded = await loadFlowModule(options.module, io.cwd);
   const flow = pickFlow(loaded, options.flow);
-  const input = options.input !== undefined ? readInput(options.input, io.cwd) : loaded.exports.sampleInput;
+  const input = given !== undefined ? given : loaded.exports.sampleInput;
   if (input === undefined) {
-    throw new BatonError(
+    throw new CliError(
+      'usage',
       'invalid_argument',
       `No input: pass --input <file or JSON>, or export sampleInput from ${loaded.path}.`,
     );
   }
-  const picked = modelFromSpec(options.model ?? io.env[MODEL_VARIABLE] ?? 'scripted', {
-    baseURL: options.baseURL,
-    cwd: io.cwd,
-  });
-  const models = withRecording(
-    picked,
-    flow.agents,
-    options.record === undefined ? undefined : resolve(io.cwd, options.record),
-  );
+  const models = withRecording(picked, flow.agents, cassette);
   const controller = new AbortController();
   const stop = () => controller.abort(new Error('interrupted'));
   io.onInterrupt(stop);

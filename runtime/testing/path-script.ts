@@ -12,8 +12,9 @@ export interface PathPayloads {
 /**
  * Turns a path of a `defineFlow` flow into a script for `scripted([...])` that makes a run take it:
  * a handoff or finish call per step, text-only replies until the turn budget runs out for `escalate`,
- * calls to an unknown tool until the repairs run out for `fail`, a thrown error for `error`, and a call
- * that hangs until aborted for `cancel` (abort the run's signal when it starts). Code steps decide by
+ * calls to an unknown tool until the repairs (or the agent's turns for the visit) run out for `fail`, a thrown error for `error`, and a call
+ * that hangs until aborted for `cancel` (abort the run's signal when it starts) and for `deadline`
+ * (advance the run's clock past `limits.ms` when it starts). Code steps decide by
  * their own code, so they get no script; a path whose step must escalate or fail is rejected.
  */
 export function pathScript(flow: AnyFlow, path: FlowPath, payloads: PathPayloads): ScriptStep[] {
@@ -48,14 +49,17 @@ export function pathScript(flow: AnyFlow, path: FlowPath, payloads: PathPayloads
         for (let i = 0; i < cap; i += 1) push({ agent: name, text: 'I cannot decide yet.' });
         break;
       }
-      case 'fail':
-        for (let i = 0; i <= flow.limits.repairs; i += 1)
-          push({ agent: name, tool: 'no_such_tool', args: {} });
+      case 'fail': {
+        // One rejected attempt per turn, until the repairs or the agent's turns for the visit run out.
+        const attempts = Math.min(flow.limits.repairs + 1, agent.budget.turns, flow.limits.turns - turns);
+        for (let i = 0; i < attempts; i += 1) push({ agent: name, tool: 'no_such_tool', args: {} });
         break;
+      }
       case 'error':
         push({ agent: name, fail: new Error(`scripted failure of ${name}`) });
         break;
       case 'cancel':
+      case 'deadline':
         push({ agent: name, hang: true });
         break;
       default:

@@ -102,6 +102,7 @@ describe('errors and reasons', () => {
       'verification_failed',
       'invalid_input',
       'provider_error',
+      'step_failed',
       'cancelled',
     ]);
   });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
 
 /**
  * A local HTTP server on 127.0.0.1 that answers the way OpenAI's Responses and Chat Completions APIs and
@@ -25,36 +26,56 @@ export interface SseEvent {
 }
 
 /**
- * A canned answer: a status, headers and a JSON body; a call that never answers until the client gives
+ * A canned answer: a status, headers and a JSON body, or a body sent as it is (`raw`, as JSON, for what
+ * `JSON.stringify` cannot write); a call that never answers until the client gives
  * up; or a stream of server-sent events, left open afterwards with `keepOpen` (a model still writing).
  */
 export type FakeResponse =
   | { readonly status?: number; readonly headers?: Readonly<Record<string, string>>; readonly body: unknown }
+  | { readonly status?: number; readonly raw: string }
   | { readonly hang: true }
   | { readonly events: readonly SseEvent[]; readonly keepOpen?: boolean };
 
 /** A running fake provider server. */
 export interface FakeProviderServer {
-  /** `http://127.0.0.1:<port>`: Anthropic's `baseURL`. */
+  /** `http://127.0.0.1:<port>/<token>`: Anthropic's `baseURL`. */
   readonly url: string;
-  /** `http://127.0.0.1:<port>/v1`: OpenAI's `baseURL`. */
+  /** `http://127.0.0.1:<port>/<token>/v1`: OpenAI's `baseURL`. */
   readonly openaiURL: string;
+  /** The requests addressed to this server, in order; each `path` is without the server's token. */
   readonly requests: ReceivedRequest[];
   /** Queues answers, used in order, one per request (retries included). */
   enqueue(...responses: FakeResponse[]): void;
-  /** Forgets queued answers and received requests. */
-  reset(): void;
   readonly pending: number;
+  /** Resolves once the server has received `count` requests (and begun to answer the last). */
+  received(count: number): Promise<void>;
+  /** Refuses every later request, drops the open connections and resolves once the port is closed. */
   close(): Promise<void>;
 }
 
-/** Starts a fake provider server on 127.0.0.1 on a free port. */
+let servers = 0;
+
+/**
+ * Starts a fake provider server on 127.0.0.1 on a free port. Its URLs carry a token of their own, and a
+ * request without it (one addressed to an earlier server that had the same port) is refused with a 404
+ * and takes no queued answer.
+ */
 export async function startFakeProviderServer(): Promise<FakeProviderServer> {
   const queue: FakeResponse[] = [];
   const requests: ReceivedRequest[] = [];
   const open = new Set<ServerResponse>();
+  const waiters = new Set<{ readonly count: number; resolve(): void }>();
+  servers += 1;
+  const token = `/fake-${process.pid}-${servers}`;
+  let closed = false;
 
   const server = createServer((req, res) => {
+    const path = req.url ?? '';
+    if (closed || !path.startsWith(`${token}/`)) {
+      const error = { message: 'This request is not addressed to this fake server.', type: 'not_found' };
+      send(res, 404, { 'x-should-retry': 'false', connection: 'close' }, { error });
+      return;
+    }
     const chunks: Buffer[] = [];
     const settled = new Promise<'answered' | 'abandoned'>((resolve) => {
       res.on('close', () => {
@@ -64,10 +85,12 @@ export async function startFakeProviderServer(): Promise<FakeProviderServer> {
     });
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      // A request still being read when the server closed belongs to a test that has ended.
+      if (closed) return void res.destroy();
       const raw = Buffer.concat(chunks).toString('utf8');
       requests.push({
         method: req.method ?? '',
-        path: req.url ?? '',
+        path: path.slice(token.length),
         headers: req.headers,
         body: raw === '' ? null : JSON.parse(raw),
         raw,
@@ -89,12 +112,14 @@ export async function startFakeProviderServer(): Promise<FakeProviderServer> {
         if (next.keepOpen) open.add(res);
         else res.end();
       } else if ('hang' in next) open.add(res);
+      else if ('raw' in next) sendText(res, next.status ?? 200, {}, next.raw);
       else send(res, next.status ?? 200, next.headers ?? {}, next.body);
+      for (const waiter of [...waiters]) if (requests.length >= waiter.count) waiter.resolve();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${port}${token}`;
 
   return {
     url,
@@ -103,18 +128,70 @@ export async function startFakeProviderServer(): Promise<FakeProviderServer> {
     enqueue: (...responses) => {
       queue.push(...responses);
     },
-    reset: () => {
-      queue.length = 0;
-      requests.length = 0;
-    },
     get pending() {
       return queue.length;
     },
+    received: (count) =>
+      requests.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const waiter = {
+              count,
+              resolve: () => {
+                waiters.delete(waiter);
+                resolve();
+              },
+            };
+            waiters.add(waiter);
+          }),
     close: async () => {
+      closed = true;
+      queue.length = 0;
       for (const res of open) res.destroy();
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await done;
     },
+  };
+}
+
+/**
+ * A fresh fake provider server for every test of the file that calls this (at its top level): started
+ * before each test on a port and token of its own, closed after it with every connection it still
+ * holds. A request that one test abandoned (an abort, a timeout) can only ever reach that test's server,
+ * which is closed by then: it can never take the answer the next test queued. The returned handle always
+ * stands for the current test's server.
+ */
+export function fakeProviderServerPerTest(): FakeProviderServer {
+  let current: FakeProviderServer | undefined;
+  beforeEach(async () => {
+    current = await startFakeProviderServer();
+  });
+  afterEach(async () => {
+    const ending = current;
+    current = undefined;
+    await ending?.close();
+  });
+  const now = (): FakeProviderServer => {
+    if (!current) throw new Error('The fake provider server exists only while a test runs.');
+    return current;
+  };
+  return {
+    get url() {
+      return now().url;
+    },
+    get openaiURL() {
+      return now().openaiURL;
+    },
+    get requests() {
+      return now().requests;
+    },
+    enqueue: (...responses) => now().enqueue(...responses),
+    get pending() {
+      return now().pending;
+    },
+    received: (count) => now().received(count),
+    close: () => now().close(),
   };
 }
 
@@ -124,7 +201,15 @@ function send(
   headers: Readonly<Record<string, string>>,
   body: unknown,
 ): void {
-  const text = JSON.stringify(body);
+  sendText(res, status, headers, JSON.stringify(body));
+}
+
+function sendText(
+  res: ServerResponse,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  text: string,
+): void {
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),

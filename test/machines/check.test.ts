@@ -107,9 +107,11 @@ describe('check', () => {
 
   it('marks the transitions of a defineFlow machine with what they do and what bounds them', () => {
     const a = pingPongFlow().machine.root.states.a!;
-    const kinds = [...a.transitions.values()]
-      .flat()
-      .map((t) => (t as { meta?: { baton?: unknown } }).meta?.baton);
+    const metaOf = (t: unknown) => (t as { meta?: { baton?: unknown } }).meta?.baton;
+    // The attempt's end is assessed once; its error fails the run.
+    expect([...a.transitions.values()].flat().map(metaOf)).toEqual([{ kind: 'assess' }, { kind: 'error' }]);
+    // The routing of the stored verdict, in order, with an unguarded fallback last.
+    const kinds = (a.states.routing!.always ?? []).map(metaOf);
     expect(kinds).toEqual([
       { kind: 'escalate' },
       {
@@ -123,7 +125,6 @@ describe('check', () => {
       { kind: 'finish' },
       { kind: 'repair', bounds: [{ counter: 'repairs', limit: 2 }] },
       { kind: 'fail' },
-      { kind: 'error' },
     ]);
   });
 });

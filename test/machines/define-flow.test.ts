@@ -133,7 +133,165 @@ describe('defineFlow', () => {
       definitionError(() =>
         defineFlow({ ...base, agents: [chainAgent('a'), chainAgent('b')], limits: { handoffs: -1 } }),
       ).message,
-    ).toContain('limits.handoffs must be a number ≥ 0');
+    ).toContain('limits.handoffs must be a whole number ≥ 0, or Infinity for no limit; got -1.');
+  });
+
+  it('rejects a missing start, saying it is missing and which agents could start', () => {
+    const { start: _start, ...noStart } = base;
+    const error = definitionError(() =>
+      defineFlow({ ...noStart, agents: [chainAgent('a'), chainAgent('b')] } as unknown as Parameters<
+        typeof defineFlow
+      >[0]),
+    );
+    expect(error.code).toBe('invalid_flow');
+    expect(error.message).toBe(
+      'Flow "f": `start` is missing. Name the agent that receives the flow input, one of a, b: start: \'a\'.',
+    );
+    expect(
+      definitionError(() =>
+        defineFlow({ ...base, start: chainAgent('a') as never, agents: [chainAgent('a'), chainAgent('b')] }),
+      ).message,
+    ).toBe(
+      'Flow "f": `start` must be the name of an agent (a string), got an object. Write its name, one of a, b.',
+    );
+  });
+
+  it('rejects a missing finish, saying it is missing', () => {
+    const { finish: _finish, ...noFinish } = base;
+    const error = definitionError(() =>
+      defineFlow({ ...noFinish, agents: [chainAgent('a'), chainAgent('b')] } as unknown as Parameters<
+        typeof defineFlow
+      >[0]),
+    );
+    expect(error.code).toBe('invalid_flow');
+    expect(error.message).toContain('Flow "f": `finish` is missing');
+    expect(error.message).toContain('List the agents that produce the result in `finish`.');
+  });
+
+  it('rejects a deadline of 0, below 0 or NaN, and accepts Infinity', () => {
+    const flow = (ms: number) => () =>
+      defineFlow({ ...base, agents: [chainAgent('a'), chainAgent('b')], limits: { ms } });
+    for (const ms of [0, -1, Number.NaN, Number.NEGATIVE_INFINITY]) {
+      const error = definitionError(flow(ms));
+      expect(error.code).toBe('invalid_flow');
+      expect(error.message).toBe(
+        `Flow "f": limits.ms must be a number of milliseconds > 0 (a deadline of 0 would end every run before its first step), or Infinity for no limit; got ${ms}. ` +
+          'Set limits.ms to such a number, or leave it out for the default (Infinity).',
+      );
+      expect(error.details).toEqual({ flow: 'f', limit: 'ms' });
+    }
+    expect(flow(Number.POSITIVE_INFINITY)().limits.ms).toBe(Number.POSITIVE_INFINITY);
+    expect(flow(0.5)().limits.ms).toBe(0.5);
+  });
+
+  it('rejects a fractional or negative number of repairs, and accepts 0 and Infinity', () => {
+    const flow = (repairs: number) => () =>
+      defineFlow({ ...base, agents: [chainAgent('a'), chainAgent('b')], limits: { repairs } });
+    for (const repairs of [1.5, -1, Number.NaN]) {
+      const error = definitionError(flow(repairs));
+      expect(error.code).toBe('invalid_flow');
+      expect(error.message).toContain(
+        `Flow "f": limits.repairs must be a whole number ≥ 0, or Infinity for no limit; got ${repairs}.`,
+      );
+      expect(error.message).toContain(
+        'Set limits.repairs to such a number, or leave it out for the default (2).',
+      );
+    }
+    expect(flow(0)().limits.repairs).toBe(0);
+    expect(flow(Number.POSITIVE_INFINITY)().limits.repairs).toBe(Number.POSITIVE_INFINITY);
+    expect(
+      definitionError(() =>
+        defineFlow({
+          ...base,
+          agents: [chainAgent('a'), chainAgent('b')],
+          limits: { tokens: '100' as never },
+        }),
+      ).message,
+    ).toContain('limits.tokens must be a number ≥ 0, or Infinity for no limit; got "100".');
+    expect(
+      definitionError(() =>
+        defineFlow({ ...base, agents: [chainAgent('a'), chainAgent('b')], limits: 5 as never }),
+      ).message,
+    ).toBe('Flow "f": `limits` must be an object such as { handoffs: 4, ms: 60_000 }, got 5.');
+  });
+
+  it('rejects handoffs: 0 or visits: 0 when the start agent may not finish, saying why', () => {
+    const agents = [chainAgent('a'), chainAgent('b')] as const;
+    const handoffs = definitionError(() =>
+      defineFlow({ ...base, agents, routes: { a: ['b'] }, limits: { handoffs: 0 } }),
+    );
+    expect(handoffs.code).toBe('invalid_flow');
+    expect(handoffs.message).toBe(
+      'Flow "f": limits.handoffs is 0, so start agent "a" could never hand off, and "a" may not finish: every run would end escalated. ' +
+        'Set limits.handoffs to at least 1, or list "a" in `finish`.',
+    );
+    expect(handoffs.details).toEqual({ flow: 'f', agent: 'a', limit: 'handoffs' });
+    const visits = definitionError(() =>
+      defineFlow({ ...base, agents, routes: { a: ['b'] }, limits: { visits: 0 } }),
+    );
+    expect(visits.message).toContain(
+      'Flow "f": limits.visits is 0, so no agent could be visited after start agent "a"',
+    );
+    expect(visits.message).toContain('Set limits.visits to at least 1, or list "a" in `finish`.');
+    // A start agent that may finish can still do its work alone.
+    expect(() =>
+      defineFlow({ ...base, agents, finish: ['a', 'b'], limits: { handoffs: 0, visits: 0 } }),
+    ).not.toThrow();
+  });
+
+  it('rejects turns: 0 when the start agent calls a model', () => {
+    const error = definitionError(() =>
+      defineFlow({
+        ...base,
+        agents: [chainAgent('a'), chainAgent('b')],
+        finish: ['a'],
+        limits: { turns: 0 },
+      }),
+    );
+    expect(error.code).toBe('invalid_flow');
+    expect(error.message).toBe(
+      'Flow "f": limits.turns is 0, so start agent "a" could never call its model and every run would end escalated. ' +
+        'Set limits.turns to at least 1 (the default is 32).',
+    );
+  });
+
+  it('rejects an async done predicate, saying done predicates must be synchronous', () => {
+    const agents = [chainAgent('a'), chainAgent('b')] as const;
+    const error = definitionError(() => defineFlow({ ...base, agents, done: (async () => true) as never }));
+    expect(error.code).toBe('invalid_flow');
+    expect(error.message).toContain(
+      'Flow "f": `done` is an async function, but done predicates must be synchronous',
+    );
+    expect(error.message).toContain('Make it a plain function that returns true, or the unmet conditions');
+    expect(
+      definitionError(() =>
+        defineFlow({
+          ...base,
+          agents,
+          done: function* () {
+            yield true;
+          } as never,
+        }),
+      ).message,
+    ).toContain('`done` is a generator function, but done predicates must be synchronous');
+    expect(() => defineFlow({ ...base, agents, done: () => true })).not.toThrow();
+  });
+
+  it('rejects a done that is not a function, saying what it got', () => {
+    const agents = [chainAgent('a'), chainAgent('b')] as const;
+    for (const [done, got] of [
+      [true, 'the boolean true'],
+      ['ticket named', 'the string "ticket named"'],
+      [null, 'null'],
+      [{ check: () => true }, 'an object'],
+    ] as const) {
+      const error = definitionError(() => defineFlow({ ...base, agents, done: done as never }));
+      expect(error.code).toBe('invalid_flow');
+      expect(error.message).toBe(
+        `Flow "f": \`done\` must be a function ({ input, output }) => true | string | string[], got ${got}. ` +
+          'Pass such a function, or leave `done` out to accept every result that fits the output schema.',
+      );
+    }
   });
 
   it('checks agent names, routes and finishers at compile time', () => {

@@ -4,12 +4,12 @@ import { createActor, waitFor } from 'xstate';
 import {
   agentLogic,
   agentState,
-  bindRunEnv,
   defineAgent,
   finishTransition,
   handoffTransition,
   type Model,
   partsMachine,
+  provideRunEnv,
   terminalStates,
 } from '../../index.js';
 import { manualClock, type ScriptStep, scripted } from '../../testing.js';
@@ -51,14 +51,14 @@ const machine = partsMachine({
 });
 
 async function run(models: Record<string, readonly ScriptStep[] | Model>) {
-  const actor = createActor(machine, { input: { text: 'topic' } });
   const bound = Object.fromEntries(
     Object.entries(models).map(([name, m]) => [
       name,
       Array.isArray(m) ? scripted(m as ScriptStep[]) : (m as Model),
     ]),
   );
-  bindRunEnv(actor, { clock: manualClock(), models: bound, events: { record: () => undefined } });
+  const env = { clock: manualClock(), models: bound, events: { record: () => undefined } };
+  const actor = createActor(provideRunEnv(machine, env), { input: { text: 'topic' } });
   actor.start();
   return waitFor(actor, (s) => s.status === 'done');
 }

@@ -12,7 +12,7 @@ describe('flow machine transitions', () => {
   it('enters the start agent on valid input and fails on invalid input', () => {
     const flow = chainFlow();
     const ok = start(flow);
-    expect(ok.value).toBe('a');
+    expect(ok.value).toEqual({ a: 'running' });
     expect(ok.context).toMatchObject({ agent: 'a', step: 1, visits: { a: 1 }, path: ['a'] });
     const bad = start(flow, { ticketId: 1 });
     expect(bad.value).toBe('failed');
@@ -30,7 +30,7 @@ describe('flow machine transitions', () => {
         { usage: { inputTokens: 10, outputTokens: 5, turns: 1 } },
       ),
     );
-    expect(next.value).toBe('b');
+    expect(next.value).toEqual({ b: 'running' });
     expect(next.context).toMatchObject({
       agent: 'b',
       payload: work(1),
@@ -49,10 +49,17 @@ describe('flow machine transitions', () => {
       start(flow),
       agentDone('a', { kind: 'handoff', to: 'b', payload: { ticketId: 'T-1' }, callId: 'c1' }),
     );
-    expect(next.value).toBe('a');
+    expect(next.value).toEqual({ a: 'running' });
     expect(next.context.repairs).toBe(1);
-    expect(next.context.resume?.feedback).toMatchObject({ callId: 'c1', tool: 'handoff_to_b' });
-    expect(next.context.resume?.feedback.message).toContain('/notes: is required but missing');
+    const verdict = next.context.verdict;
+    expect(verdict).toMatchObject({ kind: 'repair', agent: 'a', step: 1, code: 'contract_violation' });
+    expect(verdict?.kind === 'repair' && verdict.feedback).toMatchObject({
+      callId: 'c1',
+      tool: 'handoff_to_b',
+    });
+    expect(verdict?.kind === 'repair' && verdict.feedback.message).toContain(
+      '/notes: is required but missing',
+    );
   });
 
   it('fails with contract_violation once the repairs are used up', () => {
@@ -82,11 +89,17 @@ describe('flow machine transitions', () => {
   });
 
   it('escalates on budgets before it looks at the handoff', () => {
-    const flow = chainFlow({ handoffs: 0 });
-    const [next] = transition(
+    const flow = chainFlow({ handoffs: 1 });
+    const [first] = transition(
       flow.machine,
       start(flow),
       agentDone('a', { kind: 'handoff', to: 'b', payload: work(1), callId: 'c1' }),
+    );
+    // The payload is invalid too: the budget is what stops the run, before the contract is looked at.
+    const [next] = transition(
+      flow.machine,
+      first,
+      agentDone('b', { kind: 'handoff', to: 'c', payload: { bad: true }, callId: 'c2' }),
     );
     expect(next.value).toBe('escalated');
     expect(next.output).toMatchObject({ status: 'escalated', reason: { code: 'handoff_limit' } });

@@ -91,12 +91,41 @@ describe('baton check', () => {
     });
   });
 
-  it('exits 1 when no module exports a flow, and 64 without a module', async () => {
+  it('exits 65 when no module exports a flow, and 64 without a module', async () => {
     const none = io();
-    expect(await main(['check', 'examples/support/contracts.ts'], none.io)).toBe(1);
-    expect(none.err.join('\n')).toContain('no flow found in examples/support/contracts.ts');
+    expect(await main(['check', 'examples/support/contracts.ts'], none.io)).toBe(65);
+    expect(none.err).toEqual([
+      'baton: invalid_flow_module: No flow found in examples/support/contracts.ts. Pass modules that export a flow (defineFlow) or a Baton machine.',
+    ]);
+    expect(none.out).toEqual(['note: examples/support/contracts.ts skipped: exports no flow']);
     const usage = io();
     expect(await main(['check'], usage.io)).toBe(64);
-    expect(usage.err.join('\n')).toContain('baton check takes at least one module');
+    expect(usage.err).toEqual([
+      'baton: invalid_argument: baton check takes at least one module or folder. Run `baton --help` for usage.',
+    ]);
+  });
+
+  it('exits 66 for a module that does not exist, and 65 for one that throws on import', async () => {
+    const missing = io();
+    expect(await main(['check', 'examples/support/nothing-here.ts'], missing.io)).toBe(66);
+    expect(missing.err).toEqual([
+      `baton: invalid_flow_module: No such file: ${join(root, 'examples/support/nothing-here.ts')}. Pass the path of a module that exports a flow.`,
+    ]);
+    const file = join(scratch, 'throws.mjs');
+    writeFileSync(file, "throw new Error('the module is broken');\n");
+    const throwing = io();
+    expect(await main(['check', file], throwing.io)).toBe(65);
+    expect(throwing.err).toEqual([
+      `baton: invalid_flow_module: Could not load ${file}: the module is broken. Fix the error the module throws when it is imported.`,
+    ]);
+  });
+
+  it('rejects an option that applies only to baton run', async () => {
+    const wrong = io();
+    expect(await main(['check', 'examples/support', '--input', '{}'], wrong.io)).toBe(64);
+    expect(wrong.err).toEqual([
+      'baton: invalid_argument: --input does not apply to baton check. Run `baton --help` for usage.',
+    ]);
+    expect(wrong.out).toEqual([]);
   });
 });

@@ -80,11 +80,15 @@ describe('baton CLI', () => {
 
   it('explains a module that exports no flow and a usage error', async () => {
     const a = io();
-    expect(await main(['run', 'examples/support/contracts.ts', '--input', '{}'], a.io)).toBe(1);
-    expect(a.err.join('\n')).toContain('invalid_flow_module');
+    expect(await main(['run', 'examples/support/contracts.ts', '--input', '{}'], a.io)).toBe(65);
+    expect(a.err).toEqual([
+      expect.stringMatching(/^baton: invalid_flow_module: .*contracts\.ts exports no flow\./),
+    ]);
     const b = io();
     expect(await main(['launch'], b.io)).toBe(64);
-    expect(b.err.join('\n')).toContain('Unknown command "launch"');
+    expect(b.err).toEqual([
+      'baton: invalid_argument: Unknown command "launch": the commands are run and check. Run `baton --help` for usage.',
+    ]);
   });
 
   it('records a run to a cassette and replays it with --model replay:<file>, with no model of its own', async () => {
@@ -146,8 +150,9 @@ describe('baton CLI', () => {
     const { err, io: cli } = io();
     expect(
       await main(['run', 'examples/support/flow.ts', '--model', 'gemini:pro', '--input', '{}'], cli),
-    ).toBe(1);
-    expect(err.join('\n')).toContain('Unknown model provider "gemini"');
+    ).toBe(64);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/^baton: invalid_argument: Unknown model provider "gemini"/);
     expect(err.join('\n')).toContain('openai:<model>');
   });
 });

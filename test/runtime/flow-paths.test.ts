@@ -34,8 +34,10 @@ describe('flowPaths', () => {
       'failed',
       'cancelled',
     ]);
-    // Five agent visits on the simple paths; each can escalate, fail, error or be cancelled; plus invalid input.
-    expect(paths.filter((p) => p.end === 'escalated')).toHaveLength(5);
+    // Five agent visits on the simple paths; each can escalate (by its decision or at the deadline),
+    // fail, error or be cancelled; plus invalid input.
+    expect(paths.filter((p) => p.end === 'escalated')).toHaveLength(10);
+    expect(paths.filter((p) => p.steps.at(-1)?.decision === 'deadline')).toHaveLength(5);
     expect(paths.filter((p) => p.end === 'failed')).toHaveLength(11);
     expect(paths.filter((p) => p.end === 'cancelled')).toHaveLength(5);
     expect(byEnd('failed')).toContain('start:fail ⇒ failed');
@@ -55,21 +57,22 @@ describe('flowPaths', () => {
 
   it('runs every path of the support example to its final state with a scripted model', async () => {
     const paths = flowPaths(support);
-    expect(paths.length).toBe(25);
+    expect(paths.length).toBe(30);
     for (const path of paths) {
       const model = scripted(pathScript(support, path, payloads));
       const controller = new AbortController();
+      const clock = manualClock();
       const last = path.steps[path.steps.length - 1]!;
       const input = path.steps[0]!.decision === 'fail' ? { id: 'T-1' } : ticket;
       const result = await runFlow(support, input as typeof ticket, {
         models: model,
-        clock: manualClock(),
+        clock,
         ids: sequentialIds(),
         signal: controller.signal,
         onEvent: (event) => {
-          if (last.decision === 'cancel' && event.type === 'model.called' && event.agent === last.agent) {
-            controller.abort();
-          }
+          if (event.type !== 'model.called' || event.agent !== last.agent) return;
+          if (last.decision === 'cancel') controller.abort();
+          if (last.decision === 'deadline') queueMicrotask(() => clock.advance(support.limits.ms));
         },
       });
       const status = { done: 'done', escalated: 'escalated', failed: 'failed', cancelled: 'cancelled' }[
@@ -83,6 +86,7 @@ describe('flowPaths', () => {
           fail: last.agent ? 'tool_not_allowed' : 'invalid_input',
           error: 'provider_error',
           cancel: 'cancelled',
+          deadline: 'deadline',
         };
         expect(result.reason.code, describePath(path)).toBe(code[last.decision as keyof typeof code]);
         expect(result.reason.agent, describePath(path)).toBe(last.agent);

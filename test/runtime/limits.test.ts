@@ -120,6 +120,37 @@ describe('limits', () => {
     expect(result.usage.costUsd).toBeLessThanOrEqual(0.5 + 0.2);
   });
 
+  it('escalates with cost_budget as the spending agent hands off, before the next agent is entered', async () => {
+    const price = { input: 1_000, output: 1_000 };
+    const model = scripted(
+      [{ agent: 'a', handoff: 'b', payload: work(1), usage: { inputTokens: 400, outputTokens: 100 } }],
+      { price },
+    );
+    // The first call costs exactly the budget: the assessment of a's attempt stops the run there.
+    const result = await runFlow(chainFlow({ usd: 0.5 }), work(0), { models: model });
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'cost_budget',
+      agent: 'a',
+      step: 1,
+    });
+    expect(result.path).toEqual(['a', 'escalated']);
+    expect(
+      result.events.filter((e) => e.type === 'agent.entered').map((e) => 'agent' in e && e.agent),
+    ).toEqual(['a']);
+  });
+
+  it('caps each call at the output tokens the money left can buy after the estimated input', async () => {
+    const price = { input: 1, output: 2 }; // $ per million tokens
+    const usd = 0.005;
+    const model = scripted(chain, { price });
+    await runFlow(chainFlow({ usd }), work(0), { models: model });
+    const first = model.requests[0]!;
+    const input = estimateInputTokens(first);
+    const affordable = Math.floor(((usd - (input * price.input) / 1e6) * 1e6) / price.output);
+    expect(affordable).toBeLessThan(4_096);
+    expect(first.maxOutputTokens).toBe(affordable);
+  });
+
   it('escalates with deadline when the run takes too long, without waiting', async () => {
     const clock = manualClock(0);
     const model = scripted([{ agent: 'a', hang: true }]);

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
 import {
   type AgentOutcome,
+  type AttemptPlan,
   type BatonError,
   defineAgent,
   defineFlow,
-  type FlowContext,
   isBatonError,
   type Model,
   type RunEvent,
@@ -301,7 +301,7 @@ describe('defects', () => {
       ...flow,
       machine: flow.machine.provide({
         actors: {
-          a: fromPromise<AgentOutcome, FlowContext>(async () => undefined as unknown as AgentOutcome),
+          a: fromPromise<AgentOutcome, AttemptPlan>(async () => undefined as unknown as AgentOutcome),
         },
       }),
     };

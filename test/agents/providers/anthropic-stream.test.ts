@@ -1,15 +1,14 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../agents/model.js';
 import { anthropic } from '../../../agents/providers/anthropic.js';
 import { isBatonError } from '../../../contracts/errors.js';
 import {
   anthropicError,
   anthropicUsage,
-  type FakeProviderServer,
+  fakeProviderServerPerTest,
   RETRY_SOON,
-  startFakeProviderServer,
 } from '../../helpers/fake-provider-server.js';
 import { messagesEvents, streamed } from '../../helpers/fake-provider-streams.js';
 import { contractRequest, modelContract } from './model-contract.js';
@@ -17,13 +16,8 @@ import { type StreamSetup, streamContract, streamedScenario } from './stream-con
 
 // A key that looks like no known key format: only the provider's own redaction of its key can hide it.
 const API_KEY = 'local-anthropic-stream-key-9a8b7c6d';
-let server: FakeProviderServer;
-
-beforeAll(async () => {
-  server = await startFakeProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+// A server of its own for every test: a request one test abandons never reaches the next one's.
+const server = fakeProviderServerPerTest();
 
 const setup: StreamSetup = {
   server: () => server,
@@ -155,5 +149,66 @@ describe('anthropic() streaming', () => {
     server.enqueue(streamed(events));
     const error = await call();
     expect(isBatonError(error) && [error.code, error.retryable]).toEqual(['provider_error', false]);
+  });
+});
+
+describe("anthropic() streaming, given events that are not the API's", () => {
+  const events = () => messagesEvents({ text: 'Hello there', usage: { input_tokens: 5, output_tokens: 5 } });
+
+  it.each([
+    [
+      'message_start without its message',
+      () =>
+        events().map((e) => (e.event === 'message_start' ? { ...e, data: { type: 'message_start' } } : e)),
+      'message_start.message',
+      'is missing',
+    ],
+    [
+      'a text delta that is not a string',
+      () =>
+        events().map((e) =>
+          e.event === 'content_block_delta'
+            ? {
+                ...e,
+                data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 3 } },
+              }
+            : e,
+        ),
+      'content_block_delta.delta.text',
+      'is a number',
+    ],
+    [
+      'a content block start without its block',
+      () =>
+        events().map((e) =>
+          e.event === 'content_block_start' ? { ...e, data: { type: 'content_block_start', index: 0 } } : e,
+        ),
+      'content_block_start.content_block',
+      'is missing',
+    ],
+  ])('fails with a non-retryable provider_error for %s, naming the field', async (_, make, field, found) => {
+    server.enqueue(streamed(make()));
+    const error = await call();
+    expect(isBatonError(error) && [error.code, error.retryable]).toEqual(['provider_error', false]);
+    expect(isBatonError(error) && error.details).toMatchObject({ model: 'claude-haiku-4-5', field });
+    expect(isBatonError(error) && error.message).toContain(`\`${field}\` ${found}`);
+  });
+
+  it('estimates the usage, marked estimated, when neither message_start nor message_delta has any', async () => {
+    const stripped = events().map((e) => {
+      if (e.event === 'message_start') {
+        const { usage: _usage, ...message } = (e.data as { message: Record<string, unknown> }).message;
+        return { ...e, data: { type: 'message_start', message } };
+      }
+      if (e.event === 'message_delta') {
+        const { usage: _usage, ...data } = e.data as Record<string, unknown>;
+        return { ...e, data };
+      }
+      return e;
+    });
+    server.enqueue(streamed(stripped));
+    const reply = await call();
+    expect(reply).toMatchObject({ text: 'Hello there', usage: { estimated: true } });
+    expect((reply as { usage: { inputTokens: number } }).usage.inputTokens).toBeGreaterThan(10);
   });
 });

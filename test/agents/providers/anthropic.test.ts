@@ -1,29 +1,25 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import { ProxyTracerProvider, type TracerProvider, trace } from '@opentelemetry/api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message, ModelRequest, ToolSpec } from '../../../agents/model.js';
 import { anthropic } from '../../../agents/providers/anthropic.js';
-import { isBatonError } from '../../../contracts/errors.js';
+import { type BatonError, isBatonError } from '../../../contracts/errors.js';
 import {
   anthropicError,
   anthropicUsage,
-  type FakeProviderServer,
+  type FakeResponse,
+  fakeProviderServerPerTest,
   messagesBody,
   RETRY_SOON,
-  startFakeProviderServer,
 } from '../../helpers/fake-provider-server.js';
 import { modelContract } from './model-contract.js';
+import { retryWaitContract } from './retry-wait-contract.js';
 
 // A key that looks like no known key format: only the provider's own redaction of its key can hide it.
 const API_KEY = 'local-anthropic-key-0f9e8d7c6b5a';
-let server: FakeProviderServer;
-
-beforeAll(async () => {
-  server = await startFakeProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+// A server of its own for every test: a request one test abandons never reaches the next one's.
+const server = fakeProviderServerPerTest();
 
 const model = (options: Parameters<typeof anthropic>[1] = {}) =>
   anthropic('claude-haiku-4-5', { apiKey: API_KEY, baseURL: server.url, maxRetries: 0, ...options });
@@ -271,5 +267,79 @@ describe('anthropic()', () => {
     } finally {
       trace.disable();
     }
+  });
+});
+
+retryWaitContract('anthropic (Messages API)', {
+  server: () => server,
+  model: () => model({ maxRetries: 1 }),
+  rateLimited: (headers) => anthropicError(429, 'rate limited', headers),
+  reply,
+});
+
+const failure = async (answer: FakeResponse) => {
+  server.enqueue(answer);
+  const error = await model({ maxRetries: 2 })
+    .call(request())
+    .catch((e: unknown) => e);
+  expect(isBatonError(error), String(error)).toBe(true);
+  return error as BatonError;
+};
+
+const withBody = (fields: Record<string, unknown>) => ({ ...reply().body, ...fields });
+
+describe('anthropic(), given a 200 that is not a message', () => {
+  it.each([
+    ['an empty object', {}, 'content', 'is missing'],
+    ['a message without content', withBody({ content: undefined }), 'content', 'is missing'],
+    ['content as a string', withBody({ content: 'hello' }), 'content', 'is a string, not an array'],
+    ['null', null, 'message', 'is null'],
+    [
+      'a tool_use block without an id',
+      withBody({ content: [{ type: 'tool_use', name: 'handoff_to_billing', input: {} }] }),
+      'content[0].id',
+      'is missing',
+    ],
+    ['a text block without text', withBody({ content: [{ type: 'text' }] }), 'content[0].text', 'is missing'],
+  ])(
+    'fails with a non-retryable provider_error for %s, naming the model and the field',
+    async (_, body, field, found) => {
+      const error = await failure({ body });
+      expect([error.code, error.retryable]).toEqual(['provider_error', false]);
+      expect(error.details).toMatchObject({ model: 'claude-haiku-4-5', agent: 'billing', field });
+      expect(error.message).toContain('Anthropic model "claude-haiku-4-5"');
+      expect(error.message).toContain(`\`${field}\` ${found}`);
+      expect(server.requests).toHaveLength(1);
+    },
+  );
+});
+
+describe('anthropic(), given usage it cannot meter or none', () => {
+  const withUsage = (usage: Record<string, unknown>) =>
+    withBody({ usage: { ...(reply().body.usage as Record<string, unknown>), ...usage } });
+
+  it.each([
+    ['a negative count', { input_tokens: -5 }, 'usage.input_tokens', -5],
+    ['a count as a string', { output_tokens: '12' }, 'usage.output_tokens', '12'],
+    ['a negative cache read', { cache_read_input_tokens: -1 }, 'usage.cache_read_input_tokens', -1],
+    [
+      'more thinking than output tokens',
+      { output_tokens: 2, output_tokens_details: { thinking_tokens: 3 } },
+      'usage.output_tokens_details.thinking_tokens',
+      3,
+    ],
+  ])('fails with a non-retryable provider_error for %s, naming the field', async (_, usage, field, value) => {
+    const error = await failure({ body: withUsage(usage) });
+    expect([error.code, error.retryable]).toEqual(['provider_error', false]);
+    expect(error.details).toMatchObject({ model: 'claude-haiku-4-5', field, value });
+  });
+
+  it('estimates the usage, marked estimated, when the message has none, as for OpenAI', async () => {
+    server.enqueue({ body: withBody({ usage: undefined }) });
+    const answer = await model().call(request());
+    expect(answer.toolCalls).toHaveLength(1);
+    expect(answer.usage.estimated).toBe(true);
+    expect(answer.usage.inputTokens).toBeGreaterThan(10);
+    expect(answer.usage.outputTokens).toBeGreaterThan(0);
   });
 });

@@ -1,26 +1,20 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openai } from '../../../agents/providers/openai.js';
 import { isBatonError } from '../../../contracts/errors.js';
 import {
-  type FakeProviderServer,
+  fakeProviderServerPerTest,
   openaiError,
   RETRY_SOON,
   type SseEvent,
-  startFakeProviderServer,
 } from '../../helpers/fake-provider-server.js';
 import { chatEvents, streamed } from '../../helpers/fake-provider-streams.js';
 import { contractRequest, modelContract } from './model-contract.js';
 import { type StreamSetup, streamContract, streamedScenario } from './stream-contract.js';
 
 const API_KEY = 'sk-test-baton-SECRET-chat-stream-0123';
-let server: FakeProviderServer;
-
-beforeAll(async () => {
-  server = await startFakeProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+// A server of its own for every test: a request one test abandons never reaches the next one's.
+const server = fakeProviderServerPerTest();
 
 const setup: StreamSetup = {
   server: () => server,
@@ -96,9 +90,10 @@ describe("openai() streaming with api: 'chat'", () => {
     server.enqueue(streamed(events));
     const reply = await call();
     expect(reply).toMatchObject({ stop: 'end', text: 'a reply of some length' });
-    const { usage } = reply as { usage: { inputTokens: number; outputTokens: number } };
+    const { usage } = reply as { usage: { inputTokens: number; outputTokens: number; estimated?: true } };
     expect(usage.inputTokens).toBeGreaterThan(10);
     expect(usage.outputTokens).toBeGreaterThan(0);
+    expect(usage.estimated).toBe(true);
   });
 
   it('reads calls that a server sends whole, without an index, as one call each', async () => {
@@ -142,4 +137,32 @@ describe("openai() streaming with api: 'chat'", () => {
     expect(isBatonError(error) && error.message).toContain('failed mid-stream (server_error)');
     expect(isBatonError(error) && error.message).not.toContain('retries');
   });
+});
+
+describe("openai() streaming with api: 'chat', given chunks that are not the API's", () => {
+  it.each([
+    [
+      'choices as a string',
+      [{ data: { id: 'c', choices: 'x' } }, { data: '[DONE]' }],
+      'chunk.choices',
+      'is a string',
+    ],
+    ['no chunk with choices', [{ data: {} }, { data: {} }, { data: '[DONE]' }], 'choices', 'is missing'],
+    [
+      'tool_calls as an object',
+      [chunk({ tool_calls: {} }), chunk({}, 'stop'), { data: '[DONE]' }],
+      'chunk.choices[0].delta.tool_calls',
+      'is an object',
+    ],
+    ['a chunk that is a number', [{ data: 5 }, { data: '[DONE]' }], 'chunk', 'is a number'],
+  ])(
+    'fails with a non-retryable provider_error for %s, naming the field',
+    async (_, events, field, found) => {
+      server.enqueue(streamed(events as SseEvent[]));
+      const error = await call();
+      expect(isBatonError(error) && [error.code, error.retryable]).toEqual(['provider_error', false]);
+      expect(isBatonError(error) && error.details).toMatchObject({ model: 'llama3.1', field });
+      expect(isBatonError(error) && error.message).toContain(`\`${field}\` ${found}`);
+    },
+  );
 });

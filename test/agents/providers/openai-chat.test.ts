@@ -1,26 +1,22 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message, ModelRequest, ToolSpec } from '../../../agents/model.js';
 import { openai } from '../../../agents/providers/openai.js';
-import { isBatonError } from '../../../contracts/errors.js';
+import { type BatonError, isBatonError } from '../../../contracts/errors.js';
 import {
   chatBody,
-  type FakeProviderServer,
+  type FakeResponse,
+  fakeProviderServerPerTest,
   openaiError,
   RETRY_SOON,
-  startFakeProviderServer,
 } from '../../helpers/fake-provider-server.js';
 import { modelContract } from './model-contract.js';
+import { retryWaitContract } from './retry-wait-contract.js';
 
 const API_KEY = 'sk-test-baton-SECRET-chat-0123456789';
-let server: FakeProviderServer;
-
-beforeAll(async () => {
-  server = await startFakeProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+// A server of its own for every test: a request one test abandons never reaches the next one's.
+const server = fakeProviderServerPerTest();
 
 const model = (options: Parameters<typeof openai>[1] = {}) =>
   openai('llama3.1', { api: 'chat', apiKey: API_KEY, baseURL: server.openaiURL, maxRetries: 0, ...options });
@@ -166,6 +162,7 @@ describe("openai() with api: 'chat'", () => {
     const { usage } = await model().call(request());
     expect(usage.inputTokens).toBeGreaterThan(10);
     expect(usage.outputTokens).toBeGreaterThan(0);
+    expect(usage.estimated).toBe(true);
   });
 
   it('returns a refusal as stop refusal', async () => {
@@ -204,5 +201,89 @@ describe("openai() with api: 'chat'", () => {
       503,
     ]);
     expect(JSON.stringify(error) + String(error)).not.toContain(API_KEY);
+  });
+});
+
+retryWaitContract('openai (Chat Completions)', {
+  server: () => server,
+  model: () => model({ maxRetries: 1 }),
+  rateLimited: (headers) => openaiError(429, 'slow down', headers),
+  reply,
+});
+
+const failure = async (answer: FakeResponse) => {
+  server.enqueue(answer);
+  const error = await model({ maxRetries: 2 })
+    .call(request())
+    .catch((e: unknown) => e);
+  expect(isBatonError(error), String(error)).toBe(true);
+  return error as BatonError;
+};
+
+describe("openai() with api: 'chat', given a 200 that is not a completion", () => {
+  const message = (fields: Record<string, unknown>) => ({ choices: [{ index: 0, message: fields }] });
+  it.each([
+    ['an empty object', {}, 'choices', 'is missing'],
+    ['choices as a string', { choices: 'x' }, 'choices', 'is a string, not an array'],
+    ['a choice without a message', { choices: [{ index: 0 }] }, 'choices[0].message', 'is missing'],
+    ['content as a number', message({ content: 5 }), 'choices[0].message.content', 'is a number'],
+    ['tool_calls as an object', message({ tool_calls: {} }), 'choices[0].message.tool_calls', 'is an object'],
+    [
+      'a tool call without a function',
+      message({ tool_calls: [{ id: 'c', type: 'function' }] }),
+      'choices[0].message.tool_calls[0].function',
+      'is missing',
+    ],
+    [
+      'a tool call without a name',
+      message({ tool_calls: [{ id: 'c', type: 'function', function: { arguments: '{}' } }] }),
+      'choices[0].message.tool_calls[0].function.name',
+      'is missing',
+    ],
+  ])(
+    'fails with a non-retryable provider_error for %s, naming the model and the field',
+    async (_, body, field, found) => {
+      const error = await failure({ body });
+      expect([error.code, error.retryable]).toEqual(['provider_error', false]);
+      expect(error.details).toMatchObject({ model: 'llama3.1', agent: 'triage', field });
+      expect(error.message).toContain('OpenAI model "llama3.1"');
+      expect(error.message).toContain(`\`${field}\` ${found}`);
+      expect(server.requests).toHaveLength(1);
+    },
+  );
+
+  it('still names an empty choices array as no choices', async () => {
+    const error = await failure({ body: { choices: [] } });
+    expect([error.code, error.retryable]).toEqual(['provider_error', false]);
+    expect(error.message).toContain('answered with no choices');
+  });
+});
+
+describe("openai() with api: 'chat', given usage it cannot meter", () => {
+  const withUsage = (usage: Record<string, unknown>) => {
+    const body = chatBody({ text: 'ok', usage: { input: 1, output: 1 } });
+    return { ...body, usage: { ...(body.usage as Record<string, unknown>), ...usage } };
+  };
+
+  it.each([
+    ['a negative count', { prompt_tokens: -5 }, 'usage.prompt_tokens', -5],
+    ['a count as a string', { completion_tokens: '12' }, 'usage.completion_tokens', '12'],
+    [
+      'more cached than input tokens',
+      { prompt_tokens: 5, prompt_tokens_details: { cached_tokens: 10 } },
+      'usage.prompt_tokens_details.cached_tokens',
+      10,
+    ],
+  ])('fails with a non-retryable provider_error for %s, naming the field', async (_, usage, field, value) => {
+    const error = await failure({ body: withUsage(usage) });
+    expect([error.code, error.retryable]).toEqual(['provider_error', false]);
+    expect(error.details).toMatchObject({ model: 'llama3.1', field, value });
+  });
+
+  it('estimates only the count the server left out, and marks the usage estimated', async () => {
+    server.enqueue({ body: withUsage({ prompt_tokens: 40, completion_tokens: null }) });
+    const { usage } = await model().call(request());
+    expect(usage).toMatchObject({ inputTokens: 40, estimated: true });
+    expect(usage.outputTokens).toBeGreaterThan(0);
   });
 });

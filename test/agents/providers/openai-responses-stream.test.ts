@@ -1,25 +1,21 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openai } from '../../../agents/providers/openai.js';
 import { isBatonError } from '../../../contracts/errors.js';
 import {
-  type FakeProviderServer,
+  fakeProviderServerPerTest,
   openaiError,
   RETRY_SOON,
-  startFakeProviderServer,
+  type SseEvent,
 } from '../../helpers/fake-provider-server.js';
 import { responsesEvents, streamed } from '../../helpers/fake-provider-streams.js';
 import { contractRequest, modelContract } from './model-contract.js';
+import { retryWaitContract } from './retry-wait-contract.js';
 import { type StreamSetup, streamContract, streamedScenario } from './stream-contract.js';
 
 const API_KEY = 'sk-test-baton-SECRET-stream-0123456789';
-let server: FakeProviderServer;
-
-beforeAll(async () => {
-  server = await startFakeProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+// A server of its own for every test: a request one test abandons never reaches the next one's.
+const server = fakeProviderServerPerTest();
 
 const setup: StreamSetup = {
   server: () => server,
@@ -140,5 +136,59 @@ describe('openai() streaming the Responses API', () => {
     );
     server.enqueue(streamed(events));
     expect(await call()).toMatchObject({ toolCalls: [{ name: 'finish', arguments: { answer: 'ok' } }] });
+  });
+});
+
+retryWaitContract('openai (Responses API, streaming)', {
+  server: () => server,
+  model: () => setup.model({ maxRetries: 1 }),
+  rateLimited: (headers) => openaiError(429, 'Rate limit reached', headers),
+  reply: () => streamed(responsesEvents({ text: 'ok', usage: { input: 4, output: 2 } })),
+});
+
+describe("openai() streaming the Responses API, given events that are not the API's", () => {
+  const completed = (response: unknown): SseEvent => ({
+    event: 'response.completed',
+    data: { type: 'response.completed', sequence_number: 1, response },
+  });
+
+  it.each([
+    ['a final response without output', [completed({ status: 'completed' })], 'output', 'is missing'],
+    [
+      'a final event without its response',
+      [completed(undefined)],
+      'response.completed.response',
+      'is missing',
+    ],
+    [
+      'a text delta that is not a string',
+      [
+        {
+          event: 'response.output_text.delta',
+          data: { type: 'response.output_text.delta', output_index: 0, item_id: 'm', delta: 7 },
+        },
+      ],
+      'response.output_text.delta.delta',
+      'is a number',
+    ],
+    ['an event that is not an object', [{ data: 5 }], 'event', 'is a number'],
+  ])(
+    'fails with a non-retryable provider_error for %s, naming the field',
+    async (_, events, field, found) => {
+      server.enqueue(streamed(events));
+      const error = await call();
+      expect(isBatonError(error) && [error.code, error.retryable]).toEqual(['provider_error', false]);
+      expect(isBatonError(error) && error.details).toMatchObject({ model: 'gpt-5-mini', field });
+      expect(isBatonError(error) && error.message).toContain(`\`${field}\` ${found}`);
+    },
+  );
+
+  it('estimates the usage, marked estimated, when the final response has none', async () => {
+    const events = responsesEvents({ text: 'a reply of some length', usage: { input: 1, output: 1 } });
+    const last = events.pop()?.data as { response: Record<string, unknown> };
+    events.push(completed({ ...last.response, usage: null }));
+    server.enqueue(streamed(events));
+    const reply = await call();
+    expect(reply).toMatchObject({ text: 'a reply of some length', usage: { estimated: true } });
   });
 });

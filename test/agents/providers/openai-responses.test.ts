@@ -1,25 +1,22 @@
 import type { ResponseCreateParamsNonStreaming } from 'openai/resources/responses/responses';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message, ModelRequest, ToolSpec } from '../../../agents/model.js';
 import { openai } from '../../../agents/providers/openai.js';
-import { isBatonError } from '../../../contracts/errors.js';
+import { type BatonError, isBatonError } from '../../../contracts/errors.js';
 import {
-  type FakeProviderServer,
+  chatBody,
+  type FakeResponse,
+  fakeProviderServerPerTest,
   openaiError,
   RETRY_SOON,
   responsesBody,
-  startFakeProviderServer,
 } from '../../helpers/fake-provider-server.js';
 import { modelContract } from './model-contract.js';
+import { retryWaitContract } from './retry-wait-contract.js';
 
 const API_KEY = 'sk-test-baton-SECRET-0123456789abcdef';
-let server: FakeProviderServer;
-
-beforeAll(async () => {
-  server = await startFakeProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+// A server of its own for every test: a request one test abandons never reaches the next one's.
+const server = fakeProviderServerPerTest();
 
 const model = (options: Parameters<typeof openai>[1] = {}) =>
   openai('gpt-5-mini', { apiKey: API_KEY, baseURL: server.openaiURL, maxRetries: 0, ...options });
@@ -268,5 +265,108 @@ describe('openai() with the Responses API', () => {
     leaked.push(JSON.stringify(answer), JSON.stringify(used));
     for (const text of leaked) expect(text).not.toContain(API_KEY);
     expect(isBatonError(error) && error.message).toContain('OPENAI_API_KEY');
+  });
+});
+
+retryWaitContract('openai (Responses API)', {
+  server: () => server,
+  model: () => model({ maxRetries: 1 }),
+  rateLimited: (headers) => openaiError(429, 'Rate limit reached', headers),
+  reply,
+});
+
+const failure = async (answer: FakeResponse) => {
+  server.enqueue(answer);
+  const error = await model({ maxRetries: 2 })
+    .call(request())
+    .catch((e: unknown) => e);
+  expect(isBatonError(error), String(error)).toBe(true);
+  return error as BatonError;
+};
+
+describe('openai() with the Responses API, given a 200 that is not a response', () => {
+  it.each([
+    ['an empty object', {}, 'output', 'is missing'],
+    ['output as a string', { object: 'response', output: 'x' }, 'output', 'is a string, not an array'],
+    ['a chat completion', chatBody({ text: 'hi', usage: { input: 1, output: 1 } }), 'output', 'is missing'],
+    ['null', null, 'response', 'is null'],
+    ['a message without content', { output: [{ type: 'message' }] }, 'output[0].content', 'is missing'],
+    [
+      'a function call without call_id',
+      { output: [{ type: 'function_call', name: 'finish', arguments: '{}' }] },
+      'output[0].call_id',
+      'is missing',
+    ],
+    [
+      'text that is not a string',
+      { output: [{ type: 'message', content: [{ type: 'output_text', text: 3 }] }] },
+      'output[0].content[0].text',
+      'is a number',
+    ],
+  ])(
+    'fails with a non-retryable provider_error for %s, naming the model and the field',
+    async (_, body, field, found) => {
+      const error = await failure({ body });
+      expect([error.code, error.retryable]).toEqual(['provider_error', false]);
+      expect(error.details).toMatchObject({ model: 'gpt-5-mini', agent: 'triage', field });
+      expect(error.message).toContain('OpenAI model "gpt-5-mini"');
+      expect(error.message).toContain(`\`${field}\` ${found}`);
+      expect(server.requests).toHaveLength(1);
+    },
+  );
+
+  it('fails with a non-retryable provider_error for a body that is not JSON', async () => {
+    const error = await failure({ raw: '<html>Bad gateway</html>' });
+    expect([error.code, error.retryable, error.details.field]).toEqual(['provider_error', false, 'response']);
+  });
+});
+
+describe('openai() with the Responses API, given usage it cannot meter', () => {
+  const withUsage = (usage: Record<string, unknown>) => {
+    const body = responsesBody({
+      calls: [{ name: 'finish', arguments: '{"reply":"ok"}' }],
+      usage: { input: 1, output: 1 },
+    });
+    return { ...body, usage: { ...(body.usage as Record<string, unknown>), ...usage } };
+  };
+
+  it.each([
+    ['a negative count', { input_tokens: -5 }, 'usage.input_tokens', -5],
+    ['a count as a string', { output_tokens: '12' }, 'usage.output_tokens', '12'],
+    [
+      'more cached than input tokens',
+      { input_tokens: 5, input_tokens_details: { cached_tokens: 10 } },
+      'usage.input_tokens_details.cached_tokens',
+      10,
+    ],
+    [
+      'more reasoning than output tokens',
+      { output_tokens: 2, output_tokens_details: { reasoning_tokens: 3 } },
+      'usage.output_tokens_details.reasoning_tokens',
+      3,
+    ],
+  ])('fails with a non-retryable provider_error for %s, naming the field', async (_, usage, field, value) => {
+    const error = await failure({ body: withUsage(usage) });
+    expect([error.code, error.retryable]).toEqual(['provider_error', false]);
+    expect(error.details).toMatchObject({ model: 'gpt-5-mini', field, value });
+    expect(error.message).toContain(field);
+  });
+
+  it('fails for a count too large to be finite (1e999 in the JSON)', async () => {
+    const text = JSON.stringify(withUsage({ input_tokens: 123_456 })).replace('123456', '1e999');
+    const error = await failure({ raw: text });
+    expect(error.details).toMatchObject({ field: 'usage.input_tokens', value: Number.POSITIVE_INFINITY });
+  });
+
+  it('estimates the usage, marked estimated, when the response has none', async () => {
+    const body = {
+      ...responsesBody({ text: 'a reply of some length', usage: { input: 1, output: 1 } }),
+      usage: null,
+    };
+    server.enqueue({ body });
+    const { usage } = await model().call(request());
+    expect(usage.estimated).toBe(true);
+    expect(usage.inputTokens).toBeGreaterThan(10);
+    expect(usage.outputTokens).toBeGreaterThan(0);
   });
 });

@@ -1,32 +1,26 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelRequest } from '../../../agents/model.js';
 import { openai } from '../../../agents/providers/openai.js';
 import { type Cassette, record } from '../../../agents/providers/record.js';
 import { firstDifference, replay } from '../../../agents/providers/replay.js';
 import { scripted } from '../../../agents/providers/scripted.js';
 import { isBatonError } from '../../../contracts/errors.js';
-import {
-  type FakeProviderServer,
-  responsesBody,
-  startFakeProviderServer,
-} from '../../helpers/fake-provider-server.js';
+import { fakeProviderServerPerTest, responsesBody } from '../../helpers/fake-provider-server.js';
 import { contractRequest, modelContract } from './model-contract.js';
 
 let dir: string;
-let server: FakeProviderServer;
+// A server of its own for every test: a request one test abandons never reaches the next one's.
+const server = fakeProviderServerPerTest();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'baton-cassettes-'));
-  server = await startFakeProviderServer();
 });
 afterAll(async () => {
-  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
-beforeEach(() => server.reset());
 
 modelContract(
   'replay',
@@ -140,6 +134,69 @@ describe('record()', () => {
   });
 });
 
+describe('record() when the cassette cannot be written', () => {
+  it('throws cassette_write_failed naming the file and the OS error when the path is a folder', async () => {
+    const file = join(dir, 'a-folder');
+    await mkdir(file);
+    const error = await record(scripted([{ text: 'hi', stop: 'end' }]), file)
+      .call(request())
+      .catch((e: unknown) => e);
+    expect(isBatonError(error) && error.code).toBe('cassette_write_failed');
+    expect(isBatonError(error) && error.details).toMatchObject({ file, os: 'EISDIR' });
+    expect(isBatonError(error) && error.message).toContain(`Cannot write cassette "${file}": EISDIR`);
+    expect((error as Error).cause).toMatchObject({ code: 'EISDIR' });
+  });
+
+  it('reports a folder that cannot be made, then writes every call once it can', async () => {
+    const blocker = join(dir, 'blocker');
+    await writeFile(blocker, 'a file where a folder should be');
+    const file = join(blocker, 'run.json');
+    const recorder = record(
+      scripted([
+        { text: 'one', stop: 'end' },
+        { text: 'two', stop: 'end' },
+        { text: 'three', stop: 'end' },
+      ]),
+      file,
+    );
+    const first = await recorder.call(request()).catch((e: unknown) => e);
+    expect(isBatonError(first) && first.code).toBe('cassette_write_failed');
+    expect(isBatonError(first) && first.details.os).toMatch(/^(ENOTDIR|EEXIST)$/);
+    // One failure does not leave the writes stuck: the next one fails on its own terms...
+    const second = await recorder.call(request()).catch((e: unknown) => e);
+    expect(isBatonError(second) && second.code).toBe('cassette_write_failed');
+    // ...and once the path is good, the next write holds every call.
+    await rm(blocker);
+    const third = await recorder.call(request());
+    expect(third.text).toBe('three');
+    expect((await readCassette(file)).calls.map((c) => ('reply' in c ? c.reply.text : c.error.code))).toEqual(
+      ['one', 'two', 'three'],
+    );
+  });
+
+  it("keeps a failed call's own error in the details when its write fails too", async () => {
+    const file = join(dir, 'another-folder');
+    await mkdir(file);
+    const error = await record(scripted([]), file)
+      .call(request())
+      .catch((e: unknown) => e);
+    expect(isBatonError(error) && error.code).toBe('cassette_write_failed');
+    expect(isBatonError(error) && error.details.callError).toMatchObject({ code: 'script_exhausted' });
+  });
+
+  it('does not affect another recorder writing to a good path', async () => {
+    const bad = join(dir, 'bad-folder');
+    await mkdir(bad);
+    const good = join(dir, 'good.json');
+    const failing = record(scripted([{ text: 'x', stop: 'end' }]), bad).call(request());
+    const working = record(scripted([{ text: 'y', stop: 'end' }]), good).call(request());
+    const [a, b] = await Promise.allSettled([failing, working]);
+    expect(a.status).toBe('rejected');
+    expect(b.status).toBe('fulfilled');
+    expect((await readCassette(good)).calls).toHaveLength(1);
+  });
+});
+
 describe('replay()', () => {
   const cassette = (): Cassette => {
     const { signal: _signal, ...recorded } = request();
@@ -177,6 +234,58 @@ describe('replay()', () => {
     expect(isBatonError(error) && error.message).toContain('$.input.text');
   });
 
+  it('keeps the path and both values of a mismatch in its details', async () => {
+    const { signal: _signal, ...recorded } = request({
+      messages: [
+        { role: 'user', content: 'Where is my order?' },
+        { role: 'user', content: 'It is order 42.' },
+      ],
+    });
+    const [call] = cassette().calls;
+    const model = replay({ ...cassette(), calls: [{ ...call!, request: recorded }] });
+    const error = await model
+      .call(
+        request({
+          messages: [
+            { role: 'user', content: 'Where is my order?' },
+            { role: 'user', content: 'It is order 43.' },
+          ],
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(isBatonError(error) && error.details).toEqual({
+      call: 1,
+      path: '$.messages[1].content',
+      expected: 'It is order 42.',
+      actual: 'It is order 43.',
+    });
+  });
+
+  it('counts a key named constructor or __proto__ on one side only as a difference', async () => {
+    // JSON.parse makes `__proto__` an own key, as a request read back from JSON would have it.
+    const withProto = JSON.parse('{"ticketId":"T-1","__proto__":{"ticketId":"T-1"}}') as unknown;
+    expect(firstDifference({ ticketId: 'T-1' }, withProto, '$')).toEqual({
+      path: '$.__proto__',
+      expected: undefined,
+      actual: { ticketId: 'T-1' },
+    });
+    expect(firstDifference(withProto, { ticketId: 'T-1' }, '$')?.path).toBe('$.__proto__');
+    expect(firstDifference({ a: 1 }, { a: 1, constructor: 'x' }, '$')).toEqual({
+      path: '$.constructor',
+      expected: undefined,
+      actual: 'x',
+    });
+    expect(firstDifference({ a: {} }, { a: { toString: {} } }, '$')?.path).toBe('$.a.toString');
+    expect(firstDifference(withProto, JSON.parse(JSON.stringify(withProto)), '$')).toBeNull();
+    const error = await replay(cassette())
+      .call(request({ input: JSON.parse('{"ticketId":"T-1","text":"Where is order 42?","constructor":{}}') }))
+      .catch((e: unknown) => e);
+    expect(isBatonError(error) && [error.code, error.details.path]).toEqual([
+      'replay_mismatch',
+      '$.input.constructor',
+    ]);
+  });
+
   it('throws replay_exhausted on a call past the end of the cassette', async () => {
     const model = replay(cassette());
     await model.call(request());
@@ -195,7 +304,7 @@ describe('replay()', () => {
     expect(firstDifference({ a: [1, { b: 2 }] }, { a: [1, { b: 3 }] }, '$')?.path).toBe('$.a[1].b');
     expect(firstDifference({ a: 1 }, { a: 1, 'x-y': 2 }, '$')).toEqual({
       path: '$["x-y"]',
-      recorded: undefined,
+      expected: undefined,
       actual: 2,
     });
     expect(firstDifference([1, 2], [1, 2], '$')).toBeNull();

@@ -1,6 +1,9 @@
+import { shapeProblem } from '../contracts/depth.js';
+import type { AttemptRequest } from './attempt-request.js';
 import {
   type AgentOutcome,
   addUsage,
+  type Calibration,
   type Decision,
   type Feedback,
   NO_USAGE,
@@ -15,37 +18,49 @@ import {
   type ToolCall,
   type ToolSpec,
 } from './model.js';
+import { checkReply } from './model-reply.js';
 import { toolResult } from './run-tool.js';
 import { estimateInputTokens } from './tokens.js';
 import { isDecision } from './toolbox.js';
-import type { VisitRequest } from './visit-request.js';
 
 const NO_MESSAGES: readonly Message[] = Object.freeze([]);
 
 /**
- * What one visit has done so far: its messages and usage, and the caps its budgets set. The turn loop in
- * `runVisit` awaits the model and the tools; every decision between two awaits is made here, so the loop's
- * suspended frame stays small while a run waits for its model.
+ * What one attempt has done so far: its messages and usage, and the caps its budgets set. The turn loop
+ * in `runAttempt` awaits the model and the tools; every decision between two awaits is made here, so the
+ * loop's suspended frame stays small while a run waits for its model.
+ *
+ * An agent's own budget (`turns`, `tokens`) covers a whole visit: the attempts of a visit share it, so
+ * repairs cannot multiply it.
  */
-export class VisitState {
+export class AttemptState {
   /** The agent's own messages of this visit; a repair continues them. */
   readonly messages: Message[];
   private usage: VisitUsage = NO_USAGE;
-  /** The model turn being reserved, sent and taken: 1 for the first call of the visit. */
+  /** The model turn being reserved, sent and taken: 1 for the first call of the attempt. */
   private turn = 0;
   private readonly turnCap: number;
   private readonly tokenCap: number;
+  /** The turns the visit's earlier attempts made. */
+  private readonly turnsBefore: number;
+  /** Baton's estimate of the reserved call's input, when a budget needed it. */
+  private estimate: number | null = null;
+  private calibration: Calibration | null;
 
-  constructor(private readonly request: VisitRequest) {
-    const { agent, remaining, resume } = request;
-    this.messages = resume ? [...resume.transcript, feedbackMessage(resume.feedback)] : [];
-    this.turnCap = Math.min(agent.budget.turns, remaining.turns);
-    this.tokenCap = Math.min(agent.budget.tokens, remaining.tokens);
+  constructor(private readonly request: AttemptRequest) {
+    const { agent, remaining, retry } = request;
+    const spent = request.spent ?? NO_USAGE;
+    this.messages = retry ? [...retry.transcript, feedbackMessage(retry.feedback)] : [];
+    this.turnsBefore = spent.turns;
+    this.turnCap = Math.min(agent.budget.turns - spent.turns, remaining.turns);
+    this.tokenCap = Math.min(agent.budget.tokens - spent.inputTokens - spent.outputTokens, remaining.tokens);
+    this.calibration = request.calibration ?? null;
   }
 
   /**
    * Reserves the next turn: the output-token cap its call may use (what the budgets have left beyond the
-   * estimated input), or the outcome that ends the visit because a budget cannot pay for the call.
+   * input, as estimated and as the provider last counted it), or the outcome that ends the attempt
+   * because a budget cannot pay for the call.
    */
   reserve(): number | AgentOutcome {
     const { agent, remaining, clock } = this.request;
@@ -53,8 +68,8 @@ export class VisitState {
     const turn = this.turn;
     if (turn > this.turnCap) {
       const which =
-        agent.budget.turns <= remaining.turns
-          ? `agent "${agent.name}" allows ${agent.budget.turns}`
+        agent.budget.turns - this.turnsBefore <= remaining.turns
+          ? `agent "${agent.name}" allows ${agent.budget.turns} per visit, repairs included`
           : `the flow has ${remaining.turns} left`;
       return this.end(
         exhausted('turn_limit', `Agent "${agent.name}" needs another model turn but ${which}.`),
@@ -70,26 +85,21 @@ export class VisitState {
     const price = this.request.model.price;
     // The request is measured only when a finite budget needs the estimate: with none, the cap is the
     // agent's maxOutputTokens whatever the input's size.
-    const estimate =
-      Number.isFinite(tokensLeft) || (price && Number.isFinite(usdLeft))
-        ? estimateInputTokens({
-            instructions: agent.instructions,
-            input: this.request.input,
-            messages: this.messages,
-            tools: this.request.tools.specs,
-          })
-        : 0;
-    let cap = Math.min(agent.budget.maxOutputTokens, tokensLeft - estimate);
+    const measured = Number.isFinite(tokensLeft) || (price !== undefined && Number.isFinite(usdLeft));
+    this.estimate = measured ? this.measure() : null;
+    const input = this.estimate === null ? 0 : this.expectedInput(this.estimate);
+    let cap = Math.min(agent.budget.maxOutputTokens, tokensLeft - input);
     if (cap < 1) {
       return this.end(
         exhausted(
           'token_budget',
-          `Agent "${agent.name}" has ${Math.max(0, tokensLeft)} tokens left, not enough for a call of about ${estimate} input tokens.`,
+          `Agent "${agent.name}" has ${Math.max(0, tokensLeft)} tokens left, not enough for a call of about ${input} input tokens.`,
         ),
       );
     }
     if (price) {
-      const affordable = Math.floor(((usdLeft - (estimate * price.input) / 1e6) * 1e6) / price.output);
+      // The input is priced as fresh (uncached) tokens: the dearest it can be.
+      const affordable = Math.floor(((usdLeft - (input * price.input) / 1e6) * 1e6) / price.output);
       cap = Math.min(cap, affordable);
       if (cap < 1) {
         return this.end(
@@ -128,14 +138,19 @@ export class VisitState {
   }
 
   /**
-   * Takes the model's reply to the reserved turn: meters it and keeps it in the messages. A call to a tool the
-   * agent does not own ends the visit (the flow's repair answers that call; the others are answered here,
-   * so every call gets exactly one result, as providers require).
+   * Takes the model's answer to the reserved turn: checks that it is a reply (a malformed one, or usage
+   * counts that are not counts, throw `provider_error`), meters it and keeps it in the messages. A call
+   * to a tool the agent does not own ends the attempt (the flow's repair answers that call; the others
+   * are answered here, so every call gets exactly one result, as providers require).
    */
-  take(reply: ModelReply): AgentOutcome | null {
+  take(answer: unknown): { reply: ModelReply; outcome: AgentOutcome | null } {
     const { agent, model, tools, events } = this.request;
+    const reply = checkReply(answer, model.id, () => this.estimate ?? this.measure());
     const cost = costOf(reply.usage, model.price);
     this.usage = addUsage(this.usage, reply.usage, cost);
+    if (this.estimate !== null && !reply.usage.estimated) {
+      this.calibration = { estimated: this.estimate, reported: reply.usage.inputTokens };
+    }
     events?.record({
       type: 'model.replied',
       agent: agent.name,
@@ -145,20 +160,23 @@ export class VisitState {
       usage: { inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens, costUsd: cost },
       step: this.request.step,
     });
-    this.messages.push({ role: 'assistant', text: reply.text, toolCalls: reply.toolCalls });
+    this.messages.push({ role: 'assistant', text: reply.text, toolCalls: reply.toolCalls.map(storable) });
     const unknown = reply.toolCalls.find((c) => !tools.byName.has(c.name));
-    if (!unknown) return null;
+    if (!unknown) return { reply, outcome: null };
     for (const c of reply.toolCalls) {
       if (c !== unknown)
         this.messages.push(toolResult(c, 'Not run: the reply called a tool the agent does not own.', true));
     }
-    return this.end({
-      kind: 'rejected',
-      code: 'tool_not_allowed',
-      tool: unknown.name,
-      message: `Agent "${agent.name}" called "${unknown.name}", which it does not own. Its tools are: ${[...tools.byName.keys()].join(', ')}.`,
-      callId: unknown.id,
-    });
+    return {
+      reply,
+      outcome: this.end({
+        kind: 'rejected',
+        code: 'tool_not_allowed',
+        tool: unknown.name,
+        message: `Agent "${agent.name}" called "${unknown.name}", which it does not own. Its tools are: ${[...tools.byName.keys()].join(', ')}.`,
+        callId: unknown.id,
+      }),
+    };
   }
 
   /** The agent's own tool a call runs, or undefined for a decision (handoff, finish, ask). */
@@ -184,10 +202,11 @@ export class VisitState {
       return null;
     }
     if (decisions.length > 1) {
-      for (const c of decisions)
+      for (const c of decisions) {
         this.messages.push(
           toolResult(c, 'Rejected: call exactly one of the handoff, finish or ask tools per reply.', true),
         );
+      }
       return null;
     }
     if (reply.toolCalls.length === 0) {
@@ -205,17 +224,47 @@ export class VisitState {
     return null;
   }
 
-  /** Ends the visit because the run's deadline passed while the model was answering. */
-  deadlinePassed(): AgentOutcome {
-    const name = this.request.agent.name;
-    return this.end(
-      exhausted('deadline', `The run's deadline passed while agent "${name}" waited for its model.`),
-    );
+  /** Baton's estimate of the next request's input tokens. */
+  private measure(): number {
+    const { agent, input, tools } = this.request;
+    return estimateInputTokens({
+      instructions: agent.instructions,
+      input,
+      messages: this.messages,
+      tools: tools.specs,
+    });
+  }
+
+  /**
+   * The input a call is reserved for: Baton's estimate, or, once the provider has counted a call of this
+   * visit, what it counted plus what the request grew by since, whichever is more.
+   */
+  private expectedInput(estimate: number): number {
+    const calibration = this.calibration;
+    if (!calibration) return estimate;
+    return Math.max(estimate, calibration.reported + Math.max(0, estimate - calibration.estimated));
   }
 
   private end(decision: Decision): AgentOutcome {
-    return { decision, usage: this.usage, transcript: this.messages, endedAt: this.request.clock.now() };
+    return {
+      decision,
+      usage: this.usage,
+      transcript: this.messages,
+      endedAt: this.request.clock.now(),
+      calibration: this.calibration,
+    };
   }
+}
+
+/**
+ * A tool call as the visit's messages keep it. Arguments nested too deep to serialise (a hostile model
+ * can send 10,000 levels) are replaced by a note, so the next request can still be measured and sent;
+ * the decision itself still carries them, and the flow's contract check rejects them.
+ */
+function storable(call: ToolCall): ToolCall {
+  const problem = shapeProblem(call.arguments);
+  if (!problem) return call;
+  return { id: call.id, name: call.name, arguments: `[arguments removed: ${problem}]`, malformed: true };
 }
 
 function toDecision(call: ToolCall, spec: ToolSpec): Decision {
@@ -224,7 +273,12 @@ function toDecision(call: ToolCall, spec: ToolSpec): Decision {
     const question = (call.arguments as { question?: unknown } | null)?.question;
     return {
       kind: 'ask',
-      question: typeof question === 'string' ? question : JSON.stringify(call.arguments),
+      question:
+        typeof question === 'string'
+          ? question
+          : shapeProblem(call.arguments)
+            ? '(the question could not be read)'
+            : JSON.stringify(call.arguments),
       callId: call.id,
     };
   }

@@ -1,0 +1,163 @@
+import { BatonError, isBatonError } from '../contracts/errors.js';
+import type { ModelReply, StopReason, ToolCall, Usage } from './model.js';
+
+/**
+ * The check every reply of every `Model` passes before the turn loop uses it: a custom model is user
+ * code, and a provider's server may be anything that answers HTTP, so nothing about the shape is trusted.
+ */
+
+// A record, so that the compiler keeps it complete when a stop reason is added.
+const STOP_REASONS: Readonly<Record<StopReason, true>> = {
+  tool_calls: true,
+  end: true,
+  length: true,
+  refusal: true,
+};
+
+/** Characters per token of an estimate: the same four as `estimateInputTokens` in `tokens.ts`. */
+const CHARS_PER_TOKEN = 4;
+
+/** The usage fields that hold token counts. */
+const COUNTS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'reasoningTokens'] as const;
+
+type Count = (typeof COUNTS)[number];
+
+/**
+ * A fresh, sanitised copy of what a model answered for one turn. It throws a non-retryable
+ * `provider_error` with `details: { model, field, value }` when `text` is not a string, `toolCalls` is not
+ * an array of objects with a string `id` and `name`, `stop` is not a stop reason, a usage count is not a
+ * finite number ≥ 0, or cached input exceeds input or reasoning exceeds output. Counts the model did not
+ * report are estimated (input by `estimate()`, output from the text and the tool call arguments) and
+ * the usage is then marked `estimated: true`; fractional counts are rounded up. Tool call arguments are
+ * kept as they are, never walked.
+ */
+export function checkReply(reply: unknown, model: string, estimate: () => number): ModelReply {
+  try {
+    return sanitise(reply, model, estimate);
+  } catch (error) {
+    if (isBatonError(error)) throw error;
+    // A getter or a proxy of a custom model threw while its reply was read.
+    const said = error instanceof Error ? error.message : String(error);
+    throw new BatonError(
+      'provider_error',
+      `Model "${model}" returned a reply that could not be read: ${said}. Its call() must resolve to plain data.`,
+      { retryable: false, cause: error, details: { model, field: 'reply', value: null } },
+    );
+  }
+}
+
+function sanitise(reply: unknown, model: string, estimate: () => number): ModelReply {
+  if (!isRecord(reply)) throw unusable(model, 'reply', reply, 'an object');
+  // Each field is read once: a getter that answers differently twice cannot slip past the check.
+  const { text, toolCalls, stop, usage } = reply;
+  if (typeof text !== 'string') throw unusable(model, 'text', text, 'a string');
+  if (!Array.isArray(toolCalls)) throw unusable(model, 'toolCalls', toolCalls, 'an array');
+  const calls = toolCalls.map((call: unknown, index) => toolCallOf(model, call, index));
+  if (typeof stop !== 'string' || !Object.hasOwn(STOP_REASONS, stop))
+    throw unusable(model, 'stop', stop, `one of ${Object.keys(STOP_REASONS).join(', ')}`);
+  return {
+    text,
+    toolCalls: calls,
+    stop: stop as StopReason,
+    usage: usageOf(model, usage, estimate, () => outputEstimate(text, calls)),
+  };
+}
+
+function toolCallOf(model: string, call: unknown, index: number): ToolCall {
+  const field = `toolCalls[${index}]`;
+  if (!isRecord(call)) throw unusable(model, field, call, 'an object');
+  const { id, name, arguments: args, malformed } = call;
+  if (typeof id !== 'string' || id === '') throw unusable(model, `${field}.id`, id, 'a non-empty string');
+  if (typeof name !== 'string' || name === '')
+    throw unusable(model, `${field}.name`, name, 'a non-empty string');
+  return malformed === true ? { id, name, arguments: args, malformed } : { id, name, arguments: args };
+}
+
+function usageOf(
+  model: string,
+  usage: unknown,
+  estimateInput: () => number,
+  estimateOutput: () => number,
+): Usage {
+  if (usage !== undefined && usage !== null && !isRecord(usage))
+    throw unusable(model, 'usage', usage, 'an object');
+  const given = usage ?? {};
+  const counts: Partial<Record<Count, number>> = {};
+  for (const key of COUNTS) {
+    const value = given[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw unusable(model, `usage.${key}`, value, 'a finite number ≥ 0');
+    counts[key] = Math.ceil(value);
+  }
+  const { cachedInputTokens: cached, reasoningTokens: reasoning } = counts;
+  let { inputTokens: input, outputTokens: output } = counts;
+  if (cached !== undefined && input !== undefined && cached > input)
+    throw unusable(model, 'usage.cachedInputTokens', cached, `at most usage.inputTokens (${input})`);
+  if (reasoning !== undefined && output !== undefined && reasoning > output)
+    throw unusable(model, 'usage.reasoningTokens', reasoning, `at most usage.outputTokens (${output})`);
+  const estimated = input === undefined || output === undefined || given.estimated === true;
+  // An estimate never falls below a part of it the model did report.
+  input ??= Math.max(countOrZero(estimateInput()), cached ?? 0);
+  output ??= Math.max(countOrZero(estimateOutput()), reasoning ?? 0);
+  return {
+    inputTokens: input,
+    outputTokens: output,
+    ...(cached === undefined ? {} : { cachedInputTokens: cached }),
+    ...(reasoning === undefined ? {} : { reasoningTokens: reasoning }),
+    ...(estimated ? { estimated: true as const } : {}),
+  };
+}
+
+/** An estimate of a reply's output tokens from its text and the JSON of its tool call arguments. */
+function outputEstimate(text: string, calls: readonly ToolCall[]): number {
+  let size = text.length;
+  for (const call of calls) size += jsonLength(call.arguments);
+  return Math.ceil(size / CHARS_PER_TOKEN);
+}
+
+/** The length of a value's JSON; 0 for one that has none (nested deeper than the stack, cyclic, a BigInt). */
+function jsonLength(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+function countOrZero(value: number): number {
+  return Number.isFinite(value) && value > 0 ? Math.ceil(value) : 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function unusable(model: string, field: string, value: unknown, expected: string): BatonError {
+  return new BatonError(
+    'provider_error',
+    `Model "${model}" replied with ${field} = ${describe(value)}, where Baton needs ${expected}. ` +
+      'The reply cannot be used or metered: if this is a custom Model, fix what its call() returns; if it is a provider, check that its server speaks the API.',
+    { retryable: false, details: { model, field, value: detail(value) } },
+  );
+}
+
+/** A value as a message shows it: short, and never the contents of an object. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+/** A value as `details` keeps it: primitives as they are (long strings cut), objects by their kind only. */
+function detail(value: unknown): unknown {
+  if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}…` : value;
+  if (Array.isArray(value)) return '[array]';
+  if (typeof value === 'object' && value !== null) return '[object]';
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint')
+    return String(value);
+  return value;
+}

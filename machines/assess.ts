@@ -1,0 +1,252 @@
+import type { AgentOutcome, Feedback, VisitUsage } from '../agents/decision.js';
+import { shapeProblem } from '../contracts/depth.js';
+import { fingerprint } from '../contracts/fingerprint.js';
+import type { ReasonCode } from '../contracts/reasons.js';
+import { formatViolations, type Violation } from '../contracts/violations.js';
+import { type FlowContext, reason } from './context.js';
+import type { FlowSpec } from './flow-spec.js';
+import type { Verdict } from './verdict.js';
+
+type Judgement = Verdict extends infer V ? (V extends Verdict ? Omit<V, 'agent' | 'step'> : never) : never;
+
+/** The run's and the visit's usage with the assessed attempt counted. */
+export interface Totals {
+  readonly usage: VisitUsage;
+  readonly spent: VisitUsage;
+}
+
+/**
+ * Assesses an attempt's outcome against the flow's contracts, in order: budgets, then a handoff (route,
+ * payload shape and schema, loop) or a finish (shape, output schemas, done predicate). A rejected
+ * decision is repaired while the flow's repairs and the agent's turns for the visit allow another
+ * attempt, and fails with its own code when they do not. Pure and total: the same context, outcome and
+ * totals always give the same verdict, and nothing a model or a predicate returns makes it throw.
+ */
+export function assess(spec: FlowSpec, context: FlowContext, outcome: AgentOutcome, totals: Totals): Verdict {
+  const agent = context.agent ?? spec.start;
+  const judgement = decide(spec, context, outcome, totals, agent) as Verdict;
+  // Every judgement is a fresh object literal: the attempt's identity is set on it in place, which V8
+  // (Node 20) does faster than a spread that adds properties.
+  const verdict = judgement as { agent: string; step: number };
+  verdict.agent = agent;
+  verdict.step = context.step;
+  return judgement;
+}
+
+function decide(
+  spec: FlowSpec,
+  context: FlowContext,
+  outcome: AgentOutcome,
+  { usage, spent }: Totals,
+  name: string,
+): Judgement {
+  const participant = spec.agents.get(name);
+  const where = { state: name, agent: name, step: context.step };
+  const decision = outcome.decision;
+
+  const escalate = (code: ReasonCode, message: string, details?: Record<string, unknown>): Judgement => ({
+    kind: 'escalate',
+    reason: reason(code, message, where, details),
+  });
+  /** Budgets that must allow another attempt (of `next`) before the flow continues. */
+  const budgetStop = (next: string): Judgement | null => {
+    const limits = spec.limits;
+    if (context.deadline !== null && outcome.endedAt >= context.deadline) {
+      return escalate(
+        'deadline',
+        `The run's deadline passed at step ${context.step}, after agent "${name}".`,
+      );
+    }
+    if (spec.agents.get(next)?.kind !== 'agent') return null;
+    if (usage.turns >= limits.turns)
+      return escalate('turn_limit', `The flow used all ${limits.turns} model turns.`);
+    const tokens = usage.inputTokens + usage.outputTokens;
+    if (tokens >= limits.tokens) {
+      return escalate('token_budget', `The flow used ${tokens} of ${limits.tokens} tokens.`);
+    }
+    if (usage.costUsd >= limits.usd) {
+      return escalate('cost_budget', `The flow spent $${usage.costUsd.toFixed(6)} of $${limits.usd}.`);
+    }
+    return null;
+  };
+  const repairOrFail = (
+    code: ReasonCode,
+    message: string,
+    feedback: Omit<Feedback, 'message'>,
+  ): Judgement => {
+    const turnsLeft = participant?.kind === 'agent' && spent.turns < participant.budget.turns;
+    if (turnsLeft && context.repairs < spec.limits.repairs) {
+      return (
+        budgetStop(name) ?? {
+          kind: 'repair',
+          code,
+          feedback: { callId: feedback.callId, tool: feedback.tool, message },
+          transcript: outcome.transcript,
+        }
+      );
+    }
+    const repairs = `${context.repairs} repair${context.repairs === 1 ? '' : 's'}`;
+    const tries =
+      participant?.kind !== 'agent'
+        ? ''
+        : turnsLeft
+          ? ` after ${repairs}`
+          : ` after ${repairs}, with the agent's ${participant.budget.turns} turns for the visit used`;
+    return { kind: 'fail', reason: reason(code, `${message}${tries}`, where) };
+  };
+
+  switch (decision.kind) {
+    case 'exhausted':
+      return escalate(decision.code, decision.message);
+    case 'failed':
+      return { kind: 'fail', reason: reason(decision.code, decision.message, where, decision.details) };
+    case 'ask':
+      return escalate('needs_human', `Agent "${name}" asks a person: ${decision.question}`, {
+        question: decision.question,
+      });
+    case 'rejected':
+      return repairOrFail(decision.code, decision.message, { callId: decision.callId, tool: decision.tool });
+    case 'handoff': {
+      const routes = spec.routes[name] ?? [];
+      const tool = `handoff_to_${decision.to}`;
+      if (!routes.includes(decision.to)) {
+        const allowed = routes.length ? routes.join(', ') : 'no agent';
+        return repairOrFail(
+          'tool_not_allowed',
+          `Agent "${name}" may hand off to ${allowed}, not to "${decision.to}".`,
+          { callId: decision.callId, tool },
+        );
+      }
+      if (context.handoffs + 1 > spec.limits.handoffs) {
+        return escalate(
+          'handoff_limit',
+          `Agent "${name}" would make handoff ${context.handoffs + 1} but the flow allows ${spec.limits.handoffs}.`,
+        );
+      }
+      const visits = (context.visits[decision.to] ?? 0) + 1;
+      if (visits > spec.limits.visits) {
+        return escalate(
+          'visit_limit',
+          `Agent "${decision.to}" would be visited ${visits} times but the flow allows ${spec.limits.visits}.`,
+        );
+      }
+      const stop = budgetStop(decision.to);
+      if (stop) return stop;
+      const what = `The handoff to "${decision.to}"`;
+      const shape = shapeProblem(decision.payload);
+      if (shape)
+        return repairOrFail('contract_violation', `${what} is ${shape}.`, { callId: decision.callId, tool });
+      const checked = spec.agents.get(decision.to)!.inputValidator.validate(decision.payload);
+      if (!checked.ok) {
+        return repairOrFail(
+          'contract_violation',
+          violationMessage(`${what} does not fit its input schema`, checked.violations),
+          { callId: decision.callId, tool },
+        );
+      }
+      const print = fingerprint(decision.payload, decision.to);
+      if (context.seen.includes(print)) {
+        return escalate(
+          'loop_detected',
+          `Agent "${decision.to}" would be entered again with an input it already had: no progress since its last visit.`,
+          { to: decision.to },
+        );
+      }
+      return { kind: 'handoff', to: decision.to, payload: decision.payload, fingerprint: print };
+    }
+    case 'finish': {
+      const feedback = { callId: decision.callId, tool: 'finish' };
+      if (!spec.finish.has(name)) {
+        return repairOrFail('tool_not_allowed', `Agent "${name}" may not finish the flow.`, feedback);
+      }
+      const shape = shapeProblem(decision.output);
+      if (shape) return repairOrFail('contract_violation', `The result is ${shape}.`, feedback);
+      const own = participant?.output ? participant.outputValidator?.validate(decision.output) : undefined;
+      if (own && !own.ok) {
+        return repairOrFail(
+          'contract_violation',
+          violationMessage(`The result of "${name}" does not fit its output schema`, own.violations),
+          feedback,
+        );
+      }
+      const checked = spec.output.validate(decision.output);
+      if (!checked.ok) {
+        return repairOrFail(
+          'contract_violation',
+          violationMessage(`The result does not fit the flow's output schema`, checked.violations),
+          feedback,
+        );
+      }
+      const unmet = unmetConditions(spec, context.input, decision.output);
+      if (unmet.length > 0) {
+        return repairOrFail(
+          'done_unmet',
+          `Not done. Unmet conditions:\n${unmet.map((u) => `- ${u}`).join('\n')}`,
+          feedback,
+        );
+      }
+      return { kind: 'done', output: decision.output };
+    }
+    default:
+      return {
+        kind: 'fail',
+        reason: reason(
+          'provider_error',
+          `Agent "${name}" ended its attempt with no decision Baton knows (${describe(decision)}).`,
+          where,
+        ),
+      };
+  }
+}
+
+function violationMessage(what: string, violations: readonly Violation[]): string {
+  return `${what}:\n${formatViolations(violations)}`;
+}
+
+/**
+ * Runs the done predicate. It must return `true`, `false`, a string (the unmet condition) or a list of
+ * strings (the unmet conditions; an empty list means none). Anything else — a throw, undefined, a number,
+ * an object, a Promise — is an unmet condition that says what the predicate did: never a silent `done`.
+ */
+export function unmetConditions(spec: FlowSpec, input: unknown, output: unknown): readonly string[] {
+  if (!spec.done) return [];
+  let result: unknown;
+  try {
+    result = spec.done({ input, output });
+  } catch (error) {
+    return [`the done predicate threw: ${error instanceof Error ? error.message : String(error)}`];
+  }
+  if (result === true) return [];
+  if (result === false) return ['the done predicate returned false'];
+  if (typeof result === 'string')
+    return [result === '' ? 'the done predicate returned an empty string' : result];
+  if (Array.isArray(result) && result.every((item) => typeof item === 'string')) return result;
+  if (isThenable(result)) {
+    // Nobody awaits it: a rejection must not surface as an unhandled one.
+    Promise.resolve(result).catch(() => undefined);
+    return [
+      'the done predicate returned a Promise: it must be synchronous (do asynchronous checks in a code step before the finish)',
+    ];
+  }
+  return [
+    `the done predicate returned ${describe(result)}: it must return true, false, a string or a list of strings`,
+  ];
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** A short description of a value for a message: its type, and the value when it is small. */
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return `the ${typeof value} ${String(value)}`;
+  }
+  if (Array.isArray(value)) return 'a list that holds something other than strings';
+  return `a value of type ${typeof value}`;
+}

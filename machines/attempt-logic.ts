@@ -1,0 +1,131 @@
+import { fromPromise, type PromiseActorLogic } from 'xstate';
+import type { AttemptRemaining, Retry } from '../agents/attempt-request.js';
+import type { AgentOutcome, Calibration, VisitUsage } from '../agents/decision.js';
+import type { AnyAgent } from '../agents/define-agent.js';
+import type { ToolSpec } from '../agents/model.js';
+import { runAttempt } from '../agents/run-attempt.js';
+import { runStep } from '../agents/run-step.js';
+import { toolbox } from '../agents/toolbox.js';
+import type { FlowContext } from './context.js';
+import type { FlowSpec } from './flow-spec.js';
+import { modelFor, type RunEnv, runEnvOf, WITH_ENV } from './run-env.js';
+
+/** Where one attempt starts: plain data, the agent actor's input. */
+export interface AttemptPlan {
+  /** The agent's validated input. */
+  readonly payload: unknown;
+  /** Set on a repair: the visit's messages so far and what was wrong with the last decision. */
+  readonly retry: Retry | null;
+  /** What the flow's budgets have left. */
+  readonly remaining: AttemptRemaining;
+  /** What the visit's earlier attempts used: the agent's own budget covers the whole visit. */
+  readonly spent: VisitUsage;
+  /** The visit's last measured call, for the next reservation. */
+  readonly calibration: Calibration | null;
+  /** Prefix of the idempotency keys of the attempt's model calls. */
+  readonly key: string;
+  /** The run's step number of this attempt, carried by its events. */
+  readonly step: number;
+  /** Which visit of the agent this attempt belongs to (1 for the first), and its repair number. */
+  readonly visit: number;
+  readonly repair: number;
+}
+
+/** Actor logic of one agent attempt that can be rebuilt bound to a run environment. */
+export type AttemptLogic<I> = PromiseActorLogic<AgentOutcome, I> & {
+  readonly [WITH_ENV]: (env: RunEnv) => AttemptLogic<I>;
+};
+
+/**
+ * The actor logic of one attempt of an agent or code step, created once per flow. It takes the run's
+ * clock, models and event sink from `env` when it was bound to one (`provideRunEnv`), else from the root
+ * actor's input (`runFlow`), and where the attempt starts from `plan(input)`.
+ */
+export function attemptLogic<I>(
+  participant: AnyAgent,
+  specs: readonly ToolSpec[],
+  ways: { readonly routes: readonly string[]; readonly canFinish: boolean },
+  plan: (input: I) => AttemptPlan,
+  bound?: RunEnv,
+): AttemptLogic<I> {
+  const rebind = (env: RunEnv) => attemptLogic(participant, specs, ways, plan, env);
+  if (participant.kind === 'step') {
+    const logic = fromPromise<AgentOutcome, I>(({ input, system, signal }) => {
+      const env = bound ?? runEnvOf(system);
+      const at = plan(input);
+      return runStep({
+        codeStep: participant,
+        input: at.payload,
+        ...ways,
+        clock: env.clock,
+        signal,
+        step: at.step,
+        visit: at.visit,
+        repair: at.repair,
+        events: env.events,
+      });
+    });
+    return Object.assign(logic, { [WITH_ENV]: rebind });
+  }
+  const tools = toolbox(participant, specs);
+  const logic = fromPromise<AgentOutcome, I>(({ input, system, signal }) => {
+    const env = bound ?? runEnvOf(system);
+    const at = plan(input);
+    return runAttempt({
+      agent: participant,
+      model: modelFor(env, participant.name, participant.model),
+      input: at.payload,
+      tools,
+      retry: at.retry,
+      remaining: at.remaining,
+      spent: at.spent,
+      calibration: at.calibration,
+      key: at.key,
+      clock: env.clock,
+      signal,
+      step: at.step,
+      visit: at.visit,
+      repair: at.repair,
+      events: env.events,
+    });
+  });
+  return Object.assign(logic, { [WITH_ENV]: rebind });
+}
+
+/** Where the current attempt of a `defineFlow` flow starts, read from its context. */
+export function planOf(spec: FlowSpec, context: FlowContext): AttemptPlan {
+  const { usage, verdict } = context;
+  return {
+    payload: context.payload,
+    retry:
+      verdict?.kind === 'repair' && verdict.agent === context.agent
+        ? { transcript: verdict.transcript, feedback: verdict.feedback }
+        : null,
+    remaining: {
+      tokens: spec.limits.tokens - usage.inputTokens - usage.outputTokens,
+      usd: spec.limits.usd - usage.costUsd,
+      turns: spec.limits.turns - usage.turns,
+      deadline: context.deadline,
+    },
+    spent: context.spent,
+    calibration: context.calibration,
+    key: `${context.runId}:${context.step}`,
+    step: context.step,
+    visit: context.agent === null ? 0 : (context.visits[context.agent] ?? 0),
+    repair: context.repairs,
+  };
+}
+
+/**
+ * The actor logic of one agent or code step of a `defineFlow` flow: its input is the attempt's plan.
+ * Typed as plain promise logic, so a test can put any `fromPromise` in its place with `machine.provide`.
+ */
+export function agentActor(
+  spec: FlowSpec,
+  participant: AnyAgent,
+  specs: readonly ToolSpec[],
+): PromiseActorLogic<AgentOutcome, AttemptPlan> {
+  const name = participant.name;
+  const ways = { routes: spec.routes[name] ?? [], canFinish: spec.finish.has(name) };
+  return attemptLogic<AttemptPlan>(participant, specs, ways, (plan) => plan);
+}

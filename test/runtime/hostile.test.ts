@@ -1,0 +1,563 @@
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import {
+  defineAgent,
+  defineFlow,
+  defineStep,
+  defineTool,
+  type Model,
+  type ModelReply,
+  type ModelRequest,
+  type RunEvent,
+  runFlow,
+} from '../../index.js';
+import { manualClock, scripted } from '../../testing.js';
+import { chainAgent, chainFlow, pingPongFlow, Report, Work, work } from '../helpers/flows.js';
+
+// Guarantees at their edges, attacked with models, tools and steps Baton did not write.
+
+const handoff = (to: string, payload: unknown, usage = { inputTokens: 10, outputTokens: 5 }): ModelReply => ({
+  text: '',
+  toolCalls: [{ id: `c-${to}`, name: `handoff_to_${to}`, arguments: payload }],
+  usage,
+  stop: 'tool_calls',
+});
+
+/** A model that never looks at its signal: it answers when `release` is called, or never. */
+function deafModel(reply: () => unknown) {
+  const calls: ModelRequest[] = [];
+  let release: () => void = () => undefined;
+  const model: Model = {
+    id: 'deaf',
+    call: (request) => {
+      calls.push(request);
+      return new Promise((resolve) => {
+        release = () => resolve(reply() as ModelReply);
+      });
+    },
+  };
+  return { model, calls, release: () => release() };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('the deadline bounds every await', () => {
+  it('ends at the deadline while a model that ignores its signal never answers, with one timer per run', async () => {
+    const clock = manualClock(0);
+    let timers = 0;
+    const counted = {
+      ...clock,
+      setTimeout: (fn: () => void, ms: number) => {
+        timers += 1;
+        return clock.setTimeout(fn, ms);
+      },
+    };
+    const deaf = deafModel(() => handoff('b', work(1)));
+    const running = runFlow(chainFlow({ ms: 500 }), work(0), { models: deaf.model, clock: counted });
+    await settle();
+    expect(deaf.calls).toHaveLength(1);
+    clock.advance(500);
+    const result = await running;
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'deadline',
+      agent: 'a',
+      step: 1,
+    });
+    expect(deaf.calls[0]!.signal.aborted).toBe(true);
+    expect(timers).toBe(1);
+  });
+
+  it('aborts the signal of a tool that never resolves and ends the run at the deadline', async () => {
+    const clock = manualClock(0);
+    let seen: AbortSignal | null = null;
+    const forever = defineTool({
+      name: 'forever',
+      description: 'Never returns.',
+      input: Type.Object({}),
+      run: ({ signal }) => {
+        seen = signal;
+        return new Promise<never>(() => undefined);
+      },
+    });
+    const a = defineAgent({ ...agentBase('a'), tools: [forever] });
+    const flow = defineFlow({
+      id: 'tooling',
+      input: Work,
+      output: Report,
+      start: 'a',
+      agents: [a],
+      finish: ['a'],
+      limits: { ms: 1_000 },
+    });
+    const model = scripted([{ agent: 'a', tool: 'forever', args: {} }]);
+    const running = runFlow(flow, work(0), { models: model, clock });
+    await settle();
+    expect(seen).not.toBeNull();
+    clock.advance(1_000);
+    const result = await running;
+    expect(result.status !== 'done' && result.reason).toMatchObject({ code: 'deadline', agent: 'a' });
+    expect(seen!.aborted).toBe(true);
+  });
+
+  it('aborts the signal of a code step that never resolves and ends the run at the deadline', async () => {
+    const clock = manualClock(0);
+    let seen: AbortSignal | null = null;
+    const stuck = defineStep({
+      name: 'stuck',
+      description: 'Never returns.',
+      input: Work,
+      output: Report,
+      run: ({ signal }) => {
+        seen = signal;
+        return new Promise<never>(() => undefined);
+      },
+    });
+    const flow = defineFlow({
+      id: 'stepping',
+      input: Work,
+      output: Report,
+      start: 'stuck',
+      agents: [stuck],
+      finish: ['stuck'],
+      limits: { ms: 250 },
+    });
+    const running = runFlow(flow, work(0), { clock });
+    await settle();
+    clock.advance(250);
+    const result = await running;
+    expect(result.status !== 'done' && result.reason).toMatchObject({ code: 'deadline', agent: 'stuck' });
+    expect(seen!.aborted).toBe(true);
+  });
+});
+
+describe('after a cancel nothing new starts', () => {
+  it('neither calls again, counts nor logs what a model that ignores its signal answers later', async () => {
+    const deaf = deafModel(() => handoff('b', work(1), { inputTokens: 999, outputTokens: 999 }));
+    const controller = new AbortController();
+    const events: RunEvent[] = [];
+    const running = runFlow(chainFlow(), work(0), {
+      models: deaf.model,
+      signal: controller.signal,
+      onEvent: (event) => events.push(event),
+    });
+    await settle();
+    controller.abort();
+    const result = await running;
+    deaf.release();
+    await settle();
+    await settle();
+    expect(result.status).toBe('cancelled');
+    expect(result.usage.inputTokens).toBe(0);
+    expect(deaf.calls).toHaveLength(1);
+    expect(events.at(-1)?.type).toBe('run.ended');
+    expect(events.filter((e) => e.type === 'model.replied')).toHaveLength(0);
+  });
+
+  it('starts no tool after the cancel even when the running one ignores its signal', async () => {
+    let runs = 0;
+    let finishTool: () => void = () => undefined;
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Ignores its signal.',
+      input: Type.Object({}),
+      run: () => {
+        runs += 1;
+        return new Promise<string>((resolve) => {
+          finishTool = () => resolve('late');
+        });
+      },
+    });
+    const a = defineAgent({ ...agentBase('a'), tools: [slow] });
+    const flow = defineFlow({
+      id: 'tools',
+      input: Work,
+      output: Report,
+      start: 'a',
+      agents: [a],
+      finish: ['a'],
+    });
+    const model = scripted([
+      {
+        agent: 'a',
+        calls: [
+          { tool: 'slow', args: {} },
+          { tool: 'slow', args: {} },
+        ],
+      },
+    ]);
+    const controller = new AbortController();
+    const running = runFlow(flow, work(0), { models: model, signal: controller.signal });
+    await settle();
+    controller.abort();
+    const result = await running;
+    finishTool();
+    await settle();
+    expect(result.status).toBe('cancelled');
+    expect(runs).toBe(1);
+    expect(model.requests).toHaveLength(1);
+  });
+});
+
+describe('tokens: the reservation trusts what the provider counted', () => {
+  it('stops before the next call when a reply already reports more than the budget', async () => {
+    // The model counts 50 000 input tokens where Baton estimates a few hundred.
+    const model = scripted([
+      { agent: 'a', handoff: 'b', payload: work(1), usage: { inputTokens: 50_000, outputTokens: 10 } },
+      { agent: 'b', handoff: 'c', payload: work(2) },
+    ]);
+    const result = await runFlow(chainFlow({ tokens: 20_000 }), work(0), { models: model });
+    expect(result.status !== 'done' && result.reason).toMatchObject({ code: 'token_budget', agent: 'a' });
+    expect(model.requests).toHaveLength(1);
+    expect(result.path).toEqual(['a', 'escalated']);
+  });
+
+  it('reserves for what the provider counted on the previous call of the visit, not the estimate alone', async () => {
+    const own = chainAgent('a');
+    const tool = defineTool({ name: 'note', description: 'Notes.', input: Type.Object({}), run: () => 'ok' });
+    const a = defineAgent({ ...agentBase('a'), tools: [tool] });
+    expect(own.name).toBe('a');
+    const flow = defineFlow({
+      id: 'calibrated',
+      input: Work,
+      output: Report,
+      start: 'a',
+      agents: [a],
+      finish: ['a'],
+      limits: { tokens: 10_000 },
+    });
+    const model = scripted([
+      { agent: 'a', tool: 'note', args: {}, usage: { inputTokens: 6_000, outputTokens: 10 } },
+      {
+        agent: 'a',
+        finish: { ticketId: 'T-1', summary: 'ok' },
+        usage: { inputTokens: 6_050, outputTokens: 10 },
+      },
+    ]);
+    const result = await runFlow(flow, work(0), { models: model });
+    // 10 000 − 6 010 spent leaves 3 990; the next input is at least the 6 000 counted before: no call fits.
+    expect(result.status !== 'done' && result.reason).toMatchObject({ code: 'token_budget' });
+    expect(model.requests).toHaveLength(1);
+  });
+});
+
+describe("an agent's budget covers its whole visit, repairs included", () => {
+  it('makes at most budget.turns calls in one visit however many repairs the flow allows', async () => {
+    const a = defineAgent({ ...agentBase('a'), budget: { turns: 2 } });
+    const flow = defineFlow({
+      id: 'repairs',
+      input: Work,
+      output: Report,
+      start: 'a',
+      agents: [a],
+      finish: ['a'],
+      limits: { repairs: 5 },
+    });
+    const bad = { agent: 'a', finish: { ticketId: 'T-1' } } as const;
+    const model = scripted([bad, bad, bad, bad, bad, bad]);
+    const result = await runFlow(flow, work(0), { models: model });
+    expect(model.requests).toHaveLength(2);
+    expect(result.status !== 'done' && result.reason).toMatchObject({ code: 'contract_violation', step: 2 });
+    expect(result.status !== 'done' && result.reason.message).toContain("agent's 2 turns for the visit used");
+  });
+
+  it('counts an agent token budget across the attempts of a visit', async () => {
+    const a = defineAgent({ ...agentBase('a'), budget: { turns: 5, tokens: 1_000 } });
+    const flow = defineFlow({
+      id: 'tok',
+      input: Work,
+      output: Report,
+      start: 'a',
+      agents: [a],
+      finish: ['a'],
+    });
+    const bad = {
+      agent: 'a',
+      finish: { ticketId: 'T-1' },
+      usage: { inputTokens: 400, outputTokens: 200 },
+    } as const;
+    const model = scripted([bad, bad, bad]);
+    const result = await runFlow(flow, work(0), { models: model });
+    // 600 spent by the first attempt leaves 400: not enough for the second attempt's input and output.
+    expect(model.requests.length).toBeLessThanOrEqual(2);
+    expect(result.usage.inputTokens + result.usage.outputTokens).toBeLessThanOrEqual(1_000 + 200);
+    expect(result.status !== 'done' && result.reason.code).toBe('token_budget');
+  });
+});
+
+function agentBase(name: string) {
+  return {
+    name,
+    description: `Does ${name}.`,
+    input: Work,
+    instructions: `You do ${name}.`,
+    model: scripted([]),
+  };
+}
+
+describe('the verdict is a value in the machine', () => {
+  it('assesses each attempt once: the done predicate runs once per finish', async () => {
+    let calls = 0;
+    const flow = defineFlow({
+      id: 'once',
+      input: Work,
+      output: Report,
+      start: 'a',
+      agents: [defineAgent(agentBase('a'))],
+      finish: ['a'],
+      done: () => {
+        calls += 1;
+        return calls > 1 || 'not yet';
+      },
+    });
+    const finish = { agent: 'a', finish: { ticketId: 'T-1', summary: 'ok' } } as const;
+    const result = await runFlow(flow, work(0), { models: scripted([finish, finish]) });
+    expect(result.status).toBe('done');
+    expect(calls).toBe(2);
+  });
+
+  it('keeps the verdict in a persisted snapshot, which holds plain data and no run environment', async () => {
+    const flow = chainFlow();
+    const actor = createActor(flow.machine.provide({}), { input: { input: work(0), runId: 'r' } });
+    actor.start();
+    actor.send({
+      type: 'xstate.done.actor.a',
+      output: {
+        decision: { kind: 'handoff', to: 'b', payload: { bad: 1 }, callId: 'x' },
+        usage: zero(),
+        transcript: [],
+        endedAt: 0,
+      },
+    } as never);
+    const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as {
+      context: { verdict: { kind: string; agent: string; step: number } };
+    };
+    actor.stop();
+    expect(persisted.context.verdict).toMatchObject({ kind: 'repair', agent: 'a', step: 1 });
+    expect(JSON.stringify(persisted)).not.toContain('"clock"');
+    expect((globalThis as Record<symbol, unknown>)[Symbol.for('baton.runEnvs')]).toBeUndefined();
+  });
+
+  it('gives two runs of one machine in flight their own models', async () => {
+    const flow = pingPongFlow();
+    const finish = (summary: string) => scripted([{ agent: 'a', finish: { ticketId: 'T-1', summary } }]);
+    const [one, two] = await Promise.all([
+      runFlow(flow, work(0), { models: finish('one') }),
+      runFlow(flow, work(0), { models: finish('two') }),
+    ]);
+    expect(one.status === 'done' && one.output.summary).toBe('one');
+    expect(two.status === 'done' && two.output.summary).toBe('two');
+  });
+
+  it('records agent.entered before that attempt’s first model call', async () => {
+    const model = scripted([{ agent: 'a', finish: { ticketId: 'T-1', summary: 'ok' } }]);
+    const result = await runFlow(pingPongFlow(), work(0), { models: model });
+    const types = result.events.map((e) => e.type);
+    expect(types.slice(0, 3)).toEqual(['run.started', 'agent.entered', 'model.called']);
+  });
+});
+
+function zero() {
+  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, costUsd: 0, turns: 0 };
+}
+
+/** A value nested `depth` levels deep. */
+function nested(depth: number): unknown {
+  let value: unknown = 'bottom';
+  for (let i = 0; i < depth; i += 1) value = { next: value };
+  return value;
+}
+
+describe('no input reaches the defect path', () => {
+  const Open = Type.Object({ ticketId: Type.String(), extra: Type.Optional(Type.Unknown()) });
+  const openFlow = () =>
+    defineFlow({
+      id: 'open',
+      input: Open,
+      output: Report,
+      start: 'a',
+      agents: [
+        defineAgent({ ...agentBase('a'), input: Open }),
+        defineAgent({ ...agentBase('b'), input: Open }),
+      ],
+      routes: { a: ['b'] },
+      finish: ['a', 'b'],
+    });
+
+  it('fails a flow input nested 10,000 levels deep as invalid_input, with no model call', async () => {
+    const model = scripted([]);
+    const result = await runFlow(openFlow(), { ticketId: 'T', extra: nested(10_000) }, { models: model });
+    expect(result.status !== 'done' && result.reason.code).toBe('invalid_input');
+    expect(result.status !== 'done' && result.reason.message).toMatch(/deeper than/);
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it('fails a cyclic flow input as invalid_input', async () => {
+    const input: { ticketId: string; extra?: unknown } = { ticketId: 'T' };
+    input.extra = { back: input };
+    const result = await runFlow(openFlow(), input, { models: scripted([]) });
+    expect(result.status !== 'done' && result.reason.code).toBe('invalid_input');
+  });
+
+  it('repairs a handoff payload nested 10,000 levels deep, then fails it as contract_violation', async () => {
+    const deep = { agent: 'a', handoff: 'b', payload: { ticketId: 'T', extra: nested(10_000) } } as const;
+    const model = scripted([deep, deep, deep]);
+    const result = await runFlow(openFlow(), { ticketId: 'T' }, { models: model });
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'contract_violation',
+      agent: 'a',
+    });
+    expect(model.requests).toHaveLength(3);
+    // The repair's feedback says what was wrong, and the request carrying it could be measured and sent.
+    expect(JSON.stringify(model.requests[1]!.messages)).toMatch(/deeper than/);
+  });
+
+  it.each([
+    ['undefined', () => undefined, 'returned undefined'],
+    ['a number', () => 1, 'returned the number 1'],
+    ['an object', () => ({ ok: true }), 'returned a value of type object'],
+    ['a Promise', () => Promise.resolve(true), 'returned a Promise'],
+    ['a rejected Promise', () => Promise.reject(new Error('no')), 'returned a Promise'],
+    ['a list with a number', () => ['fine', 2], 'a list that holds something other than strings'],
+  ])('never reaches done when the done predicate returns %s', async (_, done, said) => {
+    const flow = defineFlow({
+      id: 'pred',
+      input: Work,
+      output: Report,
+      start: 'a',
+      agents: [defineAgent(agentBase('a'))],
+      finish: ['a'],
+      done: done as never,
+      limits: { repairs: 0 },
+    });
+    const model = scripted([{ agent: 'a', finish: { ticketId: 'T-1', summary: 'ok' } }]);
+    const result = await runFlow(flow, work(0), { models: model });
+    expect(result.status !== 'done' && result.reason.code).toBe('done_unmet');
+    expect(result.status !== 'done' && result.reason.message).toContain(said);
+  });
+
+  it('reaches done when the done predicate returns an empty list of unmet conditions', async () => {
+    const flow = defineFlow({
+      id: 'pred',
+      input: Work,
+      output: Report,
+      start: 'a',
+      agents: [defineAgent(agentBase('a'))],
+      finish: ['a'],
+      done: () => [],
+    });
+    const result = await runFlow(flow, work(0), {
+      models: scripted([{ agent: 'a', finish: { ticketId: 'T', summary: 's' } }]),
+    });
+    expect(result.status).toBe('done');
+  });
+
+  it('tells dates apart: a code step that outputs a new date each round is no loop', async () => {
+    const Stamp = Type.Object({ at: Type.Unknown(), round: Type.Integer() });
+    let round = 0;
+    const clock = defineStep({
+      name: 'clock',
+      description: 'Stamps the time.',
+      input: Stamp,
+      output: Stamp,
+      run: () => {
+        round += 1;
+        return { at: new Date(round), round: 0 };
+      },
+    });
+    const check = defineStep({
+      name: 'check',
+      description: 'Checks the stamp.',
+      input: Stamp,
+      output: Stamp,
+      run: ({ input }) => ({ at: input.at, round: 0 }),
+      next: () => (round < 3 ? 'clock' : null),
+    });
+    const flow = defineFlow({
+      id: 'dates',
+      input: Stamp,
+      output: Stamp,
+      start: 'clock',
+      agents: [clock, check],
+      routes: { clock: ['check'], check: ['clock'] },
+      finish: ['check'],
+      limits: { visits: 5, handoffs: 10 },
+    });
+    const result = await runFlow(flow, { at: null, round: 0 });
+    expect(result.status).toBe('done');
+    expect(round).toBe(3);
+  });
+
+  it('ends a code step that throws as step_failed, not as a provider error', async () => {
+    const broken = defineStep({
+      name: 'broken',
+      description: 'Throws.',
+      input: Work,
+      output: Report,
+      run: () => {
+        throw new Error('disk full');
+      },
+    });
+    const flow = defineFlow({
+      id: 'steps',
+      input: Work,
+      output: Report,
+      start: 'broken',
+      agents: [broken],
+      finish: ['broken'],
+    });
+    const result = await runFlow(flow, work(0));
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'step_failed',
+      agent: 'broken',
+      mast: [],
+      details: { agent: 'broken', error: 'disk full' },
+    });
+  });
+
+  it('rejects a models option naming no agent of the flow, before any model is called', async () => {
+    const paid = scripted([]);
+    const flow = chainFlow();
+    await expect(runFlow(flow, work(0), { models: { tirage: paid } as never })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(runFlow(flow, work(0), { models: [paid] as never })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(runFlow(flow, work(0), { models: 'openai' as never })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    expect(paid.requests).toHaveLength(0);
+  });
+});
+
+describe('usage is checked where it enters', () => {
+  const replying = (usage: unknown): Model => ({
+    id: 'hostile',
+    call: async () =>
+      ({
+        text: '',
+        toolCalls: [{ id: 'c', name: 'handoff_to_b', arguments: work(1) }],
+        usage,
+        stop: 'tool_calls',
+      }) as never,
+  });
+
+  it.each([
+    ['NaN', { inputTokens: Number.NaN, outputTokens: 1 }],
+    ['negative', { inputTokens: -5, outputTokens: 1 }],
+    ['a string', { inputTokens: '12', outputTokens: 1 }],
+    ['more cached than input', { inputTokens: 5, outputTokens: 1, cachedInputTokens: 10 }],
+  ])('fails the run as provider_error when a model reports %s token counts', async (_, usage) => {
+    const result = await runFlow(chainFlow({ tokens: 10_000 }), work(0), { models: replying(usage) });
+    expect(result.status !== 'done' && result.reason).toMatchObject({ code: 'provider_error', agent: 'a' });
+  });
+
+  it('estimates missing usage honestly, so a budget still holds', async () => {
+    const result = await runFlow(chainFlow({ tokens: 10_000 }), work(0), {
+      models: { a: replying(undefined) } as never,
+    });
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
+    expect(result.usage.outputTokens).toBeGreaterThan(0);
+  });
+});
