@@ -1,20 +1,26 @@
 // A/B of Baton builds in ONE process, to size a proposed fix on a noisy, shared machine: each entry
 // (a Baton index.js URL, or `xstate-ajv` for the baseline) runs the 5-agent chain in alternating blocks,
 // so all of them see the same load. Prints the mean time per flow of each and its ratio to the first.
-//   node --expose-gc bench/lib/ab.mjs URL_A URL_B [...] [--rounds 20] [--block 200]
+//   node --expose-gc bench/lib/ab.mjs URL_A URL_B [...] [--rounds 20] [--block 200] [--row baton-deadline]
+// `--row` picks the Baton row the builds run (default `baton`), e.g. `baton-deadline` to size what a
+// run with `limits.ms` costs.
 import { parseArgs } from 'node:util';
 import { resolveDeps } from './deps.mjs';
 import { chainOf, checkFinal, inputOf, makeGate } from './workload.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { rounds: { type: 'string', default: '20' }, block: { type: 'string', default: '200' } },
+  options: {
+    rounds: { type: 'string', default: '20' },
+    block: { type: 'string', default: '200' },
+    row: { type: 'string', default: 'baton' },
+  },
 });
 const deps = resolveDeps();
 const gate = makeGate();
 const entries = [];
 for (const target of positionals) {
-  const file = target === 'xstate-ajv' ? 'xstate-ajv' : 'baton';
+  const file = target === 'xstate-ajv' ? 'xstate-ajv' : values.row;
   const { row } = await import(`../rows/${file}.mjs`);
   const run = await row.setup({ agents: 5, gate, deps: { ...deps, baton: target } });
   entries.push({ target, run, ms: 0, n: 0 });
