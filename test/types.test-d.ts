@@ -1,7 +1,8 @@
 import Type from 'typebox';
-import { describe, expectTypeOf, it } from 'vitest';
+import { assertType, describe, expectTypeOf, it } from 'vitest';
 import {
   type AgentEvent,
+  type AgentEventSink,
   defineAgent,
   defineFlow,
   type Infer,
@@ -10,10 +11,12 @@ import {
   type RunEvent,
   type RunEventSink,
   runFlow,
+  type Usage,
 } from '../index.js';
 import { scripted } from '../testing.js';
 
-// Type-level tests: these fail to compile (npm run typecheck) when the static types drift.
+// Type-level tests: Vitest's typecheck runs tsc on this file (see vite.config.ts), and a failing
+// assertion fails `npm test`. Nothing here runs.
 
 const Ticket = Type.Object({ id: Type.String(), priority: Type.Optional(Type.Integer()) });
 const Reply = Type.Object({ ticketId: Type.String(), text: Type.String() });
@@ -24,6 +27,14 @@ describe('static types', () => {
     expectTypeOf<Extract<RunEvent, { type: 'model.replied' }>['step']>().toEqualTypeOf<number>();
     expectTypeOf<Extract<RunEvent, { type: 'tool.called' }>['seq']>().toEqualTypeOf<number>();
     expectTypeOf<RunEnv['events']>().toEqualTypeOf<RunEventSink | undefined>();
+    expectTypeOf<RunEventSink>().toExtend<AgentEventSink>();
+  });
+
+  it('marks estimated usage with a literal true, and only optionally', () => {
+    expectTypeOf<Usage['estimated']>().toEqualTypeOf<true | undefined>();
+    assertType<Usage>({ inputTokens: 1, outputTokens: 2 });
+    // @ts-expect-error `estimated` is `true` or absent, never `false`
+    assertType<Usage>({ inputTokens: 1, outputTokens: 2, estimated: false });
   });
 
   it('infers value types from TypeBox schemas and from jsonSchema declarations', () => {
