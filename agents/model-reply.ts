@@ -1,5 +1,6 @@
 import { BatonError, isBatonError } from '../contracts/errors.js';
 import type { ModelReply, StopReason, ToolCall, Usage } from './model.js';
+import { estimateOutputTokens } from './tokens.js';
 
 /**
  * The check every reply of every `Model` passes before the turn loop uses it: a custom model is user
@@ -13,9 +14,6 @@ const STOP_REASONS: Readonly<Record<StopReason, true>> = {
   length: true,
   refusal: true,
 };
-
-/** Characters per token of an estimate: the same four as `estimateInputTokens` in `tokens.ts`. */
-const CHARS_PER_TOKEN = 4;
 
 /** The usage fields that hold token counts. */
 const COUNTS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'reasoningTokens'] as const;
@@ -59,7 +57,7 @@ function sanitise(reply: unknown, model: string, estimate: () => number): ModelR
     text,
     toolCalls: calls,
     stop: stop as StopReason,
-    usage: usageOf(model, usage, estimate, () => outputEstimate(text, calls)),
+    usage: usageOf(model, usage, estimate, () => estimateOutputTokens(text, calls)),
   };
 }
 
@@ -107,23 +105,6 @@ function usageOf(
     ...(reasoning === undefined ? {} : { reasoningTokens: reasoning }),
     ...(estimated ? { estimated: true as const } : {}),
   };
-}
-
-/** An estimate of a reply's output tokens from its text and the JSON of its tool call arguments. */
-function outputEstimate(text: string, calls: readonly ToolCall[]): number {
-  let size = text.length;
-  for (const call of calls) size += jsonLength(call.arguments);
-  return Math.ceil(size / CHARS_PER_TOKEN);
-}
-
-/** The length of a value's JSON; 0 for one that has none (nested deeper than the stack, cyclic, a BigInt). */
-function jsonLength(value: unknown): number {
-  if (typeof value === 'string') return value.length;
-  try {
-    return JSON.stringify(value)?.length ?? 0;
-  } catch {
-    return 0;
-  }
 }
 
 function countOrZero(value: number): number {

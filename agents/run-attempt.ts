@@ -10,9 +10,9 @@ import { runTool } from './run-tool.js';
  * calls a tool it does not own, or a budget cannot pay for the next call. Never reads another agent's
  * messages: the first message is the validated input.
  *
- * The request's signal aborts at the run's deadline or on cancel. From then on the attempt starts
- * nothing and takes nothing: it stops waiting at once, even for a model or tool that ignores the signal,
- * and what such a model or tool returns later is neither metered nor logged.
+ * The request's signal aborts at the run's deadline or on cancel; the run has then ended already (the
+ * machine left the agent state). From then on the attempt starts nothing and takes nothing: what a model
+ * or tool that ignored the signal returns later is neither metered nor logged.
  */
 export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome> {
   const { signal } = request;
@@ -25,18 +25,20 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
     if (typeof cap !== 'number') return cap;
     let answer: unknown;
     try {
-      answer = await untilAborted(request.model.call(attempt.call(cap, signal)), signal);
+      answer = await request.model.call(attempt.call(cap, signal));
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw asProviderError(error, request.agent.name, request.model.id);
     }
+    // After a deadline or a cancel the run has ended already: what a model that ignored its signal
+    // answers late is neither metered nor logged, and nothing more is started.
+    if (signal.aborted) throw signal.reason;
     const { reply, outcome } = attempt.take(answer);
     if (outcome) return outcome;
     for (const c of reply.toolCalls) {
       const tool = attempt.ownTool(c);
       if (!tool) continue;
-      const message = await untilAborted(runTool(tool, c, request), signal);
-      attempt.messages.push(message);
+      attempt.messages.push(await runTool(tool, c, request));
     }
     const decided = attempt.decide(reply);
     if (decided) return decided;
@@ -57,29 +59,6 @@ export function enter(request: {
     agent: request.agent.name,
     visit: request.visit ?? 0,
     repair: request.repair ?? 0,
-  });
-}
-
-/**
- * `work`, or a rejection with the signal's reason as soon as the signal aborts, whichever comes first:
- * a call that ignores its signal cannot hold the attempt.
- */
-export function untilAborted<T>(work: Promise<T> | T, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(work).then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) reject(signal.reason);
-        else resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(signal.aborted ? signal.reason : error);
-      },
-    );
   });
 }
 

@@ -1,4 +1,7 @@
-import type { ModelRequest } from './model.js';
+import type { ModelRequest, ToolCall } from './model.js';
+
+/** Characters per token of every estimate here: about four for English text and JSON. */
+const CHARS_PER_TOKEN = 4;
 
 // A flow's tool lists are fixed when it is defined: their size is measured once, not on every call.
 const toolSizes = new WeakMap<readonly unknown[], number>();
@@ -24,5 +27,25 @@ export function estimateInputTokens(
     JSON.stringify(request.input ?? null).length +
     (request.messages.length === 0 ? 2 : JSON.stringify(request.messages).length) +
     sizeOfTools(request.tools);
-  return Math.ceil(size / 4);
+  return Math.ceil(size / CHARS_PER_TOKEN);
+}
+
+/**
+ * An estimate of a reply's output tokens from its text and the JSON of its tool call arguments, for a
+ * provider or model that reports none. Arguments whose JSON cannot be written (nested deeper than the
+ * stack, cyclic) count as nothing rather than throw.
+ */
+export function estimateOutputTokens(text: string, calls: readonly Pick<ToolCall, 'arguments'>[]): number {
+  let size = text.length;
+  for (const call of calls) size += jsonLength(call.arguments);
+  return Math.ceil(size / CHARS_PER_TOKEN);
+}
+
+function jsonLength(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return 0;
+  }
 }

@@ -48,6 +48,24 @@ function isContainer(value: unknown): value is object {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+/** Limits up to this are checked first by `within`, whose recursion stays far inside the stack. */
+const SHALLOW = 1_024;
+
+/** Whether `value` (a container at level 1) nests at most `levels` levels; recursion at most `levels` deep. */
+function within(value: object, levels: number): boolean {
+  if (levels < 1) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (isContainer(item) && !within(item, levels - 1)) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = (value as Record<string, unknown>)[key];
+    if (isContainer(item) && !within(item, levels - 1)) return false;
+  }
+  return true;
+}
+
 function pathOf(frame: Frame | null, last = ''): string {
   const segments = [last];
   for (let at = frame; at !== null; at = at.parent) segments.push(at.segment);
@@ -66,6 +84,10 @@ function shorten(path: string): string {
  */
 export function shapeIssue(value: unknown, maxDepth: number = MAX_DEPTH): ShapeIssue | null {
   if (!isContainer(value)) return null;
+  // The common case, a value well within the limit, is told by a walk that allocates nothing (it checks
+  // every handoff, result and tool call of a run); only a value that fails it is walked again to say
+  // where. A cycle never ends, so it fails the bounded walk too.
+  if (maxDepth <= SHALLOW && within(value, maxDepth)) return null;
   if (maxDepth < 1) return { kind: 'depth', path: '$', depth: 1 };
   const open = new Map<object, Frame>();
   const frames: Frame[] = [];

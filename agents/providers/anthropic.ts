@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
+import { untilAborted } from '../until-aborted.js';
 import { messagesBody, messagesReply, thinkingMemo } from './anthropic-messages.js';
 import { messagesStreamReply } from './anthropic-stream.js';
 import { priceOf } from './prices.js';
@@ -9,7 +10,6 @@ import {
   loadSdk,
   PROVIDER_DEFAULTS,
   providerFailure,
-  untilAborted,
 } from './provider-support.js';
 
 /** An `@anthropic-ai/sdk` client instance (`new Anthropic(...)`), typed loosely so that Baton's types do not need the package. */

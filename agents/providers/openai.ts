@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
+import { untilAborted } from '../until-aborted.js';
 import { chatBody, chatReply, type MaxTokensField } from './openai-chat.js';
 import { responsesBody, responsesReply } from './openai-responses.js';
 import { chatStreamReply, responsesStreamReply } from './openai-stream.js';
@@ -10,7 +11,6 @@ import {
   loadSdk,
   PROVIDER_DEFAULTS,
   providerFailure,
-  untilAborted,
 } from './provider-support.js';
 
 /** An `openai` client instance (`new OpenAI(...)`), typed loosely so that Baton's types do not need the package. */

@@ -135,33 +135,6 @@ export function checkedReply(
   return checkReply(reply, model, () => estimateInputTokens(request));
 }
 
-/**
- * Settles like `work`, or rejects with the signal's reason as soon as the signal aborts, whatever `work`
- * is waiting for. The `openai` SDK (6.x) sleeps out a `retry-after` without looking at the signal, and
- * only checks it before the next attempt: raced here, a deadline or a cancel ends the call at once, and
- * the SDK still sends no further request.
- */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 /** A JSON Schema as plain JSON data: drops TypeBox's symbol and non-enumerable keys before it is sent. */
 export function plainSchema(schema: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(schema ?? {})) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { BatonError } from '../../contracts/errors.js';
 import type { Model, ModelReply, ModelRequest, Price, ToolCall, Usage } from '../model.js';
-import { estimateInputTokens } from '../tokens.js';
+import { estimateInputTokens, estimateOutputTokens } from '../tokens.js';
 
 /** Token counts a scripted step reports; missing counts are estimated from the request and the reply. */
 export type ScriptedUsage = Partial<
@@ -168,8 +168,8 @@ function usageOf(step: ScriptStep, reply: Omit<ModelReply, 'usage'>, request: Mo
   const given = step.usage ?? {};
   const usage: { -readonly [K in keyof Usage]: Usage[K] } = {
     inputTokens: given.inputTokens ?? estimateInputTokens(request),
-    outputTokens:
-      given.outputTokens ?? Math.ceil((reply.text.length + JSON.stringify(reply.toolCalls).length) / 4),
+    // The whole tool calls' JSON (ids and names too), as scripted replies have always been counted.
+    outputTokens: given.outputTokens ?? estimateOutputTokens(reply.text, [{ arguments: reply.toolCalls }]),
   };
   if (given.cachedInputTokens !== undefined) usage.cachedInputTokens = given.cachedInputTokens;
   if (given.reasoningTokens !== undefined) usage.reasoningTokens = given.reasoningTokens;
