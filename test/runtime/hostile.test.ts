@@ -2,10 +2,13 @@ import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import {
+  type AnyAgent,
+  type AnyFlow,
   defineAgent,
   defineFlow,
   defineStep,
   defineTool,
+  type FlowLimits,
   type Model,
   type ModelReply,
   type ModelRequest,
@@ -13,7 +16,7 @@ import {
   runFlow,
 } from '../../index.js';
 import { manualClock, scripted } from '../../testing.js';
-import { chainAgent, chainFlow, pingPongFlow, Report, Work, work } from '../helpers/flows.js';
+import { chainFlow, pingPongFlow, Report, Work, work } from '../helpers/flows.js';
 
 // Guarantees at their edges, attacked with models, tools and steps Baton did not write.
 
@@ -81,13 +84,7 @@ describe('the deadline bounds every await', () => {
       },
     });
     const a = defineAgent({ ...agentBase('a'), tools: [forever] });
-    const flow = defineFlow({
-      id: 'tooling',
-      input: Work,
-      output: Report,
-      start: 'a',
-      agents: [a],
-      finish: ['a'],
+    const flow = solo(a, {
       limits: { ms: 1_000 },
     });
     const model = scripted([{ agent: 'a', tool: 'forever', args: {} }]);
@@ -113,13 +110,7 @@ describe('the deadline bounds every await', () => {
         return new Promise<never>(() => undefined);
       },
     });
-    const flow = defineFlow({
-      id: 'stepping',
-      input: Work,
-      output: Report,
-      start: 'stuck',
-      agents: [stuck],
-      finish: ['stuck'],
+    const flow = solo(stuck, {
       limits: { ms: 250 },
     });
     const running = runFlow(flow, work(0), { clock });
@@ -169,14 +160,7 @@ describe('after a cancel nothing new starts', () => {
       },
     });
     const a = defineAgent({ ...agentBase('a'), tools: [slow] });
-    const flow = defineFlow({
-      id: 'tools',
-      input: Work,
-      output: Report,
-      start: 'a',
-      agents: [a],
-      finish: ['a'],
-    });
+    const flow = solo(a, {});
     const model = scripted([
       {
         agent: 'a',
@@ -213,17 +197,9 @@ describe('tokens: the reservation trusts what the provider counted', () => {
   });
 
   it('reserves for what the provider counted on the previous call of the visit, not the estimate alone', async () => {
-    const own = chainAgent('a');
     const tool = defineTool({ name: 'note', description: 'Notes.', input: Type.Object({}), run: () => 'ok' });
     const a = defineAgent({ ...agentBase('a'), tools: [tool] });
-    expect(own.name).toBe('a');
-    const flow = defineFlow({
-      id: 'calibrated',
-      input: Work,
-      output: Report,
-      start: 'a',
-      agents: [a],
-      finish: ['a'],
+    const flow = solo(a, {
       limits: { tokens: 10_000 },
     });
     const model = scripted([
@@ -244,13 +220,7 @@ describe('tokens: the reservation trusts what the provider counted', () => {
 describe("an agent's budget covers its whole visit, repairs included", () => {
   it('makes at most budget.turns calls in one visit however many repairs the flow allows', async () => {
     const a = defineAgent({ ...agentBase('a'), budget: { turns: 2 } });
-    const flow = defineFlow({
-      id: 'repairs',
-      input: Work,
-      output: Report,
-      start: 'a',
-      agents: [a],
-      finish: ['a'],
+    const flow = solo(a, {
       limits: { repairs: 5 },
     });
     const bad = { agent: 'a', finish: { ticketId: 'T-1' } } as const;
@@ -263,14 +233,7 @@ describe("an agent's budget covers its whole visit, repairs included", () => {
 
   it('counts an agent token budget across the attempts of a visit', async () => {
     const a = defineAgent({ ...agentBase('a'), budget: { turns: 5, tokens: 1_000 } });
-    const flow = defineFlow({
-      id: 'tok',
-      input: Work,
-      output: Report,
-      start: 'a',
-      agents: [a],
-      finish: ['a'],
-    });
+    const flow = solo(a, {});
     const bad = {
       agent: 'a',
       finish: { ticketId: 'T-1' },
@@ -285,6 +248,19 @@ describe("an agent's budget covers its whole visit, repairs included", () => {
   });
 });
 
+/** A flow of one agent or code step that may finish: the shape most of these attacks need. */
+function solo(agent: AnyAgent, options: { readonly limits?: FlowLimits; readonly done?: unknown } = {}) {
+  return defineFlow({
+    id: 'solo',
+    input: Work,
+    output: Report,
+    start: agent.name,
+    agents: [agent],
+    finish: [agent.name],
+    ...options,
+  } as never) as AnyFlow;
+}
+
 function agentBase(name: string) {
   return {
     name,
@@ -298,13 +274,7 @@ function agentBase(name: string) {
 describe('the verdict is a value in the machine', () => {
   it('assesses each attempt once: the done predicate runs once per finish', async () => {
     let calls = 0;
-    const flow = defineFlow({
-      id: 'once',
-      input: Work,
-      output: Report,
-      start: 'a',
-      agents: [defineAgent(agentBase('a'))],
-      finish: ['a'],
+    const flow = solo(defineAgent(agentBase('a')), {
       done: () => {
         calls += 1;
         return calls > 1 || 'not yet';
@@ -420,13 +390,7 @@ describe('no input reaches the defect path', () => {
     ['a rejected Promise', () => Promise.reject(new Error('no')), 'returned a Promise'],
     ['a list with a number', () => ['fine', 2], 'a list that holds something other than strings'],
   ])('never reaches done when the done predicate returns %s', async (_, done, said) => {
-    const flow = defineFlow({
-      id: 'pred',
-      input: Work,
-      output: Report,
-      start: 'a',
-      agents: [defineAgent(agentBase('a'))],
-      finish: ['a'],
+    const flow = solo(defineAgent(agentBase('a')), {
       done: done as never,
       limits: { repairs: 0 },
     });
@@ -437,13 +401,7 @@ describe('no input reaches the defect path', () => {
   });
 
   it('reaches done when the done predicate returns an empty list of unmet conditions', async () => {
-    const flow = defineFlow({
-      id: 'pred',
-      input: Work,
-      output: Report,
-      start: 'a',
-      agents: [defineAgent(agentBase('a'))],
-      finish: ['a'],
+    const flow = solo(defineAgent(agentBase('a')), {
       done: () => [],
     });
     const result = await runFlow(flow, work(0), {
@@ -498,14 +456,7 @@ describe('no input reaches the defect path', () => {
         throw new Error('disk full');
       },
     });
-    const flow = defineFlow({
-      id: 'steps',
-      input: Work,
-      output: Report,
-      start: 'broken',
-      agents: [broken],
-      finish: ['broken'],
-    });
+    const flow = solo(broken, {});
     const result = await runFlow(flow, work(0));
     expect(result.status !== 'done' && result.reason).toMatchObject({
       code: 'step_failed',
@@ -554,10 +505,24 @@ describe('usage is checked where it enters', () => {
   });
 
   it('estimates missing usage honestly, so a budget still holds', async () => {
-    const result = await runFlow(chainFlow({ tokens: 10_000 }), work(0), {
-      models: { a: replying(undefined) } as never,
+    // A model that never reports usage, asked to finish under a budget its replies overrun.
+    const silent: Model = {
+      id: 'silent',
+      call: async () =>
+        ({
+          text: 'x'.repeat(4_000),
+          toolCalls: [{ id: 'c', name: 'note', arguments: {} }],
+          stop: 'tool_calls',
+        }) as never,
+    };
+    const note = defineTool({ name: 'note', description: 'Notes.', input: Type.Object({}), run: () => 'ok' });
+    const flow = solo(defineAgent({ ...agentBase('a'), tools: [note], budget: { turns: 10 } }), {
+      limits: { tokens: 3_000 },
     });
-    expect(result.usage.inputTokens).toBeGreaterThan(0);
-    expect(result.usage.outputTokens).toBeGreaterThan(0);
+    const result = await runFlow(flow, work(0), { models: silent });
+    // Each reply's 4 000 characters count as about 1 000 output tokens: the budget stops the run.
+    expect(result.status !== 'done' && result.reason.code).toBe('token_budget');
+    expect(result.usage.outputTokens).toBeGreaterThanOrEqual(1_000);
+    expect(result.usage.turns).toBeLessThan(4);
   });
 });

@@ -4,7 +4,9 @@ import { costOf, type Model, type Usage } from '../../agents/model.js';
 import { anthropic } from '../../agents/providers/anthropic.js';
 import { openai } from '../../agents/providers/openai.js';
 import { support } from '../../examples/support/flow.js';
+import { defineFlow } from '../../machines/define-flow.js';
 import { runFlow } from '../../runtime/run-flow.js';
+import { manualClock } from '../../runtime/testing/manual-clock.js';
 import {
   anthropicUsage,
   chatBody,
@@ -230,4 +232,33 @@ describe.each(PROVIDERS)('the support example through $name', (provider) => {
       expect(request.raw).not.toContain(JSON.stringify(ticket.body).slice(1, -1));
     }
   });
+});
+
+describe('the run deadline through a real SDK client', () => {
+  it('ends a run at its deadline while the SDK sleeps out a 429 retry-after, and sends nothing more', async () => {
+    const clock = manualClock(0);
+    const flow = defineFlow({
+      id: 'support_deadline',
+      input: support.input,
+      output: support.output,
+      start: 'triage',
+      agents: [...support.agents.values()],
+      routes: support.routes,
+      finish: [...support.finish],
+      limits: { ms: 500 },
+    } as never);
+    server.enqueue({
+      status: 429,
+      headers: { 'retry-after': '5' },
+      body: { error: { message: 'slow down' } },
+    });
+    const model = openai('gpt-5-mini', { apiKey: API_KEY, baseURL: server.openaiURL, maxRetries: 2 });
+    const running = runFlow(flow, ticket, { models: model, clock });
+    await server.received(1);
+    clock.advance(500);
+    const result = await running;
+    expect(result.status !== 'done' && result.reason).toMatchObject({ code: 'deadline', agent: 'triage' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.requests).toHaveLength(1);
+  }, 2_000);
 });
