@@ -102,7 +102,7 @@ function startRun<Id extends string, I, O, N extends string>(
     actor.subscribe(watch);
     if (signal) watch.cancelOn(signal);
     const ms = flow.limits.ms;
-    if (Number.isFinite(ms)) watch.expireAfter(clock, startedAt + ms - clock.now());
+    if (Number.isFinite(ms)) watch.expireAfter(clock, ms);
     try {
       actor.start();
     } catch (error) {
