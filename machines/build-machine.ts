@@ -47,9 +47,6 @@ export const FINAL_STATES = ['done', 'escalated', 'failed', 'cancelled'] as cons
 /** State names a flow keeps for itself. */
 export const RESERVED_STATES: readonly string[] = ['start', ...FINAL_STATES];
 
-/** The substates of an agent state: its attempt runs in `running`; `routing` routes on the verdict. */
-export const AGENT_SUBSTATES = ['running', 'routing'] as const;
-
 /** Transition metadata that `check` and `flowPaths` read. */
 const meta = (baton: BatonTransitionMeta) => ({ baton });
 
@@ -62,10 +59,10 @@ const FINAL_OF: Record<string, TransitionKind> = {
 
 /**
  * Compiles a flow to an XState v5 machine: a transient `start` state that validates the input, one
- * compound state per agent, and the four final states. An agent state runs one attempt in `running`;
- * when it ends, `assess` stores the verdict in the context once, and `routing` leaves by the first
- * transition whose guard matches it (escalate, a handoff, finish, repair, else fail). Guards only read
- * the stored verdict. Guards, actions and actors are named in `setup()`, so a test can swap an agent
+ * state per agent, and the four final states. An agent state invokes one attempt; when it ends, its
+ * targetless `onDone` assesses the decision once and stores the verdict in the context, and the state's
+ * eventless routing leaves by the first transition whose guard matches the stored verdict of this
+ * attempt (escalate, a handoff, finish, repair, else fail). Guards only read the stored verdict. Guards, actions and actors are named in `setup()`, so a test can swap an agent
  * with `machine.provide({ actors: { name: fromPromise(...) } })`.
  */
 export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly ToolSpec[]>) {
@@ -92,10 +89,16 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
     guards: {
       validInput: ({ context }) =>
         shapeProblem(context.input) === null && spec.input.validate(context.input).ok,
-      verdict: ({ context }, params: { kind: VerdictKind }) => context.verdict?.kind === params.kind,
+      // The routing guards read the stored verdict, and only the current attempt's: a verdict whose step
+      // is not the context's is the previous attempt's, which has been acted on already.
+      assessed: ({ context }) => context.verdict?.step === context.step,
+      verdict: ({ context }, params: { kind: VerdictKind }) => {
+        const verdict = context.verdict;
+        return verdict?.step === context.step && verdict.kind === params.kind;
+      },
       handoffTo: ({ context }, params: { to: string }) => {
         const verdict = context.verdict;
-        return verdict?.kind === 'handoff' && verdict.to === params.to;
+        return verdict?.step === context.step && verdict.kind === 'handoff' && verdict.to === params.to;
       },
     },
     actions: {
@@ -315,8 +318,7 @@ function agentState(spec: FlowSpec, name: string) {
   const participant = spec.agents.get(name);
   const kind = participant?.kind ?? 'agent';
   const { limits } = spec;
-  const top = (state: string) => `#${spec.id}.${state}`;
-  const log = (kind: TransitionKind) => ({ type: 'record' as const, params: { kind } });
+  const record = (kind: TransitionKind) => ({ type: 'record' as const, params: { kind } });
   return {
     meta: {
       baton: {
@@ -331,63 +333,61 @@ function agentState(spec: FlowSpec, name: string) {
       id: name,
       src: name,
       input: ({ context }: { context: FlowContext }) => planOf(spec, context),
-      onDone: { target: '.routing', actions: 'assess' as const, meta: meta({ kind: 'assess' }) },
+      // Targetless: the verdict is stored, and the routing below, which reads only it, moves on.
+      onDone: { actions: 'assess' as const, meta: meta({ kind: 'assess' }) },
       onError: {
-        target: top('failed'),
-        actions: ['crash' as const, log('fail')],
+        target: 'failed',
+        actions: ['crash' as const, record('fail')],
         meta: meta({ kind: 'error' }),
       },
     },
-    initial: 'running' as const,
-    states: {
-      running: {},
-      routing: {
-        always: [
-          {
-            guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
-            target: top('escalated'),
-            actions: ['conclude' as const, log('escalate')],
-            meta: meta({ kind: 'escalate' }),
-          },
-          ...routes.map((to) => ({
-            guard: { type: 'handoffTo' as const, params: { to } },
-            target: top(to),
-            reenter: true,
-            actions: ['handoff' as const, log('handoff')],
-            meta: meta({
-              kind: 'handoff',
-              to,
-              bounds: [
-                { counter: 'handoffs', limit: limits.handoffs },
-                { counter: `visits.${to}`, limit: limits.visits },
-              ],
-            }),
-          })),
-          ...(spec.finish.has(name)
-            ? [
-                {
-                  guard: { type: 'verdict' as const, params: { kind: 'done' as const } },
-                  target: top('done'),
-                  actions: ['finish' as const, log('finish')],
-                  meta: meta({ kind: 'finish' }),
-                },
-              ]
-            : []),
-          {
-            guard: { type: 'verdict' as const, params: { kind: 'repair' as const } },
-            target: top(name),
-            reenter: true,
-            actions: ['repair' as const, log('repair')],
-            meta: meta({ kind: 'repair', bounds: [{ counter: 'repairs', limit: limits.repairs }] }),
-          },
-          {
-            target: top('failed'),
-            actions: ['conclude' as const, log('fail')],
-            meta: meta({ kind: 'fail' }),
-          },
-        ],
+    // Taken only once the current attempt is assessed (its verdict is for this step), in this order.
+    always: [
+      {
+        guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
+        target: 'escalated',
+        actions: ['conclude' as const, record('escalate')],
+        meta: meta({ kind: 'escalate' }),
       },
-    },
+      ...routes.map((to) => ({
+        guard: { type: 'handoffTo' as const, params: { to } },
+        target: to,
+        reenter: true,
+        actions: ['handoff' as const, record('handoff')],
+        meta: meta({
+          kind: 'handoff',
+          to,
+          bounds: [
+            { counter: 'handoffs', limit: limits.handoffs },
+            { counter: `visits.${to}`, limit: limits.visits },
+          ],
+        }),
+      })),
+      ...(spec.finish.has(name)
+        ? [
+            {
+              guard: { type: 'verdict' as const, params: { kind: 'done' as const } },
+              target: 'done',
+              actions: ['finish' as const, record('finish')],
+              meta: meta({ kind: 'finish' }),
+            },
+          ]
+        : []),
+      {
+        guard: { type: 'verdict' as const, params: { kind: 'repair' as const } },
+        target: name,
+        reenter: true,
+        actions: ['repair' as const, record('repair')],
+        meta: meta({ kind: 'repair', bounds: [{ counter: 'repairs', limit: limits.repairs }] }),
+      },
+      // The fallback: any assessed verdict no transition above took.
+      {
+        guard: 'assessed' as const,
+        target: 'failed',
+        actions: ['conclude' as const, record('fail')],
+        meta: meta({ kind: 'fail' }),
+      },
+    ],
   };
 }
 

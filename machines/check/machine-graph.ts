@@ -72,29 +72,13 @@ function children(node: AnyStateNode): AnyStateNode[] {
   );
 }
 
-/**
- * The state that stands for `node` in the graph: the agent state it belongs to (an agent state is one
- * unit, whatever substates its attempt and routing use), or the node itself.
- */
-function unitOf(node: AnyStateNode): AnyStateNode {
-  for (let at: AnyStateNode | undefined = node; at; at = at.parent) if (agentMetaOf(at)) return at;
-  return node;
-}
-
 function leavesUnder(node: AnyStateNode): AnyStateNode[] {
-  if (node.type === 'atomic' || node.type === 'final' || agentMetaOf(node)) return [node];
+  if (node.type === 'atomic' || node.type === 'final') return [node];
   return children(node).flatMap(leavesUnder);
-}
-
-/** The nodes of `node` and all its descendants. */
-function within(node: AnyStateNode): AnyStateNode[] {
-  return [node, ...children(node).flatMap(within)];
 }
 
 /** The leaves a run is in after entering `node`: its initial descendants (every region of a parallel state). */
 function entered(node: AnyStateNode): AnyStateNode[] {
-  const unit = unitOf(node);
-  if (unit !== node || agentMetaOf(node)) return [unit];
   switch (node.type) {
     case 'atomic':
     case 'final':
@@ -134,13 +118,10 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
   const states = new Map<string, GraphState>();
   const available = new Map<string, AnyTransitionDefinition[]>();
   for (const leaf of leaves) {
-    const unit = agentMetaOf(leaf) !== null;
     const own = leaf.always ?? [];
-    const transient = !unit && own.some((t) => t.guard === undefined && t.target !== undefined);
+    const transient = own.some((t) => t.guard === undefined && t.target !== undefined);
     const transitions: AnyTransitionDefinition[] = [];
-    // An agent state's substates come first: the routing of its verdict, then the state's own.
-    const inner = unit ? within(leaf).slice(1).reverse() : [];
-    for (const node of [...inner, ...ancestry(leaf)]) {
+    for (const node of ancestry(leaf)) {
       transitions.push(...(node.always ?? []));
       if (transient) continue;
       for (const [event, list] of node.transitions as Map<string, AnyTransitionDefinition[]>) {
@@ -166,15 +147,9 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
       outgoing.set(from, list);
       continue;
     }
-    const source = states.get(from)!.node;
     for (const transition of transitions) {
       const meta = transitionMeta(transition);
-      // A move between an agent state's own substates (its attempt ending and being assessed) stays
-      // inside the unit; re-entering the agent state itself (a repair) is an edge back to it.
-      const moves = (transition.target ?? []).filter(
-        (target) => target === source || unitOf(target) !== source,
-      );
-      const targets = new Set(moves.flatMap(entered).map(idOf));
+      const targets = new Set((transition.target ?? []).flatMap(entered).map(idOf));
       for (const to of targets) {
         list.push({
           from,

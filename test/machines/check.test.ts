@@ -108,10 +108,10 @@ describe('check', () => {
   it('marks the transitions of a defineFlow machine with what they do and what bounds them', () => {
     const a = pingPongFlow().machine.root.states.a!;
     const metaOf = (t: unknown) => (t as { meta?: { baton?: unknown } }).meta?.baton;
-    // The attempt's end is assessed once; its error fails the run.
+    // The attempt's end is assessed once (a targetless onDone); its error fails the run.
     expect([...a.transitions.values()].flat().map(metaOf)).toEqual([{ kind: 'assess' }, { kind: 'error' }]);
-    // The routing of the stored verdict, in order, with an unguarded fallback last.
-    const kinds = (a.states.routing!.always ?? []).map(metaOf);
+    // The routing of the stored verdict, in order, with a fallback for any assessed verdict last.
+    const kinds = (a.always ?? []).map(metaOf);
     expect(kinds).toEqual([
       { kind: 'escalate' },
       {
