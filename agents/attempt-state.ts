@@ -139,12 +139,10 @@ export class AttemptState {
 
   /**
    * Takes the model's answer to the reserved turn: checks that it is a reply (a malformed one, or usage
-   * counts that are not counts, throw `provider_error`), meters it and keeps it in the messages. A call
-   * to a tool the agent does not own ends the attempt (the flow's repair answers that call; the others
-   * are answered here, so every call gets exactly one result, as providers require).
+   * counts that are not counts, throw `provider_error`), meters it and keeps it in the messages.
    */
-  take(answer: unknown): { reply: ModelReply; outcome: AgentOutcome | null } {
-    const { agent, model, tools, events } = this.request;
+  take(answer: unknown): ModelReply {
+    const { agent, model, events } = this.request;
     const reply = checkReply(answer, model.id, () => this.estimate ?? this.measure());
     const cost = costOf(reply.usage, model.price);
     this.usage = addUsage(this.usage, reply.usage, cost);
@@ -160,23 +158,30 @@ export class AttemptState {
       usage: { inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens, costUsd: cost },
       step: this.request.step,
     });
-    this.messages.push({ role: 'assistant', text: reply.text, toolCalls: reply.toolCalls.map(storable) });
+    this.messages.push({ role: 'assistant', text: reply.text, toolCalls: storable(reply.toolCalls) });
+    return reply;
+  }
+
+  /**
+   * Ends the attempt when a reply calls a tool the agent does not own (the flow's repair answers that
+   * call; the others are answered here, so every call gets exactly one result, as providers require).
+   */
+  refuseUnknown(reply: ModelReply): AgentOutcome | null {
+    const { agent, tools } = this.request;
     const unknown = reply.toolCalls.find((c) => !tools.byName.has(c.name));
-    if (!unknown) return { reply, outcome: null };
+    if (!unknown) return null;
     for (const c of reply.toolCalls) {
-      if (c !== unknown)
+      if (c !== unknown) {
         this.messages.push(toolResult(c, 'Not run: the reply called a tool the agent does not own.', true));
+      }
     }
-    return {
-      reply,
-      outcome: this.end({
-        kind: 'rejected',
-        code: 'tool_not_allowed',
-        tool: unknown.name,
-        message: `Agent "${agent.name}" called "${unknown.name}", which it does not own. Its tools are: ${[...tools.byName.keys()].join(', ')}.`,
-        callId: unknown.id,
-      }),
-    };
+    return this.end({
+      kind: 'rejected',
+      code: 'tool_not_allowed',
+      tool: unknown.name,
+      message: `Agent "${agent.name}" called "${unknown.name}", which it does not own. Its tools are: ${[...tools.byName.keys()].join(', ')}.`,
+      callId: unknown.id,
+    });
   }
 
   /** The agent's own tool a call runs, or undefined for a decision (handoff, finish, ask). */
@@ -257,14 +262,21 @@ export class AttemptState {
 }
 
 /**
- * A tool call as the visit's messages keep it. Arguments nested too deep to serialise (a hostile model
- * can send 10,000 levels) are replaced by a note, so the next request can still be measured and sent;
- * the decision itself still carries them, and the flow's contract check rejects them.
+ * The tool calls as the visit's messages keep them. Arguments nested too deep to serialise (a hostile
+ * model can send 10,000 levels) are replaced by a note, so the next request can still be measured and
+ * sent; the decision itself still carries them, and the flow's contract check rejects them. The list is
+ * copied only when a call is replaced.
  */
-function storable(call: ToolCall): ToolCall {
-  const problem = shapeProblem(call.arguments);
-  if (!problem) return call;
-  return { id: call.id, name: call.name, arguments: `[arguments removed: ${problem}]`, malformed: true };
+function storable(calls: readonly ToolCall[]): readonly ToolCall[] {
+  let kept: ToolCall[] | null = null;
+  for (let i = 0; i < calls.length; i += 1) {
+    const call = calls[i]!;
+    const problem = shapeProblem(call.arguments);
+    if (!problem) continue;
+    kept ??= calls.slice();
+    kept[i] = { id: call.id, name: call.name, arguments: `[arguments removed: ${problem}]`, malformed: true };
+  }
+  return kept ?? calls;
 }
 
 function toDecision(call: ToolCall, spec: ToolSpec): Decision {

@@ -98,13 +98,11 @@ function usageOf(
   // An estimate never falls below a part of it the model did report.
   input ??= Math.max(countOrZero(estimateInput()), cached ?? 0);
   output ??= Math.max(countOrZero(estimateOutput()), reasoning ?? 0);
-  return {
-    inputTokens: input,
-    outputTokens: output,
-    ...(cached === undefined ? {} : { cachedInputTokens: cached }),
-    ...(reasoning === undefined ? {} : { reasoningTokens: reasoning }),
-    ...(estimated ? { estimated: true as const } : {}),
-  };
+  const checked: { -readonly [K in keyof Usage]: Usage[K] } = { inputTokens: input, outputTokens: output };
+  if (cached !== undefined) checked.cachedInputTokens = cached;
+  if (reasoning !== undefined) checked.reasoningTokens = reasoning;
+  if (estimated) checked.estimated = true;
+  return checked;
 }
 
 function countOrZero(value: number): number {

@@ -33,8 +33,9 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
     // After a deadline or a cancel the run has ended already: what a model that ignored its signal
     // answers late is neither metered nor logged, and nothing more is started.
     if (signal.aborted) throw signal.reason;
-    const { reply, outcome } = attempt.take(answer);
-    if (outcome) return outcome;
+    const reply = attempt.take(answer);
+    const refused = attempt.refuseUnknown(reply);
+    if (refused) return refused;
     for (const c of reply.toolCalls) {
       const tool = attempt.ownTool(c);
       if (!tool) continue;

@@ -163,7 +163,8 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
       finish: assign(({ context }) => {
         const verdict = context.verdict;
         if (verdict?.kind !== 'done') return {};
-        return { partial: verdict.output, ...end(context, { status: 'done', output: verdict.output }) };
+        const ending = { status: 'done' as const, output: verdict.output };
+        return { partial: verdict.output, path: context.path.concat('done'), ending };
       }),
       conclude: assign(({ context }) => {
         const verdict = context.verdict;
@@ -219,14 +220,25 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         if (!events) return;
         const { kind } = params;
         const verdict = context.verdict;
-        if ((kind === 'handoff' || kind === 'repair') && verdict) {
+        if (kind === 'handoff' && verdict?.kind === 'handoff') {
           events.record({
             type: 'transition',
             step: verdict.step,
             from: verdict.agent,
-            to: verdict.kind === 'handoff' ? verdict.to : verdict.agent,
+            to: verdict.to,
             kind,
-            ...(verdict.kind === 'repair' ? { message: verdict.feedback.message } : {}),
+          });
+          return;
+        }
+        if (kind === 'repair' && verdict?.kind === 'repair') {
+          const { step, agent, feedback } = verdict;
+          events.record({
+            type: 'transition',
+            step,
+            from: agent,
+            to: agent,
+            kind,
+            message: feedback.message,
           });
           return;
         }
