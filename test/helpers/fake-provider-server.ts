@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { type BatonError, isBatonError } from '../../contracts/errors.js';
 
 /**
  * A local HTTP server on 127.0.0.1 that answers the way OpenAI's Responses and Chat Completions APIs and
@@ -478,3 +479,18 @@ export function anthropicError(
 
 /** Headers that make the SDKs retry after one millisecond (`retry-after-ms`, which both honour). */
 export const RETRY_SOON: Readonly<Record<string, string>> = { 'retry-after-ms': '1', 'retry-after': '0.001' };
+
+/**
+ * What a model call fails with when the server gives `answer`: a `BatonError`, which the call must throw
+ * (the test fails otherwise, showing what was thrown instead).
+ */
+export async function failureOf(
+  server: FakeProviderServer,
+  call: () => Promise<unknown>,
+  answer: FakeResponse,
+): Promise<BatonError> {
+  server.enqueue(answer);
+  const error = await call().catch((e: unknown) => e);
+  expect(isBatonError(error), String(error)).toBe(true);
+  return error as BatonError;
+}

@@ -4,11 +4,12 @@ import { ProxyTracerProvider, type TracerProvider, trace } from '@opentelemetry/
 import { describe, expect, it } from 'vitest';
 import type { Message, ModelRequest, ToolSpec } from '../../../agents/model.js';
 import { anthropic } from '../../../agents/providers/anthropic.js';
-import { type BatonError, isBatonError } from '../../../contracts/errors.js';
+import { isBatonError } from '../../../contracts/errors.js';
 import {
   anthropicError,
   anthropicUsage,
   type FakeResponse,
+  failureOf,
   fakeProviderServerPerTest,
   messagesBody,
   RETRY_SOON,
@@ -277,14 +278,8 @@ retryWaitContract('anthropic (Messages API)', {
   reply,
 });
 
-const failure = async (answer: FakeResponse) => {
-  server.enqueue(answer);
-  const error = await model({ maxRetries: 2 })
-    .call(request())
-    .catch((e: unknown) => e);
-  expect(isBatonError(error), String(error)).toBe(true);
-  return error as BatonError;
-};
+const failure = (answer: FakeResponse) =>
+  failureOf(server, () => model({ maxRetries: 2 }).call(request()), answer);
 
 const withBody = (fields: Record<string, unknown>) => ({ ...reply().body, ...fields });
 

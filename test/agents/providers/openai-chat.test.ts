@@ -3,10 +3,11 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import { describe, expect, it } from 'vitest';
 import type { Message, ModelRequest, ToolSpec } from '../../../agents/model.js';
 import { openai } from '../../../agents/providers/openai.js';
-import { type BatonError, isBatonError } from '../../../contracts/errors.js';
+import { isBatonError } from '../../../contracts/errors.js';
 import {
   chatBody,
   type FakeResponse,
+  failureOf,
   fakeProviderServerPerTest,
   openaiError,
   RETRY_SOON,
@@ -211,14 +212,8 @@ retryWaitContract('openai (Chat Completions)', {
   reply,
 });
 
-const failure = async (answer: FakeResponse) => {
-  server.enqueue(answer);
-  const error = await model({ maxRetries: 2 })
-    .call(request())
-    .catch((e: unknown) => e);
-  expect(isBatonError(error), String(error)).toBe(true);
-  return error as BatonError;
-};
+const failure = (answer: FakeResponse) =>
+  failureOf(server, () => model({ maxRetries: 2 }).call(request()), answer);
 
 describe("openai() with api: 'chat', given a 200 that is not a completion", () => {
   const message = (fields: Record<string, unknown>) => ({ choices: [{ index: 0, message: fields }] });

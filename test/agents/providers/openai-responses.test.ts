@@ -2,10 +2,11 @@ import type { ResponseCreateParamsNonStreaming } from 'openai/resources/response
 import { describe, expect, it } from 'vitest';
 import type { Message, ModelRequest, ToolSpec } from '../../../agents/model.js';
 import { openai } from '../../../agents/providers/openai.js';
-import { type BatonError, isBatonError } from '../../../contracts/errors.js';
+import { isBatonError } from '../../../contracts/errors.js';
 import {
   chatBody,
   type FakeResponse,
+  failureOf,
   fakeProviderServerPerTest,
   openaiError,
   RETRY_SOON,
@@ -275,14 +276,8 @@ retryWaitContract('openai (Responses API)', {
   reply,
 });
 
-const failure = async (answer: FakeResponse) => {
-  server.enqueue(answer);
-  const error = await model({ maxRetries: 2 })
-    .call(request())
-    .catch((e: unknown) => e);
-  expect(isBatonError(error), String(error)).toBe(true);
-  return error as BatonError;
-};
+const failure = (answer: FakeResponse) =>
+  failureOf(server, () => model({ maxRetries: 2 }).call(request()), answer);
 
 describe('openai() with the Responses API, given a 200 that is not a response', () => {
   it.each([
