@@ -1,14 +1,28 @@
-// Baton's public API. Every export is named here; a test snapshots this list so changes are deliberate.
+/**
+ * What a flow author uses: agents, tools, code steps, flows, runs, providers, `check`, errors and
+ * reason codes. Every export is named here; a test snapshots this list so changes are deliberate.
+ * Building blocks for custom statecharts are in `baton-flow/parts`, test helpers in `baton-flow/testing`.
+ *
+ * @module baton-flow
+ */
 
 export type { AgentEvent, AgentEventSink } from './agents/agent-events.js';
 export type { Clock, Ids } from './agents/clock.js';
 export { frozenClock, sequentialIds } from './agents/clock.js';
-export type { AgentOutcome, Decision, Feedback, VisitUsage } from './agents/decision.js';
+export type {
+  AgentOutcome,
+  Calibration,
+  Decision,
+  Feedback,
+  VisitBudgetCode,
+  VisitUsage,
+} from './agents/decision.js';
 export type {
   Agent,
   AgentBudget,
   AgentDefinition,
   AnyAgent,
+  ResolvedBudget,
   Step,
   StepContext,
 } from './agents/define-agent.js';
@@ -33,6 +47,7 @@ export type { AnthropicClient, AnthropicOptions } from './agents/providers/anthr
 export { anthropic } from './agents/providers/anthropic.js';
 export type { OpenAIClient, OpenAIOptions } from './agents/providers/openai.js';
 export { openai } from './agents/providers/openai.js';
+export type { MaxTokensField } from './agents/providers/openai-chat.js';
 export { PRICES, priceOf } from './agents/providers/prices.js';
 export type {
   Cassette,
@@ -48,6 +63,7 @@ export type {
   RecordedRequest,
   ScriptedModel,
   ScriptedOptions,
+  ScriptedUsage,
   ScriptResponder,
   ScriptStep,
 } from './agents/providers/scripted.js';
@@ -64,11 +80,11 @@ export type { Validation, Validator } from './contracts/validator.js';
 export { validatorFor } from './contracts/validator.js';
 export type { Violation } from './contracts/violations.js';
 export { formatViolations } from './contracts/violations.js';
-export type { AttemptPlan } from './machines/attempt-logic.js';
 export type {
   AgentDoneEvent,
   AgentErrorEvent,
   CancelEvent,
+  DeadlineEvent,
   FlowEvent,
   FlowMachine,
 } from './machines/build-machine.js';
@@ -86,48 +102,8 @@ export type { Ending, FlowContext, FlowMachineInput, Reason, RunUsage } from './
 export type { AnyFlow, Flow, FlowDefinition, NameOf } from './machines/define-flow.js';
 export { defineFlow, isFlow } from './machines/define-flow.js';
 export type { DonePredicate, DoneResult } from './machines/flow-spec.js';
-export type { FlowLimits } from './machines/limits.js';
+export type { FlowLimits, ResolvedLimits } from './machines/limits.js';
 export { DEFAULT_LIMITS } from './machines/limits.js';
-export type { AgentLogicOptions } from './machines/parts/agent-logic.js';
-export { agentLogic } from './machines/parts/agent-logic.js';
-export type { AgentState, AgentStateOptions } from './machines/parts/agent-state.js';
-export { agentState } from './machines/parts/agent-state.js';
-export type {
-  AgentStateMeta,
-  BatonTransitionKind,
-  BatonTransitionMeta,
-  CounterBound,
-  FlowMeta,
-  ToolMeta,
-} from './machines/parts/baton-meta.js';
-export { agentMeta } from './machines/parts/baton-meta.js';
-export type {
-  ActionRef,
-  AndGuard,
-  BoundedTransition,
-  BoundedTransitionOptions,
-  GuardRef,
-} from './machines/parts/bounded-transition.js';
-export { boundedTransition } from './machines/parts/bounded-transition.js';
-export type { FinishTransition, FinishTransitionOptions } from './machines/parts/finish-transition.js';
-export { finishTransition } from './machines/parts/finish-transition.js';
-export type { HandoffTransition, HandoffTransitionOptions } from './machines/parts/handoff-transition.js';
-export { handoffTransition } from './machines/parts/handoff-transition.js';
-export { partActions } from './machines/parts/part-actions.js';
-export { decisionOf, partGuards } from './machines/parts/part-guards.js';
-export type { PartsContext } from './machines/parts/parts-context.js';
-export { partsContext } from './machines/parts/parts-context.js';
-export type {
-  PartsGuard,
-  PartsMachine,
-  PartsMachineConfig,
-  PartsStateConfig,
-} from './machines/parts/parts-machine.js';
-export { partsMachine } from './machines/parts/parts-machine.js';
-export type { TerminalStates } from './machines/parts/terminal-states.js';
-export { terminalStates } from './machines/parts/terminal-states.js';
-export type { MachineEvent, RunEnv, RunEventSink, StepEvent } from './machines/run-env.js';
-export { provideRunEnv } from './machines/run-env.js';
 export type { Verdict, VerdictKind } from './machines/verdict.js';
 export type { ModelSpecOptions } from './runtime/model-spec.js';
 export { MODEL_VARIABLE, modelFromSpec } from './runtime/model-spec.js';

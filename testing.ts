@@ -1,4 +1,9 @@
-// baton/testing: the scripted model and helpers for testing flows in Vitest or any runner.
+/**
+ * The scripted model and helpers for testing flows in Vitest or any runner: transitions as pure
+ * functions, every path of a flow as a script, `check` as an assertion, a clock that never waits.
+ *
+ * @module baton-flow/testing
+ */
 
 export type {
   RecordedRequest,

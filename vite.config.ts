@@ -1,6 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
 export default defineConfig({
+  // Tests and examples import the package by its name, as users do; here the name means the sources.
+  resolve: {
+    alias: [
+      { find: /^baton-flow$/, replacement: here('./index.ts') },
+      { find: /^baton-flow\/parts$/, replacement: here('./parts.ts') },
+      { find: /^baton-flow\/testing$/, replacement: here('./testing.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/helpers/no-console.ts'],

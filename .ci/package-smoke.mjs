@@ -1,11 +1,15 @@
 // Runs the built package as a user gets it: dist/index.js and dist/testing.js run a flow on the scripted
-// model, and the CLI from dist/ runs the support example. Run after `npm run build`.
+// model, dist/parts.js has the parts, and the CLI from dist/ runs the support example. Run after
+// `npm run build`. test/package/install.test.ts installs the packed tarball the way a user does.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
 const { defineAgent, defineFlow, runFlow, check, REASONS } = await import('../dist/index.js');
 const { scripted } = await import('../dist/testing.js');
+const { partsMachine, agentState } = await import('../dist/parts.js');
+assert.equal(typeof partsMachine, 'function');
+assert.equal(typeof agentState, 'function');
 
 const Note = {
   type: 'object',
@@ -56,4 +60,4 @@ const cli = spawnSync(
 );
 assert.equal(cli.status, 0, `the CLI from dist/ exited ${cli.status}: ${cli.stderr}`);
 assert.match(cli.stdout, /done/);
-console.log('package smoke: dist/index.js, dist/testing.js and the CLI from dist/ work');
+console.log('package smoke: dist/index.js, dist/parts.js, dist/testing.js and the CLI from dist/ work');

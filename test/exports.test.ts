@@ -1,6 +1,7 @@
+import * as baton from 'baton-flow';
+import * as parts from 'baton-flow/parts';
+import * as testing from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
-import * as baton from '../index.js';
-import * as testing from '../testing.js';
 
 // A change to the public API must be deliberate: update these lists in the same change.
 describe('public exports', () => {
@@ -16,38 +17,26 @@ describe('public exports', () => {
         "MODEL_VARIABLE",
         "PRICES",
         "REASONS",
-        "agentLogic",
-        "agentMeta",
-        "agentState",
         "anthropic",
         "assertValid",
-        "boundedTransition",
         "check",
         "checkCompatible",
         "checkReport",
         "costOf",
-        "decisionOf",
         "defineAgent",
         "defineFlow",
         "defineStep",
         "defineTool",
-        "finishTransition",
         "formatDiagnostic",
         "formatDiagnostics",
         "formatViolations",
         "frozenClock",
-        "handoffTransition",
         "isBatonError",
         "isFlow",
         "jsonSchema",
         "modelFromSpec",
         "openai",
-        "partActions",
-        "partGuards",
-        "partsContext",
-        "partsMachine",
         "priceOf",
-        "provideRunEnv",
         "randomIds",
         "record",
         "replay",
@@ -55,13 +44,12 @@ describe('public exports', () => {
         "scripted",
         "sequentialIds",
         "systemClock",
-        "terminalStates",
         "validatorFor",
       ]
     `);
   });
 
-  it('exports exactly these values from baton/testing', () => {
+  it('exports exactly these values from baton-flow/testing', () => {
     expect(Object.keys(testing).sort()).toMatchInlineSnapshot(`
       [
         "agentDone",
@@ -73,5 +61,35 @@ describe('public exports', () => {
         "scripted",
       ]
     `);
+  });
+
+  it('exports exactly these values from baton-flow/parts', () => {
+    expect(Object.keys(parts).sort()).toMatchInlineSnapshot(`
+      [
+        "agentLogic",
+        "agentMeta",
+        "agentState",
+        "boundedTransition",
+        "finishTransition",
+        "handoffTransition",
+        "partsMachine",
+        "provideRunEnv",
+        "terminalStates",
+      ]
+    `);
+  });
+
+  it('keeps the insides out of every entry point', () => {
+    const everything = [...Object.keys(baton), ...Object.keys(parts), ...Object.keys(testing)];
+    for (const inside of [
+      'judge',
+      'decisionOf',
+      'partsContext',
+      'partGuards',
+      'partActions',
+      'bindRunEnv',
+      'assess',
+    ])
+      expect(everything).not.toContain(inside);
   });
 });

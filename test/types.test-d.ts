@@ -1,5 +1,3 @@
-import Type from 'typebox';
-import { assertType, describe, expectTypeOf, it } from 'vitest';
 import {
   type AgentEvent,
   type AgentEventSink,
@@ -7,13 +5,14 @@ import {
   defineFlow,
   type Infer,
   jsonSchema,
-  type RunEnv,
   type RunEvent,
-  type RunEventSink,
   runFlow,
   type Usage,
-} from '../index.js';
-import { scripted } from '../testing.js';
+} from 'baton-flow';
+import type { RunEnv, RunEventSink } from 'baton-flow/parts';
+import { scripted } from 'baton-flow/testing';
+import Type from 'typebox';
+import { assertType, describe, expectTypeOf, it } from 'vitest';
 
 // Type-level tests: Vitest's typecheck runs tsc on this file (see vite.config.ts), and a failing
 // assertion fails `npm test`. Nothing here runs.

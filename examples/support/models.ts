@@ -1,5 +1,5 @@
-import type { ModelRequest } from '../../index.js';
-import { type ScriptStep, scripted } from '../../testing.js';
+import type { ModelRequest } from 'baton-flow';
+import { type ScriptStep, scripted } from 'baton-flow/testing';
 import type { Ticket } from './contracts.js';
 
 // Offline stand-ins for real models: deterministic responders that read the agent's input and own tool

@@ -1,4 +1,4 @@
-import { runFlow } from '../../index.js';
+import { runFlow } from 'baton-flow';
 import { support } from './flow.js';
 
 /** Runs the support flow on one ticket and returns the result: the same call a service makes. */

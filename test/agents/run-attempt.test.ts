@@ -1,7 +1,7 @@
+import { defineAgent, defineFlow, defineStep, defineTool, runFlow } from 'baton-flow';
+import { scripted } from 'baton-flow/testing';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { defineAgent, defineFlow, defineStep, defineTool, runFlow } from '../../index.js';
-import { scripted } from '../../testing.js';
 import { Report, Work, work } from '../helpers/flows.js';
 
 const calls: unknown[] = [];

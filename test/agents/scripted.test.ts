@@ -1,6 +1,6 @@
+import { isBatonError, type ModelRequest } from 'baton-flow';
+import { scripted } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
-import { isBatonError, type ModelRequest } from '../../index.js';
-import { scripted } from '../../testing.js';
 
 const request = (agent: string): ModelRequest => ({
   agent,

@@ -1,5 +1,3 @@
-import Type from 'typebox';
-import { describe, expect, it } from 'vitest';
 import {
   BatonError,
   ERROR_CODES,
@@ -8,7 +6,9 @@ import {
   jsonSchema,
   REASONS,
   validatorFor,
-} from '../../index.js';
+} from 'baton-flow';
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
 
 describe('validatorFor', () => {
   it('compiles a schema once and serves the same validator after', () => {

@@ -1,6 +1,6 @@
+import { defineAgent, defineFlow, type FlowLimits, type Model } from 'baton-flow';
+import { scripted } from 'baton-flow/testing';
 import Type from 'typebox';
-import { defineAgent, defineFlow, type FlowLimits, type Model } from '../../index.js';
-import { scripted } from '../../testing.js';
 
 /** A payload every chain agent accepts: the ticket id, notes so far and the step that wrote it. */
 export const Work = Type.Object(

@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
-import Type from 'typebox';
-import { describe, expect, it } from 'vitest';
-import { support } from '../../examples/support/flow.js';
 import {
   type AnyAgent,
-  agentLogic,
-  agentMeta,
-  agentState,
   type Checkable,
   type CheckOptions,
   check,
@@ -16,14 +10,22 @@ import {
   defineFlow,
   defineStep,
   defineTool,
+  type Model,
+} from 'baton-flow';
+import {
+  agentLogic,
+  agentMeta,
+  agentState,
   finishTransition,
   handoffTransition,
-  type Model,
   type PartsStateConfig,
   partsMachine,
   terminalStates,
-} from '../../index.js';
-import { scripted } from '../../testing.js';
+} from 'baton-flow/parts';
+import { scripted } from 'baton-flow/testing';
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
+import { support } from '../../examples/support/flow.js';
 import { chainAgent, chainFlow, pingPongFlow, Report, Work } from '../helpers/flows.js';
 
 // One flow that trips each diagnostic code and the same flow with that one problem fixed. The table is a

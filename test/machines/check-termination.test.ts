@@ -1,18 +1,17 @@
-import Type from 'typebox';
-import { describe, expect, it } from 'vitest';
+import { check, defineAgent } from 'baton-flow';
 import {
   agentLogic,
   agentState,
   boundedTransition,
-  check,
-  defineAgent,
   finishTransition,
   handoffTransition,
   type PartsStateConfig,
   partsMachine,
   terminalStates,
-} from '../../index.js';
-import { scripted } from '../../testing.js';
+} from 'baton-flow/parts';
+import { scripted } from 'baton-flow/testing';
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
 import { pingPongFlow } from '../helpers/flows.js';
 
 const Draft = Type.Object({ text: Type.String() }, { additionalProperties: false });

@@ -1,5 +1,3 @@
-import { describe, expect, it } from 'vitest';
-import { support } from '../../examples/support/flow.js';
 import {
   assertValid,
   type BatonError,
@@ -8,8 +6,10 @@ import {
   defineFlow,
   formatDiagnostics,
   isBatonError,
-} from '../../index.js';
-import { type BatonMatchers, batonMatchers, expectValidFlow } from '../../testing.js';
+} from 'baton-flow';
+import { type BatonMatchers, batonMatchers, expectValidFlow } from 'baton-flow/testing';
+import { describe, expect, it } from 'vitest';
+import { support } from '../../examples/support/flow.js';
 import { chainAgent, chainFlow, pingPongFlow, Report, Work } from '../helpers/flows.js';
 
 declare module 'vitest' {

@@ -1,7 +1,7 @@
+import { BatonError, defineAgent, defineFlow, defineStep, isBatonError } from 'baton-flow';
+import { scripted } from 'baton-flow/testing';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { BatonError, defineAgent, defineFlow, defineStep, isBatonError } from '../../index.js';
-import { scripted } from '../../testing.js';
 import { chainAgent, chainFlow, Report, Work } from '../helpers/flows.js';
 
 function definitionError(build: () => unknown): BatonError {

@@ -1,18 +1,17 @@
-import Type from 'typebox';
-import { describe, expect, it } from 'vitest';
-import { createActor, waitFor } from 'xstate';
+import { defineAgent, type Model } from 'baton-flow';
 import {
   agentLogic,
   agentState,
-  defineAgent,
   finishTransition,
   handoffTransition,
-  type Model,
   partsMachine,
   provideRunEnv,
   terminalStates,
-} from '../../index.js';
-import { manualClock, type ScriptStep, scripted } from '../../testing.js';
+} from 'baton-flow/parts';
+import { manualClock, type ScriptStep, scripted } from 'baton-flow/testing';
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
+import { createActor, waitFor } from 'xstate';
 
 const Draft = Type.Object({ text: Type.String() }, { additionalProperties: false });
 const agent = (name: string) =>

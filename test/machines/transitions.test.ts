@@ -1,6 +1,6 @@
+import { agentDone } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
-import { agentDone } from '../../testing.js';
 import { chainFlow, pingPongFlow, work } from '../helpers/flows.js';
 
 // Transitions tested as pure functions: no actor runs, no model is called.

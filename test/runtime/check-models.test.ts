@@ -1,7 +1,7 @@
+import { type AnyFlow, type BatonError, defineFlow, defineStep, isBatonError } from 'baton-flow';
+import { scripted } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
-import { type AnyFlow, type BatonError, defineFlow, defineStep, isBatonError } from '../../index.js';
 import { checkModelsOption } from '../../runtime/check-models.js';
-import { scripted } from '../../testing.js';
 import { chainAgent, chainFlow, pingPongFlow, Report, Work } from '../helpers/flows.js';
 
 function rejection(models: unknown, flow: AnyFlow = pingPongFlow()): BatonError {

@@ -1,7 +1,7 @@
+import { isBatonError, runFlow, sequentialIds } from 'baton-flow';
+import { type FlowPath, flowPaths, manualClock, pathScript, scripted } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
 import { support } from '../../examples/support/flow.js';
-import { isBatonError, runFlow, sequentialIds } from '../../index.js';
-import { type FlowPath, flowPaths, manualClock, pathScript, scripted } from '../../testing.js';
 import { chainFlow, pingPongFlow } from '../helpers/flows.js';
 
 const ticket = { id: 'T-1', customer: 'c@example.com', subject: 'Refund', body: 'INV-1' };

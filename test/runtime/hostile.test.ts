@@ -1,6 +1,3 @@
-import Type from 'typebox';
-import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
 import {
   type AnyAgent,
   type AnyFlow,
@@ -14,8 +11,11 @@ import {
   type ModelRequest,
   type RunEvent,
   runFlow,
-} from '../../index.js';
-import { manualClock, scripted } from '../../testing.js';
+} from 'baton-flow';
+import { manualClock, scripted } from 'baton-flow/testing';
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
 import { chainFlow, pingPongFlow, Report, Work, work } from '../helpers/flows.js';
 
 // Guarantees at their edges, attacked with models, tools and steps Baton did not write.

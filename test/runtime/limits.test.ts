@@ -1,7 +1,7 @@
+import { runFlow } from 'baton-flow';
+import { manualClock, scripted } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
 import { estimateInputTokens } from '../../agents/tokens.js';
-import { runFlow } from '../../index.js';
-import { manualClock, scripted } from '../../testing.js';
 import { chainFlow, pingPongFlow, work } from '../helpers/flows.js';
 
 const chain = [

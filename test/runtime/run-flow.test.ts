@@ -1,10 +1,6 @@
 import { getEventListeners } from 'node:events';
-import Type from 'typebox';
-import { describe, expect, it } from 'vitest';
-import { fromPromise } from 'xstate';
 import {
   type AgentOutcome,
-  type AttemptPlan,
   type BatonError,
   defineAgent,
   defineFlow,
@@ -14,8 +10,12 @@ import {
   type RunResult,
   runFlow,
   sequentialIds,
-} from '../../index.js';
-import { manualClock, scripted } from '../../testing.js';
+} from 'baton-flow';
+import type { AttemptPlan } from 'baton-flow/parts';
+import { manualClock, scripted } from 'baton-flow/testing';
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
+import { fromPromise } from 'xstate';
 import { chainAgent, chainFlow, pingPongFlow, Report, Work, work } from '../helpers/flows.js';
 
 const report = { ticketId: 'T-1', summary: 'all five steps done' };
