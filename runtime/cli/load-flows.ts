@@ -1,14 +1,25 @@
-import { resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { loadSdk } from '../../agents/providers/provider-support.js';
 import { type AnyFlow, isFlow } from '../../machines/define-flow.js';
 import { CliError } from './exit-codes.js';
 import { statOf } from './stat-of.js';
 
 let tsLoader: Promise<void> | null = null;
 
-/** Registers tsx's loader once, so TypeScript flow modules import like JavaScript ones. */
+/**
+ * Registers tsx's loader once, so TypeScript flow modules import like JavaScript ones. tsx is an optional
+ * peer: plain JavaScript modules need nothing, and a TypeScript module without it is `missing_dependency`
+ * with the command that installs it.
+ */
 function registerTypeScript(): Promise<void> {
-  tsLoader ??= import('tsx/esm/api').then((api) => {
+  tsLoader ??= loadSdk({
+    name: 'tsx',
+    load: () => import('tsx/esm/api'),
+    neededBy: 'loading a TypeScript flow module',
+    install: 'npm install --save-dev tsx (or compile the module to JavaScript)',
+  }).then((api) => {
     api.register();
   });
   return tsLoader;
@@ -40,7 +51,7 @@ export async function importModule(file: string, cwd: string): Promise<Readonly<
     throw new CliError(
       'noInput',
       'invalid_flow_module',
-      `${path} is a folder. Pass the module file that exports the flow (baton check searches folders; baton run does not).`,
+      `${path} is a folder. Pass the module file that exports the flow.`,
       { details: { path } },
     );
   }
@@ -107,4 +118,62 @@ export function pickFlow(loaded: LoadedModule, id: string | undefined): AnyFlow 
     );
   }
   return loaded.flows[0]!;
+}
+
+/** The module files directly in a folder, `flow.*` first, then the rest by name. */
+const MODULE = /\.(?:[cm]?ts|[cm]?js)$/;
+function folderModules(folder: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder, { withFileTypes: true })
+      .filter(
+        (e) => e.isFile() && MODULE.test(e.name) && !/\.d\.[cm]?ts$/.test(e.name) && !/\.test\./.test(e.name),
+      )
+      .map((e) => e.name);
+  } catch (cause) {
+    throw new CliError(
+      'noInput',
+      'invalid_flow_module',
+      `Cannot read the folder ${folder}: ${cause instanceof Error ? cause.message : String(cause)}.`,
+      { cause, details: { path: folder } },
+    );
+  }
+  const rank = (name: string) => (/^flow\.[cm]?[jt]s$/.test(name) ? 0 : 1);
+  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((name) => join(folder, name));
+}
+
+/**
+ * The flow module a `baton run` target names: the file itself, or for a folder the module in it that
+ * exports flows (`flow.ts` or `flow.js` when it does; otherwise the one module that does, importing each
+ * module directly in the folder, as `baton check` does). Several modules with different flows are a
+ * misuse that names them.
+ */
+export async function loadRunTarget(target: string, cwd: string): Promise<LoadedModule> {
+  const path = resolve(cwd, target);
+  if (!statOf(path)?.isDirectory()) return await loadFlowModule(path, cwd);
+  const found: LoadedModule[] = [];
+  for (const file of folderModules(path)) {
+    const exports = await importModule(file, cwd);
+    const flows = flowsIn(exports);
+    if (flows.length === 0) continue;
+    const loaded = { path: file, flows, exports };
+    if (/[\\/]flow\.[cm]?[jt]s$/.test(file)) return loaded;
+    // A module that re-exports flows found before adds nothing.
+    if (!found.some((f) => flows.every((flow) => f.flows.includes(flow)))) found.push(loaded);
+  }
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0) {
+    throw new CliError(
+      'data',
+      'invalid_flow_module',
+      `No module in ${path} exports a flow. Export the result of defineFlow from ${join(path, 'flow.ts')}, or pass the module's path.`,
+      { details: { path } },
+    );
+  }
+  throw new CliError(
+    'usage',
+    'invalid_flow_module',
+    `Several modules in ${path} export flows (${found.map((f) => f.path).join(', ')}). Pass the path of the one to run.`,
+    { details: { path, modules: found.map((f) => f.path) } },
+  );
 }

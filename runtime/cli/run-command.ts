@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Model } from '../../agents/model.js';
+import { loadAnthropicSdk } from '../../agents/providers/anthropic.js';
+import { loadOpenAISdk } from '../../agents/providers/openai.js';
 import { record } from '../../agents/providers/record.js';
 import { MODEL_VARIABLE, modelFromSpec } from '../model-spec.js';
 import { runFlow } from '../run-flow.js';
 import { CliError } from './exit-codes.js';
 import { formatEvent, formatResult } from './format-events.js';
 import type { CliIo } from './io.js';
-import { loadFlowModule, pickFlow } from './load-flows.js';
+import { loadRunTarget, pickFlow } from './load-flows.js';
 import { statOf } from './stat-of.js';
 
 /** Exit codes of `baton run`, by the run's status. */
@@ -86,7 +88,7 @@ function parseJson(text: string, what: string, details: Record<string, unknown>)
   }
 }
 
-/** `baton run <module> [--input …]`: runs a flow, prints each step and the result, returns the exit code. */
+/** `baton run <module or folder> [--input …]`: runs a flow, prints each step and the result, returns the exit code. */
 export async function runCommand(options: RunCommandOptions, io: CliIo): Promise<number> {
   // What the command line says is checked before the module is imported, which may take a while.
   const given = options.input !== undefined ? readInput(options.input, io.cwd) : undefined;
@@ -99,6 +101,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       `--base-url applies to a provider's model, not to "${spec}". Pass --model openai:<model>, openai-chat:<model> or anthropic:<model> with it, or drop --base-url.`,
     );
   }
+  await preloadSdk(spec);
   const cassette = options.record === undefined ? undefined : resolve(io.cwd, options.record);
   if (cassette !== undefined && statOf(cassette)?.isDirectory()) {
     throw new CliError(
@@ -108,7 +111,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       { details: { path: cassette } },
     );
   }
-  const loaded = await loadFlowModule(options.module, io.cwd);
+  const loaded = await loadRunTarget(options.module, io.cwd);
   const flow = pickFlow(loaded, options.flow);
   const input = given !== undefined ? given : loaded.exports.sampleInput;
   if (input === undefined) {
@@ -133,6 +136,16 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   });
   io.out(options.json ? JSON.stringify(result, null, 2) : formatResult(result));
   return RUN_EXIT[result.status];
+}
+
+/**
+ * Loads the SDK a `--model` needs before the run starts, so a missing one is `missing_dependency` (exit 69)
+ * with the install command, not a run that fails at its first model call.
+ */
+async function preloadSdk(spec: string): Promise<void> {
+  const provider = spec.trim().split(':', 1)[0];
+  if (provider === 'openai' || provider === 'openai-chat') await loadOpenAISdk(`--model ${spec.trim()}`);
+  if (provider === 'anthropic') await loadAnthropicSdk(`--model ${spec.trim()}`);
 }
 
 /** Wraps the run's model (or each agent's own) so that every call is written to the cassette `file`. */

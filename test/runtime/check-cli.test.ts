@@ -101,7 +101,7 @@ describe('baton check', () => {
     const usage = io();
     expect(await main(['check'], usage.io)).toBe(64);
     expect(usage.err).toEqual([
-      'baton: invalid_argument: baton check takes at least one module or folder. Run `baton --help` for usage.',
+      'baton: invalid_argument: baton check takes at least one module or folder. Run `baton check --help` for its usage.',
     ]);
   });
 
@@ -124,7 +124,7 @@ describe('baton check', () => {
     const wrong = io();
     expect(await main(['check', 'examples/support', '--input', '{}'], wrong.io)).toBe(64);
     expect(wrong.err).toEqual([
-      'baton: invalid_argument: --input does not apply to baton check. Run `baton --help` for usage.',
+      'baton: invalid_argument: --input does not apply to baton check. Run `baton check --help` for its usage.',
     ]);
     expect(wrong.out).toEqual([]);
   });

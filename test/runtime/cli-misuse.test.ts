@@ -51,7 +51,7 @@ describe('baton misuse: the command line', () => {
     const { exit, message } = await misuse([], 'invalid_argument');
     expect(exit).toBe(MISUSE_EXIT.usage);
     expect(message).toBe(
-      'No command given: use `baton run <flow module>` or `baton check <module...>`. Run `baton --help` for usage.',
+      'No command given: use `baton run <flow module>` or `baton check <module...>`. Run `baton --help` for usage, or `baton <command> --help` for a command.',
     );
   });
 
@@ -64,7 +64,9 @@ describe('baton misuse: the command line', () => {
   it('exits 64 for an unknown flag', async () => {
     const { exit, message } = await misuse(['run', FLOW, '--verbose'], 'invalid_argument');
     expect(exit).toBe(64);
-    expect(message).toMatch(/^Unknown option '--verbose'.*Run `baton --help` for usage\.$/);
+    expect(message).toMatch(
+      /^Unknown option '--verbose'.*Run `baton --help` for usage, or `baton <command> --help` for a command\.$/,
+    );
   });
 
   it('exits 64 for a flag without its value', async () => {
@@ -76,10 +78,12 @@ describe('baton misuse: the command line', () => {
   it('exits 64 when baton run is given no module, or two', async () => {
     const none = await misuse(['run', '--input', TICKET], 'invalid_argument');
     expect(none.exit).toBe(64);
-    expect(none.message).toBe('baton run takes one flow module, got 0. Run `baton --help` for usage.');
+    expect(none.message).toBe(
+      'baton run takes one flow module or folder, got 0. Run `baton run --help` for its usage.',
+    );
     const two = await misuse(['run', FLOW, 'other.ts'], 'invalid_argument');
     expect(two.message).toBe(
-      'baton run takes one flow module, got 2 (examples/support/flow.ts, other.ts). Run `baton --help` for usage.',
+      'baton run takes one flow module or folder, got 2 (examples/support/flow.ts, other.ts). Run `baton run --help` for its usage.',
     );
   });
 
@@ -167,11 +171,13 @@ describe('baton misuse: --input', () => {
     expect((await misuse(['run', FLOW, '--input', ' '], 'invalid_argument')).message).toBe(
       '--input is empty. Pass a JSON file or inline JSON.',
     );
-    const { exit, message } = await misuse(['run', FLOW], 'invalid_argument');
-    expect(exit).toBe(64);
-    expect(message).toBe(
-      `No input: pass --input <file or JSON>, or export sampleInput from ${join(root, FLOW)}.`,
+    const bare = module(
+      'no-sample.ts',
+      `import { chainFlow } from '${helpers}';\nexport const chain = chainFlow();\n`,
     );
+    const { exit, message } = await misuse(['run', bare], 'invalid_argument');
+    expect(exit).toBe(64);
+    expect(message).toBe(`No input: pass --input <file or JSON>, or export sampleInput from ${bare}.`);
   });
 
   it('reads inline JSON far longer than a file name can be', async () => {
@@ -202,13 +208,33 @@ describe('baton misuse: the flow module', () => {
     );
   });
 
-  it('exits 66 for a module path that is a folder', async () => {
-    const { exit, message } = await misuse(
-      ['run', 'examples/support', '--input', TICKET],
-      'invalid_flow_module',
+  it('exits 65 for a folder in which no module exports a flow', async () => {
+    const folder = join(scratch, 'no-flows');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'util.mjs'), 'export const answer = 42;\n');
+    const { exit, message } = await misuse(['run', folder, '--input', TICKET], 'invalid_flow_module');
+    expect(exit).toBe(65);
+    expect(message).toBe(
+      `No module in ${folder} exports a flow. Export the result of defineFlow from ${join(folder, 'flow.ts')}, or pass the module's path.`,
     );
-    expect(exit).toBe(66);
-    expect(message).toContain(`${join(root, 'examples/support')} is a folder. Pass the module file`);
+  });
+
+  it('exits 64 for a folder whose modules export different flows, naming them', async () => {
+    const folder = join(scratch, 'two-flows');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      join(folder, 'a.ts'),
+      `import { chainFlow } from '${helpers}';\nexport const chain = chainFlow();\n`,
+    );
+    writeFileSync(
+      join(folder, 'b.ts'),
+      `import { pingPongFlow } from '${helpers}';\nexport const pp = pingPongFlow();\n`,
+    );
+    const { exit, message } = await misuse(['run', folder, '--input', TICKET], 'invalid_flow_module');
+    expect(exit).toBe(64);
+    expect(message).toBe(
+      `Several modules in ${folder} export flows (${join(folder, 'a.ts')}, ${join(folder, 'b.ts')}). Pass the path of the one to run.`,
+    );
   });
 
   it('exits 65 for a module that throws on import', async () => {

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../runtime/cli/main.js';
+import { COMMAND_OPTIONS, main } from '../../runtime/cli/main.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const run = promisify(execFile);
@@ -87,7 +87,7 @@ describe('baton CLI', () => {
     const b = io();
     expect(await main(['launch'], b.io)).toBe(64);
     expect(b.err).toEqual([
-      'baton: invalid_argument: Unknown command "launch": the commands are run and check. Run `baton --help` for usage.',
+      'baton: invalid_argument: Unknown command "launch": the commands are run and check. Run `baton --help` for usage, or `baton <command> --help` for a command.',
     ]);
   });
 
@@ -154,5 +154,24 @@ describe('baton CLI', () => {
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(/^baton: invalid_argument: Unknown model provider "gemini"/);
     expect(err.join('\n')).toContain('openai:<model>');
+  });
+
+  it('runs a folder: its flow.ts, like check does', async () => {
+    const { out, io: cli } = io();
+    const code = await main(['run', 'examples/support', '--input', 'examples/support/ticket.json'], cli);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain('path triage → billing → done');
+  });
+
+  it.each(['run', 'check'])('prints the help of `baton %s` with every flag it takes', async (command) => {
+    const { out, err, io: cli } = io();
+    expect(await main([command, '--help'], cli)).toBe(0);
+    expect(err).toEqual([]);
+    const help = out.join('\n');
+    expect(help).toMatch(new RegExp(`^Usage: baton ${command} `));
+    for (const flag of COMMAND_OPTIONS[command]!) expect(help).toContain(`--${flag}`);
+    const { out: general, io: other } = io();
+    await main(['--help'], other);
+    expect(help).not.toBe(general.join('\n'));
   });
 });
