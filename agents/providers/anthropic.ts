@@ -21,6 +21,7 @@ export interface AnthropicClient {
 export interface AnthropicOptions {
   /** The API key. When absent, the SDK reads `ANTHROPIC_API_KEY` itself; Baton never reads the environment. */
   readonly apiKey?: string;
+  /** Another endpoint that speaks the Messages API (a proxy or a gateway); the SDK's default otherwise. */
   readonly baseURL?: string;
   /** How many times the SDK retries a failed call (429, 529 overloaded, 5xx, timeouts), honouring `retry-after`. Default 2. */
   readonly maxRetries?: number;
@@ -47,12 +48,22 @@ export interface AnthropicOptions {
 
 /**
  * A `Model` backed by Anthropic's Messages API through the official `@anthropic-ai/sdk` (an optional peer
- * dependency, loaded on first use). The reserved budget is sent as `max_tokens`; calls are streamed only
- * with `stream: true`.
+ * dependency, loaded on first use). Its id is `anthropic:<model>` and its price comes from `PRICES` unless
+ * `price` is given (a model the table does not know is metered as free). The reserved budget is sent as
+ * `max_tokens`; calls are streamed only with `stream: true`. A call throws `missing_dependency` when the
+ * SDK is not installed, `aborted` when its signal aborts, and `provider_error` (with `retryable`) when
+ * the provider still fails after the SDK's retries or answers something that is not a reply.
  *
  * @example
- * const model = anthropic('claude-haiku-4-5', { maxRetries: 4 }); // ANTHROPIC_API_KEY from the environment
- * const streamed = anthropic('claude-haiku-4-5', { stream: true });
+ * ```ts
+ * import { type AnyFlow, anthropic, runFlow } from 'baton-flow';
+ *
+ * declare const support: AnyFlow;
+ *
+ * // Every agent of this run on Claude Haiku; the key comes from ANTHROPIC_API_KEY.
+ * const model = anthropic('claude-haiku-4-5', { maxRetries: 4, stream: true });
+ * const result = await runFlow(support, { id: 'T-1042', subject: 'Charged twice' }, { models: model });
+ * ```
  */
 export function anthropic(model: string, options: AnthropicOptions = {}): Model {
   const maxRetries = options.maxRetries ?? PROVIDER_DEFAULTS.maxRetries;
@@ -70,6 +81,7 @@ export function anthropic(model: string, options: AnthropicOptions = {}): Model 
     timeout,
     apiKey: options.apiKey ?? sdk.apiKey ?? undefined,
     keyVariable: 'ANTHROPIC_API_KEY',
+    baseURL: sdk.baseURL,
   });
 
   const client = lazyClient({
@@ -116,7 +128,7 @@ async function createClient(
   maxRetries: number,
   timeout: number,
 ): Promise<Anthropic> {
-  const sdk = await loadSdk({ name: '@anthropic-ai/sdk', load: () => import('@anthropic-ai/sdk') });
+  const sdk = await loadAnthropicSdk();
   const AnthropicClass = sdk.Anthropic;
   return new AnthropicClass({
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
@@ -130,5 +142,14 @@ async function createClient(
     // `lib/internal/tracing`), and propagates trace headers from it. Baton emits its own model-call spans
     // with usage, so the SDK's are turned off here: otherwise every call, and its tokens, shows twice.
     openTelemetry: false,
+  });
+}
+
+/** Loads the `@anthropic-ai/sdk` package, or throws `missing_dependency` naming what needs it and how to install it. */
+export function loadAnthropicSdk(neededBy?: string): Promise<typeof import('@anthropic-ai/sdk')> {
+  return loadSdk({
+    name: '@anthropic-ai/sdk',
+    load: () => import('@anthropic-ai/sdk'),
+    ...(neededBy === undefined ? {} : { neededBy }),
   });
 }

@@ -21,10 +21,14 @@ export interface OpenAIClient {
 
 /** Options of the OpenAI provider. */
 export interface OpenAIOptions {
-  /** The API key. When absent, the `openai` SDK reads `OPENAI_API_KEY` itself; Baton never reads the environment. */
+  /**
+   * The API key. When absent, the `openai` SDK reads `OPENAI_API_KEY`. With a `baseURL` (a local server such
+   * as Ollama or vLLM) the key is optional: when neither is given, requests go without an `Authorization` header.
+   */
   readonly apiKey?: string;
   /** Another server that speaks the OpenAI API: Ollama, vLLM, LM Studio, llama.cpp (with `api: 'chat'`). */
   readonly baseURL?: string;
+  /** The OpenAI organization the calls are billed to; the SDK reads `OPENAI_ORG_ID` when absent. */
   readonly organization?: string;
   /** `responses` (the default) for OpenAI's Responses API, `chat` for Chat Completions. */
   readonly api?: 'responses' | 'chat';
@@ -54,12 +58,21 @@ export interface OpenAIOptions {
  * A `Model` backed by OpenAI through the official `openai` SDK (an optional peer dependency, loaded on
  * first use): the Responses API by default, Chat Completions with `api: 'chat'`. Tools are sent as
  * function tools, strict when their schema allows; the reserved budget is the output-token cap.
- * Calls are streamed only with `stream: true`.
+ * Calls are streamed only with `stream: true`. Its id is `openai:<model>` and its price comes from
+ * `PRICES` unless `price` is given (a model the table does not know is metered as free). A call throws
+ * `missing_dependency` when the SDK is not installed, `aborted` when its signal aborts, and
+ * `provider_error` (with `retryable`) when the provider still fails after the SDK's retries or answers
+ * something that is not a reply.
  *
  * @example
- * const model = openai('gpt-5-mini'); // OPENAI_API_KEY from the environment
- * const local = openai('llama3.1', { api: 'chat', baseURL: 'http://127.0.0.1:11434/v1', apiKey: 'ollama' });
- * const streamed = openai('gpt-5-mini', { stream: true });
+ * ```ts
+ * import { openai } from 'baton-flow';
+ *
+ * export const model = openai('gpt-5-mini'); // the key comes from OPENAI_API_KEY
+ * export const streamed = openai('gpt-5-mini', { stream: true, maxRetries: 4 });
+ * // A local server that speaks Chat Completions (here Ollama) needs no key.
+ * export const local = openai('llama3.1', { api: 'chat', baseURL: 'http://127.0.0.1:11434/v1' });
+ * ```
  */
 export function openai(model: string, options: OpenAIOptions = {}): Model {
   const api = options.api ?? 'responses';
@@ -78,6 +91,7 @@ export function openai(model: string, options: OpenAIOptions = {}): Model {
     timeout,
     apiKey: options.apiKey ?? sdk?.apiKey ?? undefined,
     keyVariable: 'OPENAI_API_KEY',
+    baseURL: sdk?.baseURL ?? options.baseURL,
   });
 
   const client = lazyClient({
@@ -85,7 +99,7 @@ export function openai(model: string, options: OpenAIOptions = {}): Model {
     given: options.client as unknown as OpenAI | undefined,
     make: () => createClient(options, maxRetries, timeout),
     apiKey: options.apiKey,
-    hint: 'Pass the `apiKey` option or set OPENAI_API_KEY (any non-empty key for a local server).',
+    hint: 'Pass the `apiKey` option or set OPENAI_API_KEY (a local server at `baseURL` needs neither).',
   });
 
   const call = async (request: ModelRequest): Promise<ModelReply> => {
@@ -135,17 +149,25 @@ export function openai(model: string, options: OpenAIOptions = {}): Model {
 }
 
 async function createClient(options: OpenAIOptions, maxRetries: number, timeout: number): Promise<OpenAI> {
-  const sdk = await loadSdk({ name: 'openai', load: () => import('openai') });
+  const sdk = await loadOpenAISdk();
   const OpenAIClass = sdk.OpenAI;
-  // The SDK logs to the console by default; Baton writes no console output below the runtime.
-  return new OpenAIClass({
+  const settings = {
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
     ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
     ...(options.organization === undefined ? {} : { organization: options.organization }),
     maxRetries,
     timeout,
-    logLevel: 'off',
-  });
+    // The SDK logs to the console by default; Baton writes no console output below the runtime.
+    logLevel: 'off' as const,
+  };
+  try {
+    return new OpenAIClass(settings);
+  } catch (error) {
+    // The SDK refuses to start with no key (none given, none in OPENAI_API_KEY). A local server at
+    // `baseURL` needs none: give the SDK a placeholder and send no Authorization header at all.
+    if (options.apiKey !== undefined || options.baseURL === undefined) throw error;
+    return new OpenAIClass({ ...settings, apiKey: 'no-key', defaultHeaders: { Authorization: null } });
+  }
 }
 
 /** The JSON of a 200 answer; a body that is not JSON is left to `responsesReply` to name. */
@@ -156,4 +178,13 @@ async function jsonOf(response: Response): Promise<unknown> {
   } catch {
     return text;
   }
+}
+
+/** Loads the `openai` package, or throws `missing_dependency` naming what needs it and how to install it. */
+export function loadOpenAISdk(neededBy?: string): Promise<typeof import('openai')> {
+  return loadSdk({
+    name: 'openai',
+    load: () => import('openai'),
+    ...(neededBy === undefined ? {} : { neededBy }),
+  });
 }

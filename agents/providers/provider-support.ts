@@ -19,20 +19,37 @@ export interface FailureContext {
   readonly apiKey: string | undefined;
   /** The environment variable the SDK reads when no key is given, for the fix-it hint. */
   readonly keyVariable: string;
+  /** The URL the client sends to, named when it cannot be reached. */
+  readonly baseURL: string | undefined;
+}
+
+/** An optional package, how to load it, what needs it and how to install it. */
+export interface OptionalPackage<T> {
+  readonly name: string;
+  readonly load: () => Promise<T>;
+  /** What needs the package, for the message: "this model provider" unless told. */
+  readonly neededBy?: string;
+  /** The install command; `npm install <name>` unless told. */
+  readonly install?: string;
 }
 
 /**
- * Loads an optional SDK with a dynamic `import()`, or throws `missing_dependency` naming the package to
- * install when it is not there.
+ * Loads an optional package with a dynamic `import()`, or throws `missing_dependency` naming the package
+ * to install when it is not there.
  */
-export async function loadSdk<T>({ name, load }: { name: string; load: () => Promise<T> }): Promise<T> {
+export async function loadSdk<T>({
+  name,
+  load,
+  neededBy = 'this model provider',
+  install = `npm install ${name}`,
+}: OptionalPackage<T>): Promise<T> {
   try {
     return await load();
   } catch (error) {
     if (isModuleNotFound(error, name)) {
       throw new BatonError(
         'missing_dependency',
-        `The "${name}" package is not installed, and this model provider needs it. Install ${name}: npm install ${name}`,
+        `The "${name}" package is not installed, and ${neededBy} needs it. Install ${name}: ${install}`,
         { details: { package: name } },
       );
     }
@@ -243,6 +260,8 @@ export function providerFailure(error: unknown, signal: AbortSignal, context: Fa
   const status = typeof fields.status === 'number' ? fields.status : null;
   const timedOut = kinds.has('APIConnectionTimeoutError');
   const unreachable = kinds.has('APIConnectionError');
+  // The SDK refuses to send a request it has no credentials for, with a plain Error and no status.
+  const noKey = status === null && !unreachable && NO_CREDENTIALS.test(String(fields.message));
   // The SDKs raise an `APIError` without a status only for an error event inside a streamed answer.
   const streamType =
     status === null && !unreachable && kinds.has('APIError') && typeof fields.type === 'string'
@@ -253,15 +272,20 @@ export function providerFailure(error: unknown, signal: AbortSignal, context: Fa
       ? unreachable || (streamType !== null && RETRYABLE_STREAM_ERRORS.has(streamType))
       : status === 408 || status === 409 || status === 429 || status >= 500;
   const said = redactText(typeof fields.message === 'string' ? fields.message : String(error), secrets);
+  const at = context.baseURL === undefined ? '' : ` at ${context.baseURL}`;
   const what = timedOut
-    ? `timed out after ${context.timeout} ms`
-    : status !== null
-      ? `answered HTTP ${status}`
-      : unreachable
-        ? 'could not be reached'
-        : streamType !== null
-          ? `failed mid-stream (${streamType})`
-          : 'failed';
+    ? `timed out after ${context.timeout} ms${at}`
+    : status === 401 || status === 403
+      ? `refused the credentials (HTTP ${status})`
+      : status !== null
+        ? `answered HTTP ${status}`
+        : unreachable
+          ? `could not be reached${at}`
+          : noKey
+            ? 'has no API key to authenticate with'
+            : streamType !== null
+              ? `failed mid-stream (${streamType})`
+              : 'failed';
   // The SDKs retry a failed request, never a stream that failed after its 200.
   const retried =
     retryable && streamType === null
@@ -270,7 +294,7 @@ export function providerFailure(error: unknown, signal: AbortSignal, context: Fa
   const sentence = /[.!?]$/.test(said.trim()) ? said.trim() : `${said.trim()}.`;
   return new BatonError(
     'provider_error',
-    `${where} ${what}${retried}: ${sentence} ${streamType !== null ? streamHint(retryable) : hint(status, timedOut, unreachable, context)}`,
+    `${where} ${what}${retried}: ${sentence} ${streamType !== null ? streamHint(retryable) : hint({ status, timedOut, unreachable, noKey }, context)}`,
     {
       retryable,
       details: {
@@ -291,14 +315,21 @@ function streamHint(retryable: boolean): string {
     : 'The provider rejected the request mid-stream: fix what its message names.';
 }
 
+/** What the SDKs say when they have no key to send (Anthropic: "Could not resolve authentication method"). */
+const NO_CREDENTIALS = /authentication method|api[_ ]?key\b.*(missing|not set|empty)|missing.*api[_ ]?key/i;
+
 function hint(
-  status: number | null,
-  timedOut: boolean,
-  unreachable: boolean,
+  {
+    status,
+    timedOut,
+    unreachable,
+    noKey,
+  }: { status: number | null; timedOut: boolean; unreachable: boolean; noKey: boolean },
   context: FailureContext,
 ): string {
   if (timedOut) return "Raise the provider's `timeout` option, or lower the agent's output-token budget.";
-  if (unreachable) return 'Check the network and the `baseURL` option.';
+  if (unreachable) return 'Check that the server runs there, the network, and the `baseURL` option.';
+  if (noKey) return `Pass the \`apiKey\` option or set the ${context.keyVariable} environment variable.`;
   if (status === null) return 'The answer could not be read: check that the server speaks this API.';
   if (status === 401 || status === 403)
     return `Check the API key: the \`apiKey\` option or the ${context.keyVariable} environment variable.`;

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import { ProxyTracerProvider, type TracerProvider, trace } from '@opentelemetry/api';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Message, ModelRequest, ToolSpec } from '../../../agents/model.js';
 import { anthropic } from '../../../agents/providers/anthropic.js';
 import { isBatonError } from '../../../contracts/errors.js';
@@ -336,5 +336,35 @@ describe('anthropic(), given usage it cannot meter or none', () => {
     expect(answer.usage.estimated).toBe(true);
     expect(answer.usage.inputTokens).toBeGreaterThan(10);
     expect(answer.usage.outputTokens).toBeGreaterThan(0);
+  });
+});
+
+describe('anthropic without credentials', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('says it has no API key and how to give one, sending nothing', async () => {
+    vi.stubEnv('ANTHROPIC_API_KEY', '');
+    vi.stubEnv('ANTHROPIC_AUTH_TOKEN', '');
+    const error = await anthropic('claude-haiku-4-5', { baseURL: server.url, maxRetries: 0 })
+      .call(request())
+      .catch((e: unknown) => e);
+    expect(isBatonError(error) && [error.code, error.retryable]).toEqual(['provider_error', false]);
+    expect(isBatonError(error) && error.message).toMatch(
+      /^Anthropic model "claude-haiku-4-5" \(agent "[^"]+"\) has no API key to authenticate with: .*Pass the `apiKey` option or set the ANTHROPIC_API_KEY environment variable\.$/,
+    );
+    expect(isBatonError(error) && error.message).not.toContain('speaks this API');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('names a refused key as refused credentials', async () => {
+    server.enqueue({
+      status: 401,
+      body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } },
+    });
+    const error = await model()
+      .call(request())
+      .catch((e: unknown) => e);
+    expect(isBatonError(error) && error.message).toContain('refused the credentials (HTTP 401)');
+    expect(isBatonError(error) && error.message).toContain('Check the API key');
   });
 });

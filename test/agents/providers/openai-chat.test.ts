@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Message, ModelRequest, ToolSpec } from '../../../agents/model.js';
 import { openai } from '../../../agents/providers/openai.js';
 import { isBatonError } from '../../../contracts/errors.js';
@@ -187,7 +187,8 @@ describe("openai() with api: 'chat'", () => {
       true,
       null,
     ]);
-    expect(isBatonError(error) && error.message).toContain('could not be reached');
+    expect(isBatonError(error) && error.message).toContain('could not be reached at http://127.0.0.1:1/v1');
+    expect(isBatonError(error) && error.message).toContain('Check that the server runs there');
   });
 
   it('fails with a retryable provider_error naming the status when retries run out', async () => {
@@ -280,5 +281,32 @@ describe("openai() with api: 'chat', given usage it cannot meter", () => {
     const { usage } = await model().call(request());
     expect(usage).toMatchObject({ inputTokens: 40, estimated: true });
     expect(usage.outputTokens).toBeGreaterThan(0);
+  });
+});
+
+describe('openai with a local server (baseURL)', () => {
+  afterEach(() => vi.unstubAllEnvs());
+  const local = () => openai('llama3.1', { api: 'chat', baseURL: server.openaiURL, maxRetries: 0 });
+
+  it('needs no key: with neither apiKey nor OPENAI_API_KEY it sends no Authorization header', async () => {
+    vi.stubEnv('OPENAI_API_KEY', '');
+    server.enqueue({ body: chatBody({ text: 'hi', usage: { input: 3, output: 1 } }) });
+    expect(await local().call(request())).toMatchObject({ text: 'hi' });
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('sends the key from OPENAI_API_KEY when it is set, and apiKey over it', async () => {
+    vi.stubEnv('OPENAI_API_KEY', 'sk-from-env');
+    server.enqueue(
+      { body: chatBody({ text: 'a', usage: { input: 3, output: 1 } }) },
+      { body: chatBody({ text: 'b', usage: { input: 3, output: 1 } }) },
+    );
+    await local().call(request());
+    await model().call(request());
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer sk-from-env',
+      `Bearer ${API_KEY}`,
+    ]);
   });
 });
