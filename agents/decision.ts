@@ -3,24 +3,43 @@ import type { Message, Usage } from './model.js';
 /** Budget codes an agent's turn loop can stop on before paying for another call. */
 export type VisitBudgetCode = 'turn_limit' | 'token_budget' | 'cost_budget' | 'deadline';
 
-/** What an agent decided at the end of a visit: a typed value the flow's guards check. */
+/**
+ * What an attempt ends with, as a typed value that assessing turns into a verdict: a handoff to another
+ * agent with its payload, a finish with the output, a question for a person, a budget that ran out, a
+ * code step that failed, or a call of a tool the agent does not own. `callId` is the id of the model's
+ * tool call that made the decision (null for a code step), so a repair can answer that very call.
+ */
 export type Decision =
   | {
       readonly kind: 'handoff';
+      /** The name of the agent the payload is for. */
       readonly to: string;
+      /** Not yet validated: assessing checks it against the target's input schema. */
       readonly payload: unknown;
       readonly callId: string | null;
     }
-  | { readonly kind: 'finish'; readonly output: unknown; readonly callId: string | null }
-  | { readonly kind: 'ask'; readonly question: string; readonly callId: string | null }
-  | { readonly kind: 'exhausted'; readonly code: VisitBudgetCode; readonly message: string }
   | {
+      readonly kind: 'finish';
+      /** Not yet validated: assessing checks it against the output schemas and the done predicate. */
+      readonly output: unknown;
+      readonly callId: string | null;
+    }
+  | { readonly kind: 'ask'; readonly question: string; readonly callId: string | null }
+  | {
+      /** A budget ran out before the next model call was paid for. */
+      readonly kind: 'exhausted';
+      readonly code: VisitBudgetCode;
+      readonly message: string;
+    }
+  | {
+      /** A code step threw, or its `next` picked no route it may take. */
       readonly kind: 'failed';
       readonly code: 'step_failed';
       readonly message: string;
       readonly details?: Readonly<Record<string, unknown>>;
     }
   | {
+      /** The model called a tool the agent does not own. */
       readonly kind: 'rejected';
       readonly code: 'tool_not_allowed';
       readonly tool: string;
@@ -28,9 +47,14 @@ export type Decision =
       readonly callId: string | null;
     };
 
-/** Usage summed over model calls: of an attempt, a visit or a whole run. */
+/**
+ * Usage summed over model calls: of an attempt, a visit or a whole run. Counts a provider did not report
+ * (cached or reasoning tokens) add as 0.
+ */
 export interface VisitUsage extends Required<Omit<Usage, 'estimated'>> {
+  /** The cost in US dollars at the models' prices (0 for a model without a price). */
   readonly costUsd: number;
+  /** The model calls made. */
   readonly turns: number;
 }
 
@@ -57,7 +81,11 @@ export interface Calibration {
   readonly reported: number;
 }
 
-/** What an agent or code step actor returns to the flow when its attempt ends. */
+/**
+ * What the actor of an agent or a code step returns to the flow when its attempt ends (the output of
+ * `agentLogic`, and of the `xstate.done.actor.<agent>` event that `agentDone` builds in tests): the
+ * decision, the usage, and the transcript a repair continues.
+ */
 export interface AgentOutcome {
   readonly decision: Decision;
   /** What this attempt used. */
@@ -70,10 +98,16 @@ export interface AgentOutcome {
   readonly calibration?: Calibration | null;
 }
 
-/** Feedback for a repair: answered to the call that made the rejected decision, or as a user message. */
+/**
+ * Feedback for a repair: why the decision was rejected, given to the next attempt as the answer to the
+ * tool call that made the decision, or as a user message when there was no call.
+ */
 export interface Feedback {
+  /** The id of the tool call the feedback answers, or null to send it as a user message. */
   readonly callId: string | null;
+  /** The name of that tool, or null (the feedback is then a user message). */
   readonly tool: string | null;
+  /** What was wrong and how to fix it, as the model reads it (violations, unmet done conditions). */
   readonly message: string;
 }
 

@@ -4,35 +4,52 @@ import { type Validator, validatorFor } from '../contracts/validator.js';
 import type { AnyTool } from './define-tool.js';
 import type { Model } from './model.js';
 
-/** Per-visit limits of one agent. Flow-wide limits apply on top. */
+/**
+ * An agent's own budget for one visit: it covers all the attempts of the visit, repairs included, and the
+ * flow's `limits` apply on top. Each value is a whole number of at least 1, or `Infinity` for no limit;
+ * anything else makes `defineAgent` throw `invalid_agent`.
+ */
 export interface AgentBudget {
-  /** Model calls per visit (default 4). */
+  /** Model turns per visit, over all its attempts (default 4). */
   readonly turns?: number;
-  /** Tokens (input + output) per visit (default: no agent limit, only the flow's). */
+  /** Input plus output tokens per visit, over all its attempts (default: no limit but the flow's). */
   readonly tokens?: number;
-  /** Cap on each call's output tokens (default 4096). */
+  /** The cap on each model call's output tokens (default 4096); less when the budgets have less left. */
   readonly maxOutputTokens?: number;
 }
 
-/** An agent as written by the user. */
+/** An agent as written by the user: what `defineAgent` takes. */
 export interface AgentDefinition<N extends string, I extends Schema, O extends Schema | undefined> {
+  /**
+   * Its name: its state in the flow's machine and the suffix of the handoff tool to it
+   * (`handoff_to_<name>`). 1–48 letters, digits, `_` or `-`, starting with a letter.
+   */
   readonly name: N;
   /** Its capability, in one sentence: other agents read it as the description of their handoff tool. */
   readonly description: string;
+  /**
+   * The object schema of its input, a TypeBox type or `jsonSchema(...)`: a handoff to it must send a
+   * payload of this type, and the model sees nothing else of the run.
+   */
   readonly input: I;
   /** The result it produces when it finishes; defaults to the flow's output schema. */
   readonly output?: O;
+  /** Its system prompt: what it does, and when to hand off or finish. */
   readonly instructions: string;
+  /** The model that answers its turns; `runFlow`'s `models` option can replace it for one run. */
   readonly model: Model;
+  /** Its own tools, each name once: only this agent can call them. */
   readonly tools?: readonly AnyTool[];
+  /** Its own budget for each visit (default: 4 turns, 4096 output tokens per call, no token limit). */
   readonly budget?: AgentBudget;
   /** Whether the agent may ask a person a question (ending the run as `needs_human` unless the flow answers). */
   readonly ask?: boolean;
 }
 
-/** The resolved per-visit budget of an agent. */
+/** The resolved per-visit budget of an agent: its `budget` with the defaults filled in. */
 export interface ResolvedBudget {
   readonly turns: number;
+  /** `Infinity` when the agent has no token budget of its own. */
   readonly tokens: number;
   readonly maxOutputTokens: number;
 }
@@ -40,40 +57,57 @@ export interface ResolvedBudget {
 /** What agents and code steps share: a name, a capability, a validated input and an optional output. */
 interface ParticipantBase<N extends string, I, O> {
   readonly name: N;
+  /** Its capability, as the handoff tool to it describes it. */
   readonly description: string;
+  /** The JSON Schema of its input. */
   readonly input: JsonSchemaObject;
+  /** Checks a payload handed to it before it runs. */
   readonly inputValidator: Validator<I>;
+  /** The JSON Schema of its result, or undefined when only the flow's output schema applies. */
   readonly output: JsonSchemaObject | undefined;
   readonly outputValidator: Validator<O> | undefined;
   /** Phantom: the static types of the input and output. */
   readonly '~types'?: { readonly input: I; readonly output: O };
 }
 
-/** A model-driven agent. */
+/**
+ * A model-driven agent, as `defineAgent` returns it: frozen, its schemas compiled to validators and its
+ * budget resolved. `I` and `O` are the static types of its input and result.
+ */
 export interface Agent<N extends string = string, I = unknown, O = unknown> extends ParticipantBase<N, I, O> {
   readonly kind: 'agent';
   readonly instructions: string;
   readonly model: Model;
+  /** Its own tools (empty when it has none). */
   readonly tools: readonly AnyTool[];
   readonly budget: ResolvedBudget;
+  /** Whether it sees the `ask_human` tool. */
   readonly ask: boolean;
 }
 
-/** What a code step's `run` receives. */
+/** What a code step's `run` receives: its validated input and the signal that aborts its attempt. */
 export interface StepContext<I> {
   readonly input: I;
+  /** Aborts at the run's deadline or on cancel: pass it to whatever the step waits for. */
   readonly signal: AbortSignal;
 }
 
-/** A code step: an agent with no model, whose output is handed on or finishes the flow. */
+/**
+ * A code step, as `defineStep` returns it: a participant with no model, whose output is handed on or
+ * finishes the flow. `I` and `O` are the static types of its input and output.
+ */
 export interface Step<N extends string = string, I = unknown, O = unknown> extends ParticipantBase<N, I, O> {
   readonly kind: 'step';
+  /** Computes the output from the validated input; a throw fails the run with `step_failed`. */
   readonly run: (context: StepContext<I>) => O | Promise<O>;
-  /** Picks where the output goes: the name of an agent it routes to, or null to finish. */
+  /**
+   * Picks where the output goes: the name of an agent it routes to, or null to finish. Undefined when the
+   * definition has none: the output then goes to the step's one route, or finishes the flow.
+   */
   readonly next: ((context: { readonly input: I; readonly output: O }) => string | null) | undefined;
 }
 
-/** An agent or a code step of any types. */
+/** An agent or a code step of any types: what a flow's `agents` list holds. */
 // biome-ignore lint/suspicious/noExplicitAny: input is contravariant in a step's run; `any` lets one list hold every participant.
 export type AnyAgent = Agent<string, any, any> | Step<string, any, any>;
 
@@ -119,9 +153,27 @@ function count(value: number | undefined, fallback: number, where: string): numb
 
 /**
  * Defines a model-driven agent. Its whole input is the validated payload it is handed: it never
- * receives another agent's transcript.
+ * receives another agent's transcript. The budget defaults to 4 turns per visit and 4096 output tokens
+ * per call, with no token limit of its own; `ask` defaults to false. Everything is checked here, before
+ * any model call: it throws `invalid_agent` for a name that is not 1–48 letters, digits, `_` or `-`
+ * starting with a letter, a missing description, instructions or model, a tool listed twice, or a budget
+ * value that is not a whole number of at least 1 (or `Infinity`); and `invalid_schema` when `input` or
+ * `output` is not an object schema ajv can compile.
  *
- * @example examples/support/flow.ts
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent, openai } from 'baton-flow';
+ *
+ * export const triage = defineAgent({
+ *   name: 'triage',
+ *   description: 'Reads a support ticket and decides who handles it.',
+ *   input: Type.Object({ id: Type.String(), subject: Type.String(), body: Type.String() }),
+ *   instructions: 'Hand billing questions to billing and everything else to tech.',
+ *   model: openai('gpt-5-mini'), // or scripted([...]) in tests
+ *   budget: { turns: 2, maxOutputTokens: 512 },
+ * });
+ * ```
  */
 export function defineAgent<
   const N extends string,

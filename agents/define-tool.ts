@@ -2,31 +2,49 @@ import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type Infer, type Schema } from '../contracts/schema.js';
 import { type Validator, validatorFor } from '../contracts/validator.js';
 
-/** What a tool handler receives: its validated arguments and the signal that aborts the run. */
+/** What a tool's `run` receives: its validated arguments and the signal that aborts its attempt. */
 export interface ToolContext<I> {
+  /** The model's arguments, validated against the tool's input schema. */
   readonly input: I;
+  /** Aborts at the run's deadline or on cancel: pass it to whatever the tool waits for. */
   readonly signal: AbortSignal;
 }
 
-/** A tool definition as written by the user. */
+/** A tool as written by the user: what `defineTool` takes. */
 export interface ToolDefinition<N extends string, I extends Schema, R> {
+  /**
+   * The name the model calls it by, unique among the agent's tools: 1–64 letters, digits, `_` or `-`,
+   * starting with a letter, and not starting with `handoff_to_`, `finish` or `ask_human` (the runtime's).
+   */
   readonly name: N;
+  /** What it does and when to call it: the model reads it to decide. */
   readonly description: string;
+  /** The object schema of its arguments, sent to the model as the tool's parameters. */
   readonly input: I;
+  /**
+   * Does the work. What it returns goes back to the model as JSON; what it throws goes back as the
+   * tool's failure, and the attempt goes on.
+   */
   readonly run: (context: ToolContext<Infer<I>>) => R | Promise<R>;
 }
 
-/** A tool an agent owns: arguments are validated against `input` before `run` is called. */
+/**
+ * A tool an agent owns, as `defineTool` returns it: arguments are validated against `input` before `run`
+ * is called. `I` is the static type of its arguments, `R` of its result.
+ */
 export interface Tool<N extends string = string, I = unknown, R = unknown> {
   readonly kind: 'tool';
   readonly name: N;
   readonly description: string;
+  /** The JSON Schema of its arguments. */
   readonly input: object;
+  /** The compiled `input` schema. */
   readonly validator: Validator<I>;
+  /** Runs the tool on arguments already validated against `input`; what it returns goes back to the model as JSON. */
   readonly run: (context: ToolContext<I>) => R | Promise<R>;
 }
 
-/** A tool of any name, arguments and result. */
+/** A tool of any name, arguments and result: what an agent's `tools` list holds. */
 // biome-ignore lint/suspicious/noExplicitAny: the handler's argument type is contravariant; `any` lets a list hold tools of every shape.
 export type AnyTool = Tool<string, any, unknown>;
 
@@ -37,9 +55,27 @@ export const RESERVED_TOOL_PREFIXES = ['handoff_to_', 'finish', 'ask_human'] as 
 
 /**
  * Defines a tool an agent may call. The arguments the model sends are validated against `input`
- * before `run` is called; invalid arguments go back to the model with the violations.
+ * before `run` is called; invalid arguments go back to the model with the violations, and so does a
+ * throw from `run` (as the tool's failure), so the model can correct itself within its turns. Throws
+ * `invalid_agent` for a name that is not 1–64 letters, digits, `_` or `-` starting with a letter, a name
+ * the runtime reserves (`handoff_to_…`, `finish…`, `ask_human…`), a missing description or `run`; and
+ * `invalid_schema` when `input` is not an object schema ajv can compile.
  *
- * @example examples/support/flow.ts
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineTool } from 'baton-flow';
+ *
+ * export const lookupInvoice = defineTool({
+ *   name: 'lookup_invoice',
+ *   description: 'Looks up an invoice by id and returns its status and amount.',
+ *   input: Type.Object({ invoiceId: Type.String() }, { additionalProperties: false }),
+ *   run: async ({ input, signal }) => {
+ *     const response = await fetch(`https://billing.example.com/invoices/${input.invoiceId}`, { signal });
+ *     return (await response.json()) as { status: string; amount: string };
+ *   },
+ * });
+ * ```
  */
 export function defineTool<const N extends string, I extends Schema, R>(
   definition: ToolDefinition<N, I, R>,

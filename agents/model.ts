@@ -1,6 +1,10 @@
 import type { JsonSchemaObject } from '../contracts/schema.js';
 
-/** A tool as the model sees it: a name, what it is for, and the JSON Schema of its arguments. */
+/**
+ * A tool as the model sees it: a name, what it is for, and the JSON Schema of its arguments. The runtime
+ * builds one for each of the agent's own tools, each route (`handoff_to_<agent>`, with the target's
+ * input schema), `finish` (with the output schema) and `ask_human`, as the agent may use them.
+ */
 export interface ToolSpec {
   readonly name: string;
   readonly description: string;
@@ -11,14 +15,21 @@ export interface ToolSpec {
 
 /** A tool call the model made. `arguments` is the parsed JSON, or the raw text when it was not valid JSON. */
 export interface ToolCall {
+  /** The provider's id of the call, which the tool's answer refers to. */
   readonly id: string;
+  /** The name of the tool called, as in its `ToolSpec`. */
   readonly name: string;
   readonly arguments: unknown;
   /** Set when the model's argument text could not be parsed as JSON; `arguments` then holds the raw text. */
   readonly malformed?: true;
 }
 
-/** One message of an agent's own turn loop in the current visit. The first user message is always the input. */
+/**
+ * One message of an agent's own turn loop in the current visit: an assistant reply with its tool calls,
+ * a tool's answer to one call (`isError` for rejected arguments, a failed tool or a repair's feedback), or
+ * a user message (a repair's feedback that answers no call). The validated input is not a message: it
+ * travels in `ModelRequest.input`, and providers send it first.
+ */
 export type Message =
   | { readonly role: 'assistant'; readonly text: string; readonly toolCalls: readonly ToolCall[] }
   | {
@@ -32,7 +43,9 @@ export type Message =
 
 /** Tokens a call consumed, as the provider reported them. */
 export interface Usage {
+  /** All input tokens of the call, cached ones included. */
   readonly inputTokens: number;
+  /** All output tokens of the call, reasoning ones included. */
   readonly outputTokens: number;
   /** Input tokens served from the provider's prompt cache (already included in `inputTokens`). */
   readonly cachedInputTokens?: number;
@@ -47,10 +60,15 @@ export interface Usage {
  * input, the tools it may call and its own messages of this visit: never another agent's transcript.
  */
 export interface ModelRequest {
+  /** The name of the agent whose turn this is. */
   readonly agent: string;
+  /** The agent's instructions: its system prompt. */
   readonly instructions: string;
+  /** The agent's validated input: the payload it was handed, or the flow's input for the start agent. */
   readonly input: unknown;
+  /** The agent's own messages of this visit so far (empty on its first turn). */
   readonly messages: readonly Message[];
+  /** Every tool the agent may call this turn, its decisions (handoff, finish, ask) included. */
   readonly tools: readonly ToolSpec[];
   /** `required` when the agent must decide through a tool (it always must, to hand off or finish). */
   readonly toolChoice: 'required' | 'auto';
@@ -58,15 +76,21 @@ export interface ModelRequest {
   readonly maxOutputTokens: number;
   /** Stable across a crash and resume for the same call, so providers can de-duplicate. */
   readonly idempotencyKey: string;
+  /** Aborts at the run's deadline or on cancel: pass it on to the HTTP call. */
   readonly signal: AbortSignal;
 }
 
 /** Why a reply stopped. `length` means the output-token cap cut it off; `refusal` that the model refused. */
 export type StopReason = 'tool_calls' | 'end' | 'length' | 'refusal';
 
-/** What a model answers for one turn. */
+/**
+ * What a model answers for one turn. The runtime checks it before using it: a reply of the wrong shape,
+ * or token counts that are not counts, fail the run with `provider_error`.
+ */
 export interface ModelReply {
+  /** The reply's text (empty when it only calls tools). */
   readonly text: string;
+  /** The tools it calls, in order: the agent's own tools run, a decision tool ends the attempt. */
   readonly toolCalls: readonly ToolCall[];
   readonly usage: Usage;
   readonly stop: StopReason;
@@ -74,21 +98,43 @@ export interface ModelReply {
 
 /** Prices in US dollars per million tokens. */
 export interface Price {
+  /** Per million input tokens. */
   readonly input: number;
+  /** Per million input tokens served from the prompt cache (default: the `input` price). */
   readonly cachedInput?: number;
+  /** Per million output tokens, reasoning included. */
   readonly output: number;
 }
 
-/** The provider-neutral model port every provider implements: one call per turn. */
+/**
+ * The provider-neutral model port every provider implements: one call per turn. `openai`, `anthropic`,
+ * `scripted`, `record` and `replay` make one; a custom model implements `call`. A call that rejects fails
+ * the run with `provider_error` (a `BatonError`'s code and `retryable` flag are kept in the reason's
+ * details), unless the run was aborted first.
+ */
 export interface Model {
   /** `provider:model`, e.g. `openai:gpt-5-mini` or `scripted`. */
   readonly id: string;
   /** Price per million tokens, used to meter and budget cost. Absent means the calls are free. */
   readonly price?: Price;
+  /** Answers one turn. It should stop when `request.signal` aborts, and reject when the provider fails. */
   call(request: ModelRequest): Promise<ModelReply>;
 }
 
-/** The cost in US dollars of a call's usage at a price. */
+/**
+ * The cost in US dollars of a call's usage at a price: cached input at `cachedInput` (or the `input`
+ * price when it has none), the rest of the input at `input`, the output at `output`. 0 when the price is
+ * undefined, as for a model without one.
+ *
+ * @example
+ * ```ts
+ * import { costOf, priceOf } from 'baton-flow';
+ *
+ * const usage = { inputTokens: 12_000, cachedInputTokens: 8_000, outputTokens: 900 };
+ * const usd = costOf(usage, priceOf('openai:gpt-5-mini'));
+ * // (4 000 × 0.25 + 8 000 × 0.025 + 900 × 2) / 1 000 000 = 0.003
+ * ```
+ */
 export function costOf(usage: Usage, price: Price | undefined): number {
   if (!price) return 0;
   const cached = usage.cachedInputTokens ?? 0;

@@ -16,7 +16,7 @@ import {
 import { type Validation, type Validator, validatorFor } from './validator.js';
 import { formatViolations } from './violations.js';
 
-/** One way the producer's values may not fit the consumer. */
+/** One way the producer's values may not fit the consumer: where in the value, and what to change. */
 export interface Incompatibility {
   /** A JSON pointer into the value, e.g. `/items/0/price`, or `''` for the value itself. */
   readonly path: string;
@@ -24,16 +24,39 @@ export interface Incompatibility {
   readonly message: string;
 }
 
-/** The verdict of `checkCompatible`: ok, or the incompatibilities found (in document order, at most 20). */
+/** The result of `checkCompatible`: ok, or the incompatibilities found (in document order, at most 20). */
 export type Compatibility =
   | { readonly ok: true }
-  | { readonly ok: false; readonly first: Incompatibility; readonly all: readonly Incompatibility[] };
+  | {
+      readonly ok: false;
+      /** The first incompatibility, the same as `all[0]`. */
+      readonly first: Incompatibility;
+      readonly all: readonly Incompatibility[];
+    };
 
 const MAX_ISSUES = 20;
 const MAX_STEPS = 20_000;
 const MAX_DEPTH = 150;
 
-/** Tells whether every value the producer schema accepts is accepted by the consumer schema. */
+/**
+ * Tells whether every value the producer schema accepts is accepted by the consumer schema: the check
+ * `defineFlow` and `check` make between what one participant sends and what the next takes. It errs
+ * towards "incompatible": what it cannot prove fits is reported (patterns and formats are compared
+ * literally, for one), and schemas too large to check are reported as such.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { checkCompatible } from 'baton-flow';
+ *
+ * const Sent = Type.Object({ ticketId: Type.String(), invoiceId: Type.Union([Type.String(), Type.Null()]) });
+ * const Taken = Type.Object({ ticketId: Type.String(), invoiceId: Type.String() });
+ *
+ * const fit = checkCompatible(Sent, Taken);
+ * // /invoiceId: the producer may send null values, but the consumer accepts only string; …
+ * if (!fit.ok) console.log(`${fit.first.path}: ${fit.first.message}`);
+ * ```
+ */
 export function checkCompatible(producer: object, consumer: object): Compatibility {
   const run = new Run(new SchemaDocument(producer), new SchemaDocument(consumer));
   const all = run.trial(producer, consumer, '');

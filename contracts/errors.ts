@@ -1,9 +1,20 @@
-/**
- * The one error type Baton throws. Every error carries a stable snake_case `code` from the table below,
- * optional `details`, an optional `cause` and a `retryable` flag.
- */
+// The one error type Baton throws. Every error carries a stable snake_case `code` from the table below,
+// optional `details`, an optional `cause` and a `retryable` flag.
 
-/** Every error code Baton throws, with what it means. The compiler keeps this table complete. */
+/**
+ * Every error code Baton throws, with what it means. The compiler keeps this table complete. How a run
+ * ends is never an error: `runFlow` returns it as a result, with a reason code from `REASONS`.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_CODES, isBatonError } from 'baton-flow';
+ *
+ * export function explain(error: unknown): string {
+ *   if (!isBatonError(error)) return String(error);
+ *   return `${error.code} (${ERROR_CODES[error.code]}): ${error.message}`;
+ * }
+ * ```
+ */
 export const ERROR_CODES = {
   invalid_schema:
     'A schema is not a valid JSON Schema object, or is not an object schema where one is required.',
@@ -35,16 +46,41 @@ const brand = Symbol.for('baton.error');
 
 /** Options for a `BatonError`: structured details, the underlying cause and whether a retry may succeed. */
 export interface BatonErrorOptions {
+  /** Plain data about the failure (the flow, agent, file, …), for programs to read (default `{}`). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /** The error that caused this one, kept as the standard `Error.cause`. */
   readonly cause?: unknown;
+  /** Whether the same call may succeed if made again (default false). */
   readonly retryable?: boolean;
 }
 
-/** The base error of Baton: a message that says what failed and how to fix it, plus a stable code. */
+/**
+ * The base error of Baton: a message that says what failed and how to fix it, plus a stable code.
+ * Tell it by `isBatonError(e)` and `e.code`, which work across duplicate copies of the package, rather
+ * than `instanceof`. A custom model throws one to report a provider's failure.
+ *
+ * @example
+ * ```ts
+ * import { BatonError, type Model } from 'baton-flow';
+ *
+ * export const offline: Model = {
+ *   id: 'offline',
+ *   async call(request) {
+ *     throw new BatonError('provider_error', `No model is reachable for agent "${request.agent}".`, {
+ *       retryable: true,
+ *       details: { agent: request.agent },
+ *     });
+ *   },
+ * };
+ * ```
+ */
 export class BatonError extends Error {
   override readonly name = 'BatonError';
+  /** The stable reason it was thrown: a key of `ERROR_CODES`. */
   readonly code: ErrorCode;
+  /** Plain data about the failure; `{}` when there is none. */
   readonly details: Readonly<Record<string, unknown>>;
+  /** Whether the same call may succeed if made again (a rate limit, a timeout). */
   readonly retryable: boolean;
   readonly [brand] = true;
 
@@ -56,7 +92,24 @@ export class BatonError extends Error {
   }
 }
 
-/** Tells whether a value is a `BatonError`, even one thrown by another copy of the package. */
+/**
+ * Tells whether a value is a `BatonError`, even one thrown by another copy of the package (where
+ * `instanceof` fails). It reads a brand the error carries, never its class.
+ *
+ * @example
+ * ```ts
+ * import { type AnyFlow, isBatonError, runFlow } from 'baton-flow';
+ *
+ * declare const support: AnyFlow;
+ *
+ * try {
+ *   await runFlow(support, { id: 'T-1042' });
+ * } catch (error) {
+ *   if (!isBatonError(error)) throw error;
+ *   console.error(`${error.code}: ${error.message}`, error.details); // e.g. invalid_argument
+ * }
+ * ```
+ */
 export function isBatonError(value: unknown): value is BatonError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
 }

@@ -1,12 +1,30 @@
-/** The stable reason codes a run can end with, each tagged with the MAST failure mode it answers. */
+// The stable reason codes a run can end with, each tagged with the MAST failure mode it answers.
 
 /** A reason code's entry: the MAST failure modes it corresponds to and when it is used. */
 export interface ReasonInfo {
+  /** The MAST failure modes (`FM-1.1` …) the code answers; empty for one outside the taxonomy. */
   readonly mast: readonly string[];
+  /** When a run ends with this code, in one sentence. */
   readonly description: string;
 }
 
-/** Every reason code, never renamed or reused. The compiler keeps the table complete. */
+/**
+ * Every reason code a run that does not end `done` can carry, with its MAST failure modes and when it is
+ * used; never renamed or reused. The compiler keeps the table complete. A result's `reason.code` is a key.
+ *
+ * @example
+ * ```ts
+ * import { type AnyFlow, REASONS, runFlow } from 'baton-flow';
+ *
+ * declare const support: AnyFlow;
+ *
+ * const result = await runFlow(support, { id: 'T-1042' });
+ * if (result.status !== 'done') {
+ *   const { mast, description } = REASONS[result.reason.code];
+ *   console.log(`${result.reason.code} (${mast.join(', ') || 'no MAST mode'}): ${description}`);
+ * }
+ * ```
+ */
 export const REASONS = {
   contract_violation: {
     mast: ['FM-1.1', 'FM-2.4'],

@@ -1,20 +1,29 @@
 import type { Static, TSchema } from 'typebox';
 import { BatonError } from './errors.js';
 
-/** A JSON Schema document as plain data. */
+/** A JSON Schema document as plain data: its keywords by name. */
 export interface JsonSchemaObject {
   readonly [keyword: string]: unknown;
 }
 
 declare const staticType: unique symbol;
 
-/** A JSON Schema that carries the TypeScript type of the values it accepts. */
+/**
+ * A JSON Schema that carries the TypeScript type of the values it accepts, as `jsonSchema<T>()` makes it.
+ * The type exists only for the compiler: at run time it is the plain schema.
+ */
 export type Contract<T = unknown> = JsonSchemaObject & { readonly [staticType]?: T };
 
-/** Anything Baton accepts as a schema: a TypeBox type or a plain JSON Schema object. */
+/**
+ * Anything Baton accepts as a schema: a TypeBox type or a plain JSON Schema object (typed with
+ * `jsonSchema<T>()`). Inputs, outputs and tool arguments must be object schemas (`type: 'object'`).
+ */
 export type Schema = TSchema | JsonSchemaObject;
 
-/** The TypeScript type of the values a schema accepts. */
+/**
+ * The TypeScript type of the values a schema accepts: `T` for a `Contract<T>`, the static type of a
+ * TypeBox type, and `unknown` for an untyped plain JSON Schema.
+ */
 export type Infer<S> = S extends { readonly [staticType]?: infer T }
   ? unknown extends T
     ? S extends TSchema
@@ -26,10 +35,29 @@ export type Infer<S> = S extends { readonly [staticType]?: infer T }
     : unknown;
 
 /**
- * Declares a plain JSON Schema together with the type of the values it accepts.
+ * Declares a plain JSON Schema together with the type of the values it accepts, for use wherever a
+ * TypeBox type would go. The schema is returned as it is, not compiled: nothing checks that `T` matches
+ * it, and a broken schema throws `invalid_schema` when the agent, code step or tool that uses it is
+ * defined. It throws `invalid_schema` itself only when `schema` is not an object.
  *
  * @example
- * const Ticket = jsonSchema<{ id: string }>({ type: 'object', required: ['id'], properties: { id: { type: 'string' } } });
+ * ```ts
+ * import { defineTool, jsonSchema } from 'baton-flow';
+ *
+ * const InvoiceQuery = jsonSchema<{ invoiceId: string }>({
+ *   type: 'object',
+ *   required: ['invoiceId'],
+ *   properties: { invoiceId: { type: 'string', pattern: '^INV-\\d+$' } },
+ *   additionalProperties: false,
+ * });
+ *
+ * export const lookupInvoice = defineTool({
+ *   name: 'lookup_invoice',
+ *   description: 'Looks up an invoice by id.',
+ *   input: InvoiceQuery,
+ *   run: ({ input }) => ({ invoiceId: input.invoiceId, status: 'paid' }),
+ * });
+ * ```
  */
 export function jsonSchema<T>(schema: JsonSchemaObject): Contract<T> {
   return asSchemaObject(schema, 'jsonSchema') as Contract<T>;

@@ -26,20 +26,37 @@ function ajv(): Ajv {
 
 const cache = new WeakMap<object, Validator<unknown>>();
 
-/** The outcome of validating a value: the value with its static type, or the violations. */
+/** The outcome of validating a value: the value with its static type, or the violations (never empty). */
 export type Validation<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly violations: Violation[] };
 
 /** A compiled schema: validates values and reports readable violations. */
 export interface Validator<T> {
+  /** The schema it was compiled from. */
   readonly schema: object;
+  /** Checks a value against the schema, reporting every violation; never throws for a value that fails. */
   validate(value: unknown): Validation<T>;
 }
 
 /**
- * Returns the validator for a schema, compiling it on first use and serving it from the cache after.
- * Throws `invalid_schema` when ajv rejects the schema, naming `where` it was given.
+ * Returns the validator for a schema (a TypeBox type or a plain JSON Schema), compiling it with ajv on
+ * first use and serving it from the cache after. Ajv runs strict (unknown keywords are errors), reports
+ * all errors and knows the string formats of `ajv-formats`. Throws `invalid_schema`, naming `where` it
+ * was given (default `schema`), when the schema is not an object or ajv rejects it.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { formatViolations, validatorFor } from 'baton-flow';
+ *
+ * const Ticket = Type.Object({ id: Type.String(), subject: Type.String() });
+ * const tickets = validatorFor(Ticket, 'ticket');
+ *
+ * const checked = tickets.validate(JSON.parse('{"id": 42}'));
+ * if (checked.ok) console.log(checked.value.subject);
+ * else console.log(formatViolations(checked.violations)); // e.g. /id: must be string
+ * ```
  */
 export function validatorFor<S>(schema: S, where = 'schema'): Validator<Infer<S>> {
   const object = asSchemaObject(schema, where);

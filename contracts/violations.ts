@@ -2,8 +2,14 @@ import type { ErrorObject } from 'ajv';
 
 /** One way a value failed its schema: where (a JSON pointer into the value) and what was wrong. */
 export interface Violation {
+  /**
+   * A JSON pointer into the value (`/items/0/price`), `/` for the value itself; for a missing or extra
+   * property, the path of that property.
+   */
   readonly path: string;
+  /** The JSON Schema keyword that failed (`type`, `required`, `enum`, …). */
   readonly keyword: string;
+  /** What was wrong, readable after the path: `must be string`, `is required but missing`. */
   readonly message: string;
 }
 
@@ -32,7 +38,21 @@ export function toViolations(errors: readonly ErrorObject[] | null | undefined):
   });
 }
 
-/** Renders violations one per line, e.g. `/amount: must be number`. */
+/**
+ * Renders violations one per line, as `path: message` (e.g. `/amount: must be number`): the text that
+ * goes back to a model in a repair. An empty list renders as the empty string.
+ *
+ * @example
+ * ```ts
+ * import { formatViolations, type Violation } from 'baton-flow';
+ *
+ * const violations: Violation[] = [
+ *   { path: '/amount', keyword: 'type', message: 'must be number' },
+ *   { path: '/currency', keyword: 'required', message: 'is required but missing' },
+ * ];
+ * formatViolations(violations); // '/amount: must be number\n/currency: is required but missing'
+ * ```
+ */
 export function formatViolations(violations: readonly Violation[]): string {
   return violations.map((v) => `${v.path}: ${v.message}`).join('\n');
 }

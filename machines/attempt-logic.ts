@@ -33,6 +33,7 @@ export interface AttemptPlan {
 
 /** Actor logic of one agent attempt that can be rebuilt bound to a run environment. */
 export type AttemptLogic<I> = PromiseActorLogic<AgentOutcome, I> & {
+  /** The same logic bound to a run environment; `provideRunEnv` calls it for each agent actor. */
   readonly [WITH_ENV]: (env: RunEnv) => AttemptLogic<I>;
 };
 

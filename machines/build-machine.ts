@@ -41,7 +41,18 @@ export interface AgentErrorEvent {
 /** Every event a flow machine takes. */
 export type FlowEvent = CancelEvent | DeadlineEvent | AgentDoneEvent | AgentErrorEvent;
 
-/** The names of the final states: every run ends in exactly one. */
+/**
+ * The names of the final states: every run ends in exactly one, and `RunResult.status` is one of them.
+ *
+ * @example
+ * ```ts
+ * import { FINAL_STATES, type RunResult } from 'baton-flow';
+ *
+ * export function isEnded(status: string): status is RunResult['status'] {
+ *   return (FINAL_STATES as readonly string[]).includes(status);
+ * }
+ * ```
+ */
 export const FINAL_STATES = ['done', 'escalated', 'failed', 'cancelled'] as const;
 
 /** State names a flow keeps for itself. */

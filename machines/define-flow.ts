@@ -70,9 +70,34 @@ const brand = Symbol.for('baton.flow');
  * the agent and the fix) for a missing or unknown start, unknown agents or routes, a missing finisher,
  * incompatible contracts, limits out of range or under which the start agent could do nothing, or a
  * `done` that is not a synchronous function; `invalid_schema` for schemas that are not object schemas: a
- * broken flow fails here, before any model call.
+ * broken flow fails here, before any model call. The whole example is `examples/support/flow.ts`.
  *
- * @example examples/support/flow.ts
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent, defineFlow } from 'baton-flow';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * const Draft = Type.Object({ text: Type.String() });
+ * const model = scripted([
+ *   { agent: 'writer', handoff: 'editor', payload: { text: 'A first draft.' } },
+ *   { agent: 'editor', finish: { text: 'A final text.' } },
+ * ]);
+ * const writer = defineAgent({ name: 'writer', description: 'Drafts.', input: Draft, instructions: 'Draft it.', model });
+ * const editor = defineAgent({ name: 'editor', description: 'Edits.', input: Draft, instructions: 'Edit it.', model });
+ *
+ * export const article = defineFlow({
+ *   id: 'article',
+ *   input: Draft,
+ *   output: Draft,
+ *   start: 'writer',
+ *   agents: [writer, editor],
+ *   routes: { writer: ['editor'], editor: ['writer'] },
+ *   finish: ['editor'],
+ *   done: ({ output }) => output.text.length > 0 || 'the text is empty',
+ *   limits: { handoffs: 4, visits: 2, tokens: 20_000, ms: 60_000 },
+ * });
+ * ```
  */
 export function defineFlow<
   const Id extends string,
@@ -124,7 +149,19 @@ export function defineFlow<
   return Object.freeze(flow);
 }
 
-/** Tells whether a value is a flow made by `defineFlow`, even by another copy of the package. */
+/**
+ * Tells whether a value is a flow made by `defineFlow`, even by another copy of the package.
+ *
+ * @example
+ * ```ts
+ * import { pathToFileURL } from 'node:url';
+ * import { isFlow } from 'baton-flow';
+ *
+ * const exported: Record<string, unknown> = await import(pathToFileURL('flows.js').href);
+ * const flows = Object.values(exported).filter(isFlow);
+ * console.log(flows.map((flow) => flow.id));
+ * ```
+ */
 export function isFlow(value: unknown): value is AnyFlow {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
 }

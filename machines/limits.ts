@@ -21,7 +21,16 @@ export interface FlowLimits {
 /** Limits with every default filled in. */
 export type ResolvedLimits = { readonly [K in keyof FlowLimits]-?: number };
 
-/** The defaults of `FlowLimits`. */
+/**
+ * The defaults of `FlowLimits`: what a flow gets for each limit it does not set.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LIMITS, type FlowLimits } from 'baton-flow';
+ *
+ * const limits: FlowLimits = { handoffs: DEFAULT_LIMITS.handoffs * 2, tokens: 50_000 };
+ * ```
+ */
 export const DEFAULT_LIMITS: ResolvedLimits = Object.freeze({
   handoffs: 4,
   visits: 2,

@@ -77,6 +77,24 @@ type EnvBindable = AnyActorLogic & { readonly [WITH_ENV]?: (env: RunEnv) => AnyA
  * A copy of a machine built from parts whose agent actors use `env` (clock, models, event sink): the
  * way to give a custom statechart a run environment without `runFlow`. It rebuilds the machine, so do
  * it once per run of a custom machine, not per event.
+ *
+ * @example
+ * ```ts
+ * import { createActor, waitFor } from 'xstate';
+ * import { type PartsMachine, provideRunEnv } from 'baton-flow/parts';
+ * import { manualClock, scripted } from 'baton-flow/testing';
+ *
+ * declare const review: PartsMachine; // a machine from partsMachine, with agents writer and reviewer
+ *
+ * const models = {
+ *   writer: scripted([{ handoff: 'reviewer', payload: { text: 'v1' } }]),
+ *   reviewer: scripted([{ finish: { text: 'v1, approved' } }]),
+ * };
+ * const actor = createActor(provideRunEnv(review, { clock: manualClock(), models }), { input: { text: 'topic' } });
+ * actor.start();
+ * const end = await waitFor(actor, (snapshot) => snapshot.status === 'done');
+ * console.log(end.value, end.context.output);
+ * ```
  */
 export function provideRunEnv<M extends AnyStateMachine>(machine: M, env: RunEnv): M {
   const actors: Record<string, AnyActorLogic> = {};

@@ -5,7 +5,16 @@ import { openai } from '../agents/providers/openai.js';
 import { replay } from '../agents/providers/replay.js';
 import { BatonError } from '../contracts/errors.js';
 
-/** The environment variable that picks the model when no `--model` is given. */
+/**
+ * The environment variable that picks the model when no `--model` is given: `BATON_MODEL`.
+ *
+ * @example
+ * ```ts
+ * import { MODEL_VARIABLE, modelFromSpec } from 'baton-flow';
+ *
+ * const model = modelFromSpec(process.env[MODEL_VARIABLE] ?? 'scripted', { cwd: process.cwd() });
+ * ```
+ */
 export const MODEL_VARIABLE = 'BATON_MODEL';
 
 /** Options that shape a model picked by name. */
@@ -22,6 +31,28 @@ const FORMS = 'scripted, openai:<model>, openai-chat:<model>, anthropic:<model> 
  * Turns a model name into a model for every agent of a run, or null for `scripted` (each agent keeps
  * the model it was defined with). Forms: `openai:gpt-5-mini` (Responses API), `openai-chat:llama3.1`
  * (Chat Completions, for OpenAI-compatible servers), `anthropic:claude-haiku-4-5`, `replay:<file>`.
+ * Throws `invalid_argument` for a name of no form, naming the forms.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent, defineFlow } from 'baton-flow';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * const Note = Type.Object({ text: Type.String() });
+ * const writer = defineAgent({
+ *   name: 'writer',
+ *   description: 'Writes a note.',
+ *   input: Note,
+ *   instructions: 'Write the note the input asks for.',
+ *   model: scripted([{ agent: 'writer', finish: { text: 'Hello.' } }]),
+ * });
+ * const notes = defineFlow({ id: 'notes', input: Note, output: Note, start: 'writer', agents: [writer], finish: ['writer'] });
+ * import { modelFromSpec, runFlow } from 'baton-flow';
+ *
+ * const model = modelFromSpec('openai-chat:llama3.1', { baseURL: 'http://127.0.0.1:11434/v1', cwd: process.cwd() });
+ * const result = await runFlow(notes, { text: 'a haiku' }, model ? { models: model } : {});
+ * ```
  */
 export function modelFromSpec(spec: string, options: ModelSpecOptions): Model | null {
   const value = spec.trim();

@@ -47,9 +47,31 @@ export interface RunOptions {
 /**
  * Runs a flow to one of its final states and returns the result: `done` with the output, or
  * `escalated` / `failed` / `cancelled` with a reason. It never throws for a flow outcome; invalid input
- * ends as `failed` / `invalid_input` before any model call.
+ * ends as `failed` / `invalid_input` before any model call. The promise rejects only for a run that
+ * cannot start (`invalid_argument`), a throwing `onEvent` (`listener_failed`) or a defect (`internal_error`).
+ * A service's use of it is `examples/support/run.ts`.
  *
- * @example examples/support/run.ts
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent, defineFlow } from 'baton-flow';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * const Note = Type.Object({ text: Type.String() });
+ * const writer = defineAgent({
+ *   name: 'writer',
+ *   description: 'Writes a note.',
+ *   input: Note,
+ *   instructions: 'Write the note the input asks for.',
+ *   model: scripted([{ agent: 'writer', finish: { text: 'Hello.' } }]),
+ * });
+ * const notes = defineFlow({ id: 'notes', input: Note, output: Note, start: 'writer', agents: [writer], finish: ['writer'] });
+ * import { runFlow } from 'baton-flow';
+ *
+ * const result = await runFlow(notes, { text: 'a haiku' }, { signal: AbortSignal.timeout(60_000) });
+ * if (result.status === 'done') console.log(result.output.text);
+ * else console.log(`${result.status}: ${result.reason.code} at ${result.reason.agent}: ${result.reason.message}`);
+ * ```
  */
 export function runFlow<Id extends string, I, O, N extends string>(
   flow: Flow<Id, I, O, N>,

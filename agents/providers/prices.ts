@@ -9,6 +9,17 @@ import type { Price } from '../model.js';
  * Simplifications: Anthropic bills cache writes at 1.25× (5 minutes) or 2× (1 hour) the input price and
  * some models charge more above a prompt-length threshold (OpenAI above 272K input tokens, Claude Haiku
  * 5.5 above 100K); Baton meters cache writes as plain input and uses the base tier.
+ *
+ * Keys are model ids as `Model.id` spells them (`provider:model`); `priceOf` also matches dated snapshots.
+ *
+ * @example
+ * ```ts
+ * import { PRICES } from 'baton-flow';
+ *
+ * const mini = PRICES['openai:gpt-5-mini']; // { input: 0.25, cachedInput: 0.025, output: 2 }
+ * const claude = Object.keys(PRICES).filter((id) => id.startsWith('anthropic:'));
+ * console.log(mini?.output, claude.length);
+ * ```
  */
 export const PRICES: Readonly<Record<string, Price>> = {
   // OpenAI
@@ -59,7 +70,20 @@ const ALIASES: Readonly<Record<string, string>> = {
 
 /**
  * The table price of a model id (`openai:gpt-5-mini`, `anthropic:claude-sonnet-4-5-20250929`), matching a
- * dated snapshot to its model; undefined for a model the table does not know.
+ * dated snapshot (`-2025-09-29` or `-20250929`) to its model; undefined for a model the table does not
+ * know, whose calls are then metered as free unless the provider is given a `price`.
+ *
+ * @example
+ * ```ts
+ * import { priceOf } from 'baton-flow';
+ *
+ * priceOf('anthropic:claude-sonnet-4-5-20250929'); // { input: 3, cachedInput: 0.3, output: 15 }
+ * priceOf('openai:my-fine-tune'); // undefined
+ *
+ * // Refuse a model whose calls a cost budget would meter as free.
+ * const id = `openai:${process.env['MODEL'] ?? 'gpt-5-mini'}`;
+ * if (priceOf(id) === undefined) throw new Error(`No price for ${id}: pass a price to openai().`);
+ * ```
  */
 export function priceOf(id: string): Price | undefined {
   const base = id.replace(/-\d{4}-\d{2}-\d{2}$/, '').replace(/-\d{8}$/, '');

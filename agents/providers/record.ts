@@ -5,12 +5,26 @@ import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
 import { redactSecrets } from './provider-support.js';
 import type { RecordedRequest } from './scripted.js';
 
-/** The cassette format version `record` writes and `replay` reads. */
+/**
+ * The cassette format version `record` writes and `replay` reads (1). `replay` throws `invalid_argument`
+ * for a cassette of another version: re-record it.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { CASSETTE_VERSION } from 'baton-flow';
+ *
+ * const { version } = JSON.parse(readFileSync('cassettes/t-1042.json', 'utf8')) as { version: unknown };
+ * if (version !== CASSETTE_VERSION) console.log(`Re-record: replay reads version ${CASSETTE_VERSION} only.`);
+ * ```
+ */
 export const CASSETTE_VERSION = 1;
 
 /** A call that failed, as recorded: `replay` throws a `BatonError` with the same code. */
 export interface CassetteError {
+  /** The `BatonError`'s code, or `provider_error` for any other error (and on replay, for an unknown code). */
   readonly code: string;
+  /** The error's message, with secrets redacted. */
   readonly message: string;
   readonly retryable: boolean;
 }
@@ -20,22 +34,28 @@ export type CassetteCall =
   | { readonly request: RecordedRequest; readonly reply: ModelReply }
   | { readonly request: RecordedRequest; readonly error: CassetteError };
 
-/** A recording of a model's calls, in order, with secrets redacted. */
+/** A recording of a model's calls, in order, with secrets redacted: the JSON file `record` writes. */
 export interface Cassette {
+  /** The format version: `CASSETTE_VERSION`. */
   readonly version: typeof CASSETTE_VERSION;
   /** The recorded model's id and price, so a replay meters cost the same way. */
   readonly model: { readonly id: string; readonly price?: Price };
+  /** Every call, in the order it was made. */
   readonly calls: readonly CassetteCall[];
 }
 
 /** Options of `record` and `replay`. */
 export interface CassetteOptions {
-  /** Exact strings to redact besides anything that looks like an API key or bearer token. */
+  /**
+   * Exact strings to redact (replace by `[REDACTED]`), besides anything that looks like an API key or
+   * bearer token. Give `replay` the same list, so that live requests are compared as they were recorded.
+   */
   readonly redact?: readonly string[];
 }
 
-/** A model that records its calls: a `Model`, plus the calls recorded so far. */
+/** A model that records its calls: a `Model` with the id and price of the one it wraps, plus its calls. */
 export interface RecordingModel extends Model {
+  /** The calls recorded so far, in order, as the cassette holds them. */
   readonly calls: readonly CassetteCall[];
 }
 
@@ -45,7 +65,19 @@ export interface RecordingModel extends Model {
  * rewritten whole (atomically) after each call, before the call returns, so it is complete whenever the
  * flow stops. A write that fails throws `cassette_write_failed` from that call (naming the file and the
  * operating system's error); the next call writes the whole cassette again, so once the path is
- * writable the cassette holds every call.
+ * writable the cassette holds every call. A call that fails is recorded too, and its error rethrown.
+ *
+ * @example
+ * ```ts
+ * import { type AnyFlow, openai, record, runFlow } from 'baton-flow';
+ *
+ * declare const support: AnyFlow;
+ *
+ * // Every call of this run goes to the cassette; replay('cassettes/t-1042.json') serves them back offline.
+ * const model = record(openai('gpt-5-mini'), 'cassettes/t-1042.json', { redact: ['acme-internal'] });
+ * await runFlow(support, { id: 'T-1042', subject: 'Charged twice' }, { models: model });
+ * console.log(`${model.calls.length} calls recorded`);
+ * ```
  */
 export function record(model: Model, file: string, options: CassetteOptions = {}): RecordingModel {
   const secrets = options.redact ?? [];

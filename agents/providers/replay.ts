@@ -4,8 +4,9 @@ import type { Model, ModelReply, ModelRequest } from '../model.js';
 import { redactSecrets } from './provider-support.js';
 import { CASSETTE_VERSION, type Cassette, type CassetteOptions } from './record.js';
 
-/** A model that replays a cassette: a `Model`, plus how many recorded calls are left. */
+/** A model that replays a cassette: a `Model` with the recorded id and price, plus the calls left. */
 export interface ReplayModel extends Model {
+  /** The recorded calls not yet replayed: 0 when the run made every call the recording did. */
   readonly remaining: number;
 }
 
@@ -13,12 +14,25 @@ export interface ReplayModel extends Model {
 const IGNORED: ReadonlySet<string> = new Set(['idempotencyKey']);
 
 /**
- * A model that serves the replies of a cassette written by `record`, in order. Each request must match
- * the recorded one (after the same redaction; the idempotency key is not compared): the first difference
- * throws `replay_mismatch` naming its JSON path, and a call past the end throws `replay_exhausted`.
+ * A model that serves the replies of a cassette written by `record`, in order, with no network. Each
+ * request must match the recorded one (after the same redaction; the idempotency key is not compared):
+ * the first difference throws `replay_mismatch` naming its JSON path, and a call past the end throws
+ * `replay_exhausted`. A recorded failure is thrown again as a `BatonError` with its code; an aborted
+ * signal throws `aborted`. `cassette` is a file path, read at once, or a cassette object; one that cannot
+ * be read, is not JSON or is not a version 1 cassette throws `invalid_argument` here.
  *
  * @example
- * const model = replay('test/fixtures/support.cassette.json'); // written by record(openai('gpt-5-mini'), file)
+ * ```ts
+ * import { type AnyFlow, replay, runFlow } from 'baton-flow';
+ *
+ * declare const support: AnyFlow;
+ * declare const ticket: unknown; // the input the cassette was recorded with
+ *
+ * // Written by record(openai('gpt-5-mini'), file): the run makes no network call.
+ * const model = replay('examples/support/cassettes/t-1042.json');
+ * const result = await runFlow(support, ticket, { models: model });
+ * console.log(result.status, model.remaining); // 0 left when the run made every recorded call
+ * ```
  */
 export function replay(cassette: string | Cassette, options: CassetteOptions = {}): ReplayModel {
   const source = typeof cassette === 'string' ? `cassette "${cassette}"` : 'the cassette';

@@ -10,29 +10,44 @@ export type ScriptedUsage = Partial<
 interface StepBase {
   /** The agent this step answers; a call from another agent fails with `script_mismatch`. */
   readonly agent?: string;
+  /** The token counts the reply reports; those missing are estimated. */
   readonly usage?: ScriptedUsage;
 }
 
-/** One scripted reply, written as the decision or action it stands for. */
+/**
+ * One scripted reply, written as the decision or action it stands for; each becomes a `ModelReply` with
+ * call ids `call_1`, `call_2`, … in the order the model makes them.
+ */
 export type ScriptStep =
+  /** Calls `handoff_to_<handoff>` with `payload`. */
   | (StepBase & { readonly handoff: string; readonly payload: unknown })
+  /** Calls `finish` with this output. */
   | (StepBase & { readonly finish: unknown })
+  /** Calls `ask_human` with this question. */
   | (StepBase & { readonly ask: string })
+  /** Calls one tool (one of the agent's own, or any name, to test a call it does not own) with `args`. */
   | (StepBase & { readonly tool: string; readonly args: unknown })
+  /** Calls several tools in one reply, in order. */
   | (StepBase & { readonly calls: readonly { readonly tool: string; readonly args: unknown }[] })
+  /** Answers text and calls nothing; `stop` defaults to `end` (`length` and `refusal` test those paths). */
   | (StepBase & { readonly text: string; readonly stop?: ModelReply['stop'] })
+  /** Answers exactly this reply. */
   | (StepBase & { readonly reply: Omit<ModelReply, 'usage'> })
+  /** Rejects the call with this error, as a provider failure would. */
   | (StepBase & { readonly fail: Error })
   /** Waits until the call is aborted (by a cancel or a deadline), then rejects. */
   | (StepBase & { readonly hang: true });
 
-/** A function that answers each call from the request, for scripts that depend on the input. */
+/**
+ * A function that answers each call from the request, for scripts that depend on the input or on the
+ * agent's tool results so far; it may serve any number of runs.
+ */
 export type ScriptResponder = (request: ModelRequest) => ScriptStep;
 
 /** A model request as the scripted model records it (everything but the signal). */
 export type RecordedRequest = Omit<ModelRequest, 'signal'>;
 
-/** The scripted model: a deterministic `Model` for tests and offline examples. */
+/** The scripted model: a deterministic `Model` for tests and offline examples, as `scripted` makes it. */
 export interface ScriptedModel extends Model {
   /** Every request received, in order. */
   readonly requests: readonly RecordedRequest[];
@@ -44,7 +59,9 @@ export interface ScriptedModel extends Model {
 
 /** Options of the scripted model. */
 export interface ScriptedOptions {
+  /** Its `Model.id` (default `scripted`). */
   readonly id?: string;
+  /** A price to meter its calls at, to test cost budgets (default: none, the calls are free). */
   readonly price?: Price;
   /**
    * Keep every request in `requests` (default true). Turn it off for a responder shared by many runs
@@ -54,11 +71,28 @@ export interface ScriptedOptions {
 }
 
 /**
- * A model that answers from a script: a list of steps used in order, or a responder function.
- * It records every request, throws `script_exhausted` on a call past the end, and `assertComplete()`
- * fails when steps were left unused.
+ * A model that answers from a script: a list of steps used in order, or a responder function. It records
+ * every request (unless `record: false`), throws `script_exhausted` on a call past the end of the list,
+ * `script_mismatch` when a step names another agent than the one calling, and `aborted` when the call's
+ * signal aborts; `assertComplete()` throws `script_incomplete` when steps were left unused. Token counts a
+ * step does not give are estimated from the request and the reply, so budgets meter scripted runs too.
  *
- * @example examples/support/flow.ts
+ * @example
+ * ```ts
+ * import { type Flow, runFlow } from 'baton-flow';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * type Resolution = { ticketId: string; reply: string };
+ * declare const support: Flow<'support', { id: string }, Resolution, 'triage' | 'billing'>;
+ *
+ * const model = scripted([
+ *   { agent: 'triage', handoff: 'billing', payload: { ticketId: 'T-1', invoiceId: 'INV-7' } },
+ *   { agent: 'billing', tool: 'lookup_invoice', args: { invoiceId: 'INV-7' } },
+ *   { agent: 'billing', finish: { ticketId: 'T-1', reply: 'Invoice INV-7 was paid twice: refunded.' } },
+ * ]);
+ * const result = await runFlow(support, { id: 'T-1' }, { models: model });
+ * model.assertComplete(); // throws script_incomplete if the run ended before the last step
+ * ```
  */
 export function scripted(
   script: readonly ScriptStep[] | ScriptResponder,

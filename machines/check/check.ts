@@ -41,6 +41,27 @@ export function machineOf(target: Checkable): AnyStateMachine {
  * Checks a flow or machine statically and returns the full report: every diagnostic (with the code,
  * where, and the fix) plus the path bounds. Reads only the machine: its states, transitions, guards,
  * actions and `meta.baton`, so it works the same on custom machines built from the parts.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent, defineFlow } from 'baton-flow';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * const Note = Type.Object({ text: Type.String() });
+ * const writer = defineAgent({
+ *   name: 'writer',
+ *   description: 'Writes a note.',
+ *   input: Note,
+ *   instructions: 'Write the note the input asks for.',
+ *   model: scripted([{ agent: 'writer', finish: { text: 'Hello.' } }]),
+ * });
+ * const notes = defineFlow({ id: 'notes', input: Note, output: Note, start: 'writer', agents: [writer], finish: ['writer'] });
+ * import { checkReport } from 'baton-flow';
+ *
+ * const { diagnostics, bounds } = checkReport(notes);
+ * console.log(diagnostics.length, bounds.shortest?.handoffs, bounds.worstCase.modelCalls);
+ * ```
  */
 export function checkReport(target: Checkable, options?: CheckOptions): CheckReport {
   const resolved = resolveCheckOptions(options);
@@ -79,6 +100,27 @@ export function checkReport(target: Checkable, options?: CheckOptions): CheckRep
  * Checks a flow or machine statically: reachability both ways, a termination proof (every cycle passes a
  * bounded counter guard), error and budget exits, the done contract, contract fit, roles, handoff chains
  * against the budget, and provider fit. Returns the diagnostics, errors first; an empty list is a pass.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent, defineFlow } from 'baton-flow';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * const Note = Type.Object({ text: Type.String() });
+ * const writer = defineAgent({
+ *   name: 'writer',
+ *   description: 'Writes a note.',
+ *   input: Note,
+ *   instructions: 'Write the note the input asks for.',
+ *   model: scripted([{ agent: 'writer', finish: { text: 'Hello.' } }]),
+ * });
+ * const notes = defineFlow({ id: 'notes', input: Note, output: Note, start: 'writer', agents: [writer], finish: ['writer'] });
+ * import { check, formatDiagnostics } from 'baton-flow';
+ *
+ * const errors = check(notes, { strictSchemas: 'all' }).filter((d) => d.severity === 'error');
+ * if (errors.length > 0) throw new Error(formatDiagnostics(errors));
+ * ```
  */
 export function check(target: Checkable, options?: CheckOptions): Diagnostic[] {
   return [...checkReport(target, options).diagnostics];

@@ -11,6 +11,15 @@ export interface DiagnosticInfo {
 /**
  * Every diagnostic `check` reports, by its stable code. Codes are never renamed or reused; the compiler
  * keeps this table complete, and `docs/check.md` shows a flow that trips each one.
+ *
+ * @example
+ * ```ts
+ * import { DIAGNOSTIC_CODES, type DiagnosticCode } from 'baton-flow';
+ *
+ * const code: DiagnosticCode = 'unbounded_cycle';
+ * const { severity, mast, description } = DIAGNOSTIC_CODES[code];
+ * console.log(`${code} (${severity}, ${mast.join(', ')}): ${description}`);
+ * ```
  */
 export const DIAGNOSTIC_CODES = {
   unreachable_state: {

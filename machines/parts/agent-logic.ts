@@ -17,6 +17,40 @@ export interface AgentLogicOptions {
  * loop and decisions as in a `defineFlow` flow), with the payload as its input and `AgentOutcome` as its
  * output. Flow-wide budgets do not apply here; the agent's own turn and token budgets do. Give it a run
  * environment (clock, models, event sink) with `provideRunEnv(machine, env)`.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent } from 'baton-flow';
+ * import { agentLogic, agentState, finishTransition, handoffTransition, partsMachine, terminalStates } from 'baton-flow/parts';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * const Draft = Type.Object({ text: Type.String() });
+ * const model = scripted([]); // the run's models come from provideRunEnv
+ * const writer = defineAgent({ name: 'writer', description: 'Drafts.', input: Draft, instructions: 'Draft it.', model });
+ * const reviewer = defineAgent({ name: 'reviewer', description: 'Reviews.', input: Draft, instructions: 'Review it.', model });
+ *
+ * export const review = partsMachine({
+ *   id: 'review',
+ *   initial: 'writer',
+ *   actors: {
+ *     writer: agentLogic(writer, { handoffs: [reviewer] }),
+ *     reviewer: agentLogic(reviewer, { handoffs: [writer], output: Draft }),
+ *   },
+ *   states: {
+ *     writer: agentState({ agent: writer, on: [handoffTransition({ to: reviewer })] }),
+ *     reviewer: agentState({
+ *       agent: reviewer,
+ *       on: [
+ *         finishTransition({ output: Draft, done: ({ output }) => (output as { text: string }).text !== '' }),
+ *         // the back-edge is bounded, so check can prove every run ends
+ *         handoffTransition({ to: writer, bound: { counter: 'rounds', limit: 2 } }),
+ *       ],
+ *     }),
+ *     ...terminalStates(),
+ *   },
+ * });
+ * ```
  */
 export function agentLogic(agent: AnyAgent, options: AgentLogicOptions = {}): AttemptLogic<unknown> {
   const handoffs = options.handoffs ?? [];

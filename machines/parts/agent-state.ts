@@ -20,6 +20,7 @@ export interface AgentState<T> {
   readonly invoke: {
     readonly id: string;
     readonly src: string;
+    /** The agent's input: the payload of the handoff that entered the state (or the run's input). */
     readonly input: (args: { readonly context: PartsContext }) => unknown;
     readonly onDone: readonly (
       | T
@@ -40,6 +41,40 @@ export interface AgentState<T> {
  * A state that runs an agent on `context.payload` and leaves by the first of `on` whose guard holds;
  * otherwise a budget stop or a question goes to `escalated`, and anything else (an unaccepted decision,
  * an actor error) to `failed`. Its `meta.baton` carries the agent's contracts for `check`.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent } from 'baton-flow';
+ * import { agentLogic, agentState, finishTransition, handoffTransition, partsMachine, terminalStates } from 'baton-flow/parts';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * const Draft = Type.Object({ text: Type.String() });
+ * const model = scripted([]); // the run's models come from provideRunEnv
+ * const writer = defineAgent({ name: 'writer', description: 'Drafts.', input: Draft, instructions: 'Draft it.', model });
+ * const reviewer = defineAgent({ name: 'reviewer', description: 'Reviews.', input: Draft, instructions: 'Review it.', model });
+ *
+ * export const review = partsMachine({
+ *   id: 'review',
+ *   initial: 'writer',
+ *   actors: {
+ *     writer: agentLogic(writer, { handoffs: [reviewer] }),
+ *     reviewer: agentLogic(reviewer, { handoffs: [writer], output: Draft }),
+ *   },
+ *   states: {
+ *     writer: agentState({ agent: writer, on: [handoffTransition({ to: reviewer })] }),
+ *     reviewer: agentState({
+ *       agent: reviewer,
+ *       on: [
+ *         finishTransition({ output: Draft, done: ({ output }) => (output as { text: string }).text !== '' }),
+ *         // the back-edge is bounded, so check can prove every run ends
+ *         handoffTransition({ to: writer, bound: { counter: 'rounds', limit: 2 } }),
+ *       ],
+ *     }),
+ *     ...terminalStates(),
+ *   },
+ * });
+ * ```
  */
 export function agentState<T>(options: AgentStateOptions<T>): AgentState<T> {
   const { agent } = options;

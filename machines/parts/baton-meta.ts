@@ -68,7 +68,23 @@ export interface FlowMeta {
   readonly limits?: Readonly<Record<string, number>>;
 }
 
-/** The `meta.baton` of the state that runs an agent or step: its contracts, model and own tools, as plain data. */
+/**
+ * The `meta.baton` of the state that runs an agent or code step: its contracts, model and own tools, as
+ * plain data. `agentState` sets it; a hand-written state that invokes `agentLogic` sets it so `check` can
+ * read the agent.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent } from 'baton-flow';
+ * import { agentMeta } from 'baton-flow/parts';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * const Draft = Type.Object({ text: Type.String() });
+ * const writer = defineAgent({ name: 'writer', description: 'Drafts.', input: Draft, instructions: 'Draft it.', model: scripted([]) });
+ * const state = { invoke: { src: 'writer', input: ({ context }: { context: { payload: unknown } }) => context.payload }, meta: { baton: agentMeta(writer) } };
+ * ```
+ */
 export function agentMeta(agent: AnyAgent): AgentStateMeta {
   const model = agent.kind === 'agent';
   return {

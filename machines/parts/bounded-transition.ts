@@ -45,6 +45,20 @@ export interface BoundedTransition {
  * A transition that fires at most `limit` times: its guard is the counter guard `baton.below` (with the
  * counter and limit as params) and its first action `baton.count` counts it. `check` proves a cycle
  * terminates only when one of its transitions is bounded like this.
+ *
+ * @example
+ * ```ts
+ * import { boundedTransition } from 'baton-flow/parts';
+ *
+ * // Back to the writer at most three times; each time counts in context.counters.revisions.
+ * export const revise = boundedTransition({
+ *   target: 'writer',
+ *   counter: 'revisions',
+ *   limit: 3,
+ *   guard: 'needsRevision', // a guard of your own, given to partsMachine's `guards`
+ *   meta: { to: 'writer' },
+ * });
+ * ```
  */
 export function boundedTransition(options: BoundedTransitionOptions): BoundedTransition {
   const { counter, limit } = options;

@@ -25,6 +25,40 @@ export interface FinishTransition {
 /**
  * The only way into `done`: fires when the agent finishes with a result that fits `output` and meets
  * `done` (the done contract guard `baton.done`), and stores the result in `context.output`.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent } from 'baton-flow';
+ * import { agentLogic, agentState, finishTransition, handoffTransition, partsMachine, terminalStates } from 'baton-flow/parts';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * const Draft = Type.Object({ text: Type.String() });
+ * const model = scripted([]); // the run's models come from provideRunEnv
+ * const writer = defineAgent({ name: 'writer', description: 'Drafts.', input: Draft, instructions: 'Draft it.', model });
+ * const reviewer = defineAgent({ name: 'reviewer', description: 'Reviews.', input: Draft, instructions: 'Review it.', model });
+ *
+ * export const review = partsMachine({
+ *   id: 'review',
+ *   initial: 'writer',
+ *   actors: {
+ *     writer: agentLogic(writer, { handoffs: [reviewer] }),
+ *     reviewer: agentLogic(reviewer, { handoffs: [writer], output: Draft }),
+ *   },
+ *   states: {
+ *     writer: agentState({ agent: writer, on: [handoffTransition({ to: reviewer })] }),
+ *     reviewer: agentState({
+ *       agent: reviewer,
+ *       on: [
+ *         finishTransition({ output: Draft, done: ({ output }) => (output as { text: string }).text !== '' }),
+ *         // the back-edge is bounded, so check can prove every run ends
+ *         handoffTransition({ to: writer, bound: { counter: 'rounds', limit: 2 } }),
+ *       ],
+ *     }),
+ *     ...terminalStates(),
+ *   },
+ * });
+ * ```
  */
 export function finishTransition(options: FinishTransitionOptions): FinishTransition {
   return {

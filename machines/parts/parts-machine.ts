@@ -52,7 +52,45 @@ export type PartsMachine = ReturnType<typeof shape>;
 /**
  * Builds an XState v5 machine from Baton's parts (`agentState`, `handoffTransition`, `boundedTransition`,
  * `finishTransition`, `terminalStates`) with the parts' guards and actions registered by name, so that
- * `check` can verify its bounds and contracts and `createActor` runs it (`bindRunEnv` sets its models).
+ * `check` can verify its bounds and contracts and `createActor` runs it (`provideRunEnv` gives it a
+ * clock, models and an event sink).
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { check, defineAgent } from 'baton-flow';
+ * import { agentLogic, agentState, finishTransition, handoffTransition, partsMachine, terminalStates } from 'baton-flow/parts';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * const Draft = Type.Object({ text: Type.String() });
+ * const model = scripted([]); // the run's models come from provideRunEnv
+ * const writer = defineAgent({ name: 'writer', description: 'Drafts.', input: Draft, instructions: 'Draft it.', model });
+ * const reviewer = defineAgent({ name: 'reviewer', description: 'Reviews.', input: Draft, instructions: 'Review it.', model });
+ *
+ * export const review = partsMachine({
+ *   id: 'review',
+ *   initial: 'writer',
+ *   actors: {
+ *     writer: agentLogic(writer, { handoffs: [reviewer] }),
+ *     reviewer: agentLogic(reviewer, { handoffs: [writer], output: Draft }),
+ *   },
+ *   states: {
+ *     writer: agentState({ agent: writer, on: [handoffTransition({ to: reviewer })] }),
+ *     reviewer: agentState({
+ *       agent: reviewer,
+ *       on: [
+ *         finishTransition({ output: Draft, done: ({ output }) => (output as { text: string }).text !== '' }),
+ *         // the back-edge is bounded, so check can prove every run ends
+ *         handoffTransition({ to: writer, bound: { counter: 'rounds', limit: 2 } }),
+ *       ],
+ *     }),
+ *     ...terminalStates(),
+ *   },
+ * });
+ *
+ * // check proves from the machine that every run ends and that contracts fit along its edges
+ * console.log(check(review));
+ * ```
  */
 export function partsMachine(config: PartsMachineConfig): PartsMachine {
   const machine = createMachine(

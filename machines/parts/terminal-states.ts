@@ -6,7 +6,43 @@ export interface TerminalStates {
   readonly cancelled: { readonly type: 'final' };
 }
 
-/** The four final states every Baton run ends in: spread them into a machine's `states`. */
+/**
+ * The four final states every Baton run ends in: spread them into a machine's `states`.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent } from 'baton-flow';
+ * import { agentLogic, agentState, finishTransition, handoffTransition, partsMachine, terminalStates } from 'baton-flow/parts';
+ * import { scripted } from 'baton-flow/testing';
+ *
+ * const Draft = Type.Object({ text: Type.String() });
+ * const model = scripted([]); // the run's models come from provideRunEnv
+ * const writer = defineAgent({ name: 'writer', description: 'Drafts.', input: Draft, instructions: 'Draft it.', model });
+ * const reviewer = defineAgent({ name: 'reviewer', description: 'Reviews.', input: Draft, instructions: 'Review it.', model });
+ *
+ * export const review = partsMachine({
+ *   id: 'review',
+ *   initial: 'writer',
+ *   actors: {
+ *     writer: agentLogic(writer, { handoffs: [reviewer] }),
+ *     reviewer: agentLogic(reviewer, { handoffs: [writer], output: Draft }),
+ *   },
+ *   states: {
+ *     writer: agentState({ agent: writer, on: [handoffTransition({ to: reviewer })] }),
+ *     reviewer: agentState({
+ *       agent: reviewer,
+ *       on: [
+ *         finishTransition({ output: Draft, done: ({ output }) => (output as { text: string }).text !== '' }),
+ *         // the back-edge is bounded, so check can prove every run ends
+ *         handoffTransition({ to: writer, bound: { counter: 'rounds', limit: 2 } }),
+ *       ],
+ *     }),
+ *     ...terminalStates(),
+ *   },
+ * });
+ * ```
+ */
 export function terminalStates(): TerminalStates {
   return {
     done: { type: 'final' },

@@ -12,6 +12,28 @@ export interface ExpectValidFlowOptions extends CheckOptions {
 /**
  * Fails a test on an invalid flow in any test runner: throws `flow_check_failed` listing what `check`
  * reports (errors, and warnings with `failOnWarnings`), with every diagnostic in `details.diagnostics`.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent, defineFlow } from 'baton-flow';
+ * import { expectValidFlow, scripted } from 'baton-flow/testing';
+ *
+ * const Draft = Type.Object({ text: Type.String() });
+ * const writer = defineAgent({ name: 'writer', description: 'Drafts.', input: Draft, instructions: 'Draft it.', model: scripted([]) });
+ * const editor = defineAgent({ name: 'editor', description: 'Edits.', input: Draft, instructions: 'Edit it.', model: scripted([]) });
+ * const article = defineFlow({
+ *   id: 'article',
+ *   input: Draft,
+ *   output: Draft,
+ *   start: 'writer',
+ *   agents: [writer, editor],
+ *   routes: { writer: ['editor'] },
+ *   finish: ['editor'],
+ * });
+ *
+ * expectValidFlow(article, { failOnWarnings: true });
+ * ```
  */
 export function expectValidFlow(target: Checkable, options: ExpectValidFlowOptions = {}): void {
   const { failOnWarnings = false, ...checkOptions } = options;

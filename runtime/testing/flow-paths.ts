@@ -33,6 +33,35 @@ export interface FlowPathsOptions {
  * The simple paths (no state twice, so no repairs and no revisits) from the start to each final state,
  * each with the decision taken at every step, grouped by final state in the machine's order. Feed each
  * one to `pathScript` to get one scripted test per path.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent, defineFlow, runFlow } from 'baton-flow';
+ * import { flowPaths, pathScript, scripted } from 'baton-flow/testing';
+ *
+ * const Draft = Type.Object({ text: Type.String() });
+ * const writer = defineAgent({ name: 'writer', description: 'Drafts.', input: Draft, instructions: 'Draft it.', model: scripted([]) });
+ * const editor = defineAgent({ name: 'editor', description: 'Edits.', input: Draft, instructions: 'Edit it.', model: scripted([]) });
+ * const article = defineFlow({
+ *   id: 'article',
+ *   input: Draft,
+ *   output: Draft,
+ *   start: 'writer',
+ *   agents: [writer, editor],
+ *   routes: { writer: ['editor'] },
+ *   finish: ['editor'],
+ * });
+ *
+ * for (const path of flowPaths(article, { ends: ['done', 'escalated'] })) {
+ *   const script = pathScript(article, path, {
+ *     payload: () => ({ text: 'a draft' }),
+ *     output: () => ({ text: 'the final text' }),
+ *   });
+ *   const result = await runFlow(article, { text: 'topic' }, { models: scripted(script) });
+ *   console.log(path.end, result.status); // the same, path after path
+ * }
+ * ```
  */
 export function flowPaths(target: Checkable, options: FlowPathsOptions = {}): FlowPath[] {
   const graph = machineGraph(machineOf(target));

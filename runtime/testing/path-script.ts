@@ -5,7 +5,9 @@ import type { FlowPath } from './flow-paths.js';
 
 /** What `pathScript` asks you for: a valid payload for each handoff and a result that meets the done contract. */
 export interface PathPayloads {
+  /** A payload for the handoff from `from` to `to` that fits `to`'s input schema. */
   readonly payload: (handoff: { readonly from: string; readonly to: string }) => unknown;
+  /** A result of the finishing `agent` that fits the flow's output schema and meets its `done` predicate. */
   readonly output: (finish: { readonly agent: string }) => unknown;
 }
 
@@ -16,6 +18,30 @@ export interface PathPayloads {
  * that hangs until aborted for `cancel` (abort the run's signal when it starts) and for `deadline`
  * (advance the run's clock past `limits.ms` when it starts). Code steps decide by
  * their own code, so they get no script; a path whose step must escalate or fail is rejected.
+ *
+ * @example
+ * ```ts
+ * import Type from 'typebox';
+ * import { defineAgent, defineFlow } from 'baton-flow';
+ * import { flowPaths, pathScript, scripted } from 'baton-flow/testing';
+ *
+ * const Draft = Type.Object({ text: Type.String() });
+ * const writer = defineAgent({ name: 'writer', description: 'Drafts.', input: Draft, instructions: 'Draft it.', model: scripted([]) });
+ * const editor = defineAgent({ name: 'editor', description: 'Edits.', input: Draft, instructions: 'Edit it.', model: scripted([]) });
+ * const article = defineFlow({
+ *   id: 'article',
+ *   input: Draft,
+ *   output: Draft,
+ *   start: 'writer',
+ *   agents: [writer, editor],
+ *   routes: { writer: ['editor'] },
+ *   finish: ['editor'],
+ * });
+ *
+ * const [first] = flowPaths(article, { ends: ['done'] });
+ * const script = first && pathScript(article, first, { payload: () => ({ text: 'a draft' }), output: () => ({ text: 'final' }) });
+ * // [{ agent: 'writer', handoff: 'editor', payload: { text: 'a draft' } }, { agent: 'editor', finish: { text: 'final' } }]
+ * ```
  */
 export function pathScript(flow: AnyFlow, path: FlowPath, payloads: PathPayloads): ScriptStep[] {
   const script: ScriptStep[] = [];
