@@ -1,5 +1,5 @@
+import { defineAgent, defineFlow, defineTool } from 'baton-flow';
 import Type from 'typebox';
-import { defineAgent, defineFlow, defineTool } from '../../index.js';
 import { BillingCase, Resolution, TechCase, Ticket } from './contracts.js';
 import { billingModel, techModel, triageModel } from './models.js';
 
@@ -67,5 +67,13 @@ export const support = defineFlow({
   done: ({ input, output }) => output.ticketId === input.id || `the reply must name ticket ${input.id}`,
   limits: { handoffs: 4, visits: 2, repairs: 2, tokens: 20_000, ms: 60_000 },
 });
+
+/** The ticket `baton run examples/support` answers when no --input is given (as in ticket.json). */
+export const sampleInput: Ticket = {
+  id: 'T-1042',
+  customer: 'ada@example.com',
+  subject: 'Charged twice for invoice INV-7731',
+  body: 'My card was charged twice this month for INV-7731. Please refund one of the charges.',
+};
 
 export default support;

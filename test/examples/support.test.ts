@@ -1,8 +1,8 @@
+import { runFlow, sequentialIds } from 'baton-flow';
+import { manualClock } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
-import { support } from '../examples/support/flow.js';
-import { answer } from '../examples/support/run.js';
-import { runFlow, sequentialIds } from '../index.js';
-import { manualClock } from '../testing.js';
+import { support } from '../../examples/support/flow.js';
+import { answer } from '../../examples/support/run.js';
 
 describe('examples/support', () => {
   it('answers a billing ticket through billing with the invoice looked up', async () => {
