@@ -1,4 +1,5 @@
 import { shapeProblem } from '../contracts/depth.js';
+import type { BatonError } from '../contracts/errors.js';
 import type { AttemptRequest } from './attempt-request.js';
 import {
   type AgentOutcome,
@@ -99,7 +100,9 @@ export class AttemptState {
     }
     if (price) {
       // The input is priced as fresh (uncached) tokens: the dearest it can be.
-      const affordable = Math.floor(((usdLeft - (input * price.input) / 1e6) * 1e6) / price.output);
+      const left = usdLeft - (input * price.input) / 1e6;
+      // A free output (price 0) is capped by nothing here, but the input must still be affordable.
+      const affordable = price.output > 0 ? Math.floor((left * 1e6) / price.output) : left >= 0 ? cap : 0;
       cap = Math.min(cap, affordable);
       if (cap < 1) {
         return this.end(
@@ -248,6 +251,20 @@ export class AttemptState {
     const calibration = this.calibration;
     if (!calibration) return estimate;
     return Math.max(estimate, calibration.reported + Math.max(0, estimate - calibration.estimated));
+  }
+
+  /**
+   * Ends the attempt on a provider failure, keeping what its earlier turns used, so a run that fails on
+   * its provider still reports every call it paid for. The details keep the provider's own (status,
+   * request id) and the error's code.
+   */
+  failed(error: BatonError): AgentOutcome {
+    return this.end({
+      kind: 'failed',
+      code: 'provider_error',
+      message: `Agent "${this.request.agent.name}" failed: ${error.message}`,
+      details: { ...error.details, error: error.code, retryable: error.retryable },
+    });
   }
 
   private end(decision: Decision): AgentOutcome {

@@ -6,6 +6,7 @@ import type {
   ThinkingBlockParam,
   Tool,
 } from '@anthropic-ai/sdk/resources/messages/messages';
+import { BatonError } from '../../contracts/errors.js';
 import type { Message, ModelReply, ModelRequest, StopReason, ToolCall, ToolSpec } from '../model.js';
 import { checkedReply, plainSchema, renderInput, toolCallFromText, usageOf } from './provider-support.js';
 import { isRecord, notTheApiShape, optionalRecord, type ReplySource } from './reply-shape.js';
@@ -30,6 +31,14 @@ export function messagesBody(
   request: ModelRequest,
   { forceToolUse, memo }: { forceToolUse: boolean; memo: ThinkingMemo },
 ): MessageCreateParamsNonStreaming {
+  if (!Number.isFinite(request.maxOutputTokens)) {
+    // The Messages API requires max_tokens; an agent with no output cap and no token budget has none.
+    throw new BatonError(
+      'invalid_argument',
+      `Anthropic model "${model}" (agent "${request.agent}") needs a cap on output tokens, and the agent has none: set its budget.maxOutputTokens (default 4096) to a number, or give the flow a token budget.`,
+      { details: { agent: request.agent, model } },
+    );
+  }
   const messages: MessageParam[] = [];
   const add = (role: 'user' | 'assistant', blocks: ContentBlockParam[]) => {
     if (blocks.length === 0) return;

@@ -33,8 +33,10 @@ export function chatBody(
   if (request.instructions !== '') messages.push({ role: 'system', content: request.instructions });
   messages.push({ role: 'user', content: renderInput(request.input) });
   for (const message of request.messages) messages.push(chatMessage(message));
-  const cap =
-    maxTokensField === 'max_tokens'
+  // An agent with no output cap and no token budget has an infinite cap: the request then sets none.
+  const cap = !Number.isFinite(request.maxOutputTokens)
+    ? {}
+    : maxTokensField === 'max_tokens'
       ? { max_tokens: request.maxOutputTokens }
       : { max_completion_tokens: request.maxOutputTokens };
   return {

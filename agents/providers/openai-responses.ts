@@ -51,7 +51,8 @@ export function responsesBody(model: string, request: ModelRequest): ResponseCre
     ...(request.tools.length === 0
       ? {}
       : { tools: request.tools.map(functionTool), tool_choice: request.toolChoice }),
-    max_output_tokens: request.maxOutputTokens,
+    // An infinite cap (no output cap, no token budget) sets none.
+    ...(Number.isFinite(request.maxOutputTokens) ? { max_output_tokens: request.maxOutputTokens } : {}),
     store: false,
   };
 }

@@ -120,6 +120,23 @@ describe('limits', () => {
     expect(result.usage.costUsd).toBeLessThanOrEqual(0.5 + 0.2);
   });
 
+  it('never sends a cap that is not a number on a free model: usd 0 stops it, usd 1 lets it run', async () => {
+    const none = scripted(chain, { price: { input: 0, output: 0 } });
+    const stopped = await runFlow(chainFlow({ usd: 0 }), work(0), { models: none });
+    expect(stopped.status !== 'done' && stopped.reason).toMatchObject({ code: 'cost_budget' });
+    expect(none.requests.every((r) => Number.isInteger(r.maxOutputTokens))).toBe(true);
+    const some = scripted(chain, { price: { input: 0, output: 0 } });
+    expect((await runFlow(chainFlow({ usd: 1 }), work(0), { models: some })).status).toBe('done');
+    expect(some.requests.map((r) => r.maxOutputTokens)).toEqual([4096, 4096, 4096, 4096, 4096]);
+  });
+
+  it('escalates with cost_budget on a model whose output is free but whose input is not', async () => {
+    const model = scripted(chain, { price: { input: 1_000_000, output: 0 } });
+    const result = await runFlow(chainFlow({ usd: 0.000001 }), work(0), { models: model });
+    expect(result.status !== 'done' && result.reason).toMatchObject({ code: 'cost_budget' });
+    expect(model.requests).toHaveLength(0);
+  });
+
   it('escalates with cost_budget as the spending agent hands off, before the next agent is entered', async () => {
     const price = { input: 1_000, output: 1_000 };
     const model = scripted(

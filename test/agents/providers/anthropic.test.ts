@@ -368,3 +368,14 @@ describe('anthropic without credentials', () => {
     expect(isBatonError(error) && error.message).toContain('Check the API key');
   });
 });
+
+describe('anthropic with no output cap', () => {
+  it('refuses an infinite cap before sending anything, saying how to set one', async () => {
+    const error = await model()
+      .call(request({ maxOutputTokens: Number.POSITIVE_INFINITY }))
+      .catch((e: unknown) => e);
+    expect(isBatonError(error) && error.code).toBe('invalid_argument');
+    expect(isBatonError(error) && error.message).toContain('set its budget.maxOutputTokens');
+    expect(server.requests).toHaveLength(0);
+  });
+});

@@ -310,3 +310,13 @@ describe('openai with a local server (baseURL)', () => {
     ]);
   });
 });
+
+describe('openai (Chat Completions) with no output cap', () => {
+  it('sets no max_completion_tokens when the cap is infinite (no agent cap, no token budget)', async () => {
+    server.enqueue({ body: chatBody({ text: 'ok', usage: { input: 3, output: 1 } }) });
+    await model().call(request({ maxOutputTokens: Number.POSITIVE_INFINITY }));
+    expect(sent()).not.toHaveProperty('max_completion_tokens');
+    expect(sent()).not.toHaveProperty('max_tokens');
+    expect(server.requests[0]!.raw).not.toContain('null');
+  });
+});

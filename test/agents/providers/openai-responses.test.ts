@@ -365,3 +365,11 @@ describe('openai() with the Responses API, given usage it cannot meter', () => {
     expect(usage.outputTokens).toBeGreaterThan(0);
   });
 });
+
+describe('openai (Responses) with no output cap', () => {
+  it('sets no max_output_tokens when the cap is infinite (no agent cap, no token budget)', async () => {
+    server.enqueue({ body: responsesBody({ text: 'ok', usage: { input: 3, output: 1 } }) });
+    await model().call(request({ maxOutputTokens: Number.POSITIVE_INFINITY }));
+    expect(sent()).not.toHaveProperty('max_output_tokens');
+  });
+});
