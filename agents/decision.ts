@@ -32,9 +32,13 @@ export type Decision =
       readonly message: string;
     }
   | {
-      /** A code step threw, or its `next` picked no route it may take. */
+      /**
+       * A code step threw, or its `next` picked no route it may take (`step_failed`); or the model's
+       * provider failed or answered something that is not a reply (`provider_error`), after the turns
+       * before it were metered.
+       */
       readonly kind: 'failed';
-      readonly code: 'step_failed';
+      readonly code: 'step_failed' | 'provider_error';
       readonly message: string;
       readonly details?: Readonly<Record<string, unknown>>;
     }

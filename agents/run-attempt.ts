@@ -23,17 +23,17 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
     if (signal.aborted) throw signal.reason;
     const cap = attempt.reserve();
     if (typeof cap !== 'number') return cap;
-    let answer: unknown;
+    let reply: ReturnType<AttemptState['take']>;
     try {
-      answer = await request.model.call(attempt.call(cap, signal));
+      const answer = await request.model.call(attempt.call(cap, signal));
+      // After a deadline or a cancel the run has ended already: what a model that ignored its signal
+      // answers late is neither metered nor logged, and nothing more is started.
+      if (signal.aborted) throw signal.reason;
+      reply = attempt.take(answer);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw asProviderError(error, request.agent.name, request.model.id);
+      return attempt.failed(asProviderError(error, request.agent.name, request.model.id));
     }
-    // After a deadline or a cancel the run has ended already: what a model that ignored its signal
-    // answers late is neither metered nor logged, and nothing more is started.
-    if (signal.aborted) throw signal.reason;
-    const reply = attempt.take(answer);
     const refused = attempt.refuseUnknown(reply);
     if (refused) return refused;
     for (const c of reply.toolCalls) {

@@ -92,7 +92,9 @@ function decide(
         : turnsLeft
           ? ` after ${repairs}`
           : ` after ${repairs}, with the agent's ${participant.budget.turns} turns for the visit used`;
-    return { kind: 'fail', reason: reason(code, `${message}${tries}`, where) };
+    // "… fits no schema. after 2 repairs" reads wrong: the count goes inside the sentence.
+    const ended = tries === '' ? message : `${message.replace(/[.!?]\s*$/, '')}${tries}.`;
+    return { kind: 'fail', reason: reason(code, ended, where) };
   };
 
   switch (decision.kind) {

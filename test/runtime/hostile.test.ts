@@ -1,6 +1,7 @@
 import {
   type AnyAgent,
   type AnyFlow,
+  BatonError,
   defineAgent,
   defineFlow,
   defineStep,
@@ -524,5 +525,41 @@ describe('usage is checked where it enters', () => {
     expect(result.status !== 'done' && result.reason.code).toBe('token_budget');
     expect(result.usage.outputTokens).toBeGreaterThanOrEqual(1_000);
     expect(result.usage.turns).toBeLessThan(4);
+  });
+});
+
+describe('a provider that fails mid-visit', () => {
+  it('keeps what the turns before the failure used, and the provider’s status and request id', async () => {
+    let calls = 0;
+    const flaky: Model = {
+      id: 'flaky',
+      price: { input: 1, output: 2 },
+      call: async () => {
+        calls += 1;
+        if (calls === 1)
+          return {
+            text: 'let me think',
+            toolCalls: [],
+            stop: 'end',
+            usage: { inputTokens: 120, outputTokens: 30 },
+          } satisfies ModelReply;
+        throw new BatonError('provider_error', 'OpenAI model "m" answered HTTP 503: overloaded.', {
+          retryable: true,
+          details: { provider: 'OpenAI', status: 503, requestId: 'req_42' },
+        });
+      },
+    };
+    const result = await runFlow(chainFlow(), work(0), { models: flaky });
+    expect(calls).toBe(2);
+    expect(result.status).toBe('failed');
+    // The failed call returned nothing to meter; the turn before it is counted, tokens and cost.
+    expect(result.usage).toMatchObject({ inputTokens: 120, outputTokens: 30, turns: 1 });
+    expect(result.usage.costUsd).toBeCloseTo((120 * 1 + 30 * 2) / 1e6, 12);
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'provider_error',
+      agent: 'a',
+      message: 'Agent "a" failed: OpenAI model "m" answered HTTP 503: overloaded.',
+      details: { error: 'provider_error', retryable: true, status: 503, requestId: 'req_42' },
+    });
   });
 });

@@ -87,6 +87,8 @@ describe('runFlow', () => {
     });
     expect(model.requests).toHaveLength(3);
     expect(result.usage.turns).toBe(3); // the repairs and the final failure all count their calls
+    // One sentence: the count of repairs inside it, not after its full stop.
+    expect(result.status !== 'done' && result.reason.message).toMatch(/[^.] after 2 repairs\.$/);
   });
 
   it('never enters done while the done predicate is unmet', async () => {
