@@ -37,6 +37,17 @@ export const ERROR_CODES = {
   replay_exhausted: 'A replayed model received a call after its cassette ran out.',
   cassette_write_failed:
     'A recording model could not write its cassette: `details` names the file and the operating system error.',
+  run_not_found: 'A store has no run with the given id.',
+  run_exists: 'A store already has a run with the given id.',
+  lease_held:
+    'Another process holds the lease on a stored run: `details` names the holder and when its lease expires.',
+  store_conflict:
+    'A commit came out of sequence or from a process without the lease: a newer process advances the run.',
+  store_error:
+    'The storage failed (a corrupt or foreign file, a newer schema, a full or read-only disk): `details.retryable` says whether trying again may help.',
+  run_finished: 'A stored run has ended already: there is nothing to resume or cancel.',
+  snapshot_incompatible:
+    'A stored snapshot was taken from another version of the flow, and no migration turns it into this one.',
 } as const;
 
 /** A stable error code: see `ERROR_CODES`. */

@@ -1,0 +1,361 @@
+import { BatonError } from '../../contracts/errors.js';
+import type { RunEvent } from '../run-events.js';
+import {
+  openLibsql,
+  type SqliteDatabase,
+  type SqliteValue,
+  sqliteFailure,
+  transaction,
+} from './sqlite-database.js';
+import { type RunRow, runFromRow } from './sqlite-rows.js';
+import { prepareDatabase } from './sqlite-schema.js';
+import {
+  type Commit,
+  FINISHED_STATUSES,
+  type JournalEntry,
+  type Lease,
+  type NewRun,
+  type RunFilter,
+  type Store,
+  type StoredRun,
+} from './store.js';
+import {
+  checkEvents,
+  commitRefusal,
+  leaseRefusal,
+  readFilter,
+  runExists,
+  runNotFound,
+  storeClosed,
+} from './store-rules.js';
+
+/** How `SqliteStore.open` opens its file. */
+export interface SqliteStoreOptions {
+  /**
+   * When a commit is safe on disk. `'full'` (the default) syncs the file at every commit: a committed
+   * transition survives a power loss. `'normal'` syncs less often and is faster: in WAL mode a power loss
+   * or an operating system crash can lose the last transactions, though a crash of the process cannot.
+   */
+  readonly synchronous?: 'full' | 'normal';
+  /**
+   * An open better-sqlite3-compatible connection to use instead of opening `path` with `libsql`; the
+   * store sets its pragmas and leaves it open when it closes. `path` then only names it in messages.
+   */
+  readonly database?: SqliteDatabase;
+  /** How long a write waits for another connection's lock before it fails as retryable (default 5000). */
+  readonly busyTimeoutMs?: number;
+}
+
+const FINISHED = FINISHED_STATUSES.map((status) => `'${status}'`).join(', ');
+
+/**
+ * A store in one SQLite file (WAL mode), through the `libsql` package (an optional dependency: `npm
+ * install libsql`) or a better-sqlite3-compatible connection of your own. Runs survive the process, so a
+ * run can be resumed after a crash or wait for a person. Each commit is one transaction: the run's row
+ * changes only for the lease holder at the next sequence number, and its events go in with it. A holder
+ * whose lease expired may still commit as long as no other process took the lease. The file's tables are
+ * migrated when it is opened; a file that is not a Baton database, or is newer than this code, is refused
+ * with `store_error` and left untouched.
+ *
+ * @example
+ * ```ts
+ * import { SqliteStore } from 'baton-flow';
+ *
+ * const store = await SqliteStore.open('runs.db');
+ * try {
+ *   for (const run of await store.list({ status: 'awaiting_human' })) console.log(run.id, run.agent);
+ * } finally {
+ *   await store.close();
+ * }
+ * ```
+ */
+export class SqliteStore implements Store {
+  private closed = false;
+
+  private constructor(
+    private readonly db: SqliteDatabase,
+    private readonly path: string,
+    private readonly owned: boolean,
+  ) {}
+
+  /**
+   * Opens (or creates) the store in the SQLite file at `path`, migrating its tables. `missing_dependency`
+   * when `libsql` is not installed and no `database` is given; `store_error` when the file cannot be
+   * opened or is not a Baton database of a version this code knows.
+   */
+  static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    const synchronous = options.synchronous ?? 'full';
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (synchronous !== 'full' && synchronous !== 'normal')
+      throw new BatonError(
+        'invalid_argument',
+        `synchronous must be 'full' or 'normal'; got ${String(synchronous)}.`,
+      );
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0)
+      throw new BatonError(
+        'invalid_argument',
+        `busyTimeoutMs must be a whole number of milliseconds, 0 or more; got ${String(busyTimeoutMs)}.`,
+      );
+    const owned = options.database === undefined;
+    const db = options.database ?? (await openLibsql(path, busyTimeoutMs));
+    try {
+      prepareDatabase(db, { path, synchronous, busyTimeoutMs });
+    } catch (error) {
+      if (owned) closeQuietly(db);
+      throw sqliteFailure(error, path);
+    }
+    return new SqliteStore(db, path, owned);
+  }
+
+  /** Stores a new run with its first events, leased to its creator; `run_exists` if the id is taken. */
+  async create(run: NewRun): Promise<void> {
+    const usage = json(run.usage);
+    const snapshot = json(run.snapshot);
+    this.write(() => {
+      if (this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(run.id) !== undefined)
+        throw runExists(run.id);
+      checkEvents(run.id, run.events, 0);
+      this.db
+        .prepare(
+          `INSERT INTO runs (id, flow, flow_version, status, seq, agent, usage, snapshot, lease_holder,
+             lease_expires_at, cancel_requested, created_at, updated_at)
+           VALUES (?, ?, ?, 'running', 0, NULL, ?, ?, ?, ?, 0, ?, ?)`,
+        )
+        .run(
+          run.id,
+          run.flow,
+          run.flowVersion,
+          usage,
+          snapshot,
+          run.lease.holder,
+          run.lease.expiresAt,
+          run.at,
+          run.at,
+        );
+      this.append(run.id, run.events);
+    });
+  }
+
+  /** Commits one transition and its events in one transaction, fenced by sequence number and lease holder. */
+  async commit(commit: Commit): Promise<void> {
+    const usage = json(commit.usage);
+    const snapshot = json(commit.snapshot);
+    this.write(() => {
+      const { changes } = this.db
+        .prepare(
+          `UPDATE runs SET seq = ?, status = ?, agent = ?, usage = ?, snapshot = ?, updated_at = ?
+           WHERE id = ? AND seq = ? AND lease_holder = ? AND status NOT IN (${FINISHED})`,
+        )
+        .run(
+          commit.seq,
+          commit.status,
+          commit.agent,
+          usage,
+          snapshot,
+          commit.at,
+          commit.runId,
+          commit.seq - 1,
+          commit.holder,
+        );
+      if (Number(changes) === 0) throw this.refusal(commit);
+      checkEvents(commit.runId, commit.events, this.lastEvent(commit.runId));
+      this.append(commit.runId, commit.events);
+    });
+  }
+
+  /** The run, or null. */
+  async get(runId: string): Promise<StoredRun | null> {
+    const row = this.read(() => this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId)) as
+      | RunRow
+      | undefined;
+    return row === undefined ? null : runFromRow(row);
+  }
+
+  /** The runs that match, newest first (by creation time, then id). */
+  async list(filter: RunFilter = {}): Promise<StoredRun[]> {
+    const { statuses, limit } = readFilter(filter);
+    const where: string[] = [];
+    const params: SqliteValue[] = [];
+    if (statuses !== null) {
+      where.push(`status IN (${statuses.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...statuses);
+    }
+    if (filter.flow !== undefined) {
+      where.push('flow = ?');
+      params.push(filter.flow);
+    }
+    const sql = `SELECT * FROM runs ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
+      ORDER BY created_at DESC, id DESC LIMIT ?`;
+    const rows = this.read(() => this.db.prepare(sql).all(...params, limit)) as RunRow[];
+    return rows.map(runFromRow);
+  }
+
+  /** The run's events after `after`, in order; none for an unknown run. */
+  async events(runId: string, after = 0): Promise<RunEvent[]> {
+    const rows = this.read(() =>
+      this.db.prepare('SELECT body FROM events WHERE run_id = ? AND seq > ? ORDER BY seq').all(runId, after),
+    ) as { body: string }[];
+    return rows.map((row) => JSON.parse(row.body) as RunEvent);
+  }
+
+  /** Takes or renews the lease of a run for `holder` until `now + ttlMs`, or throws `lease_held`. */
+  async lease(runId: string, holder: string, now: number, ttlMs: number): Promise<Lease> {
+    const lease = { holder, expiresAt: now + ttlMs };
+    this.write(() => {
+      const row = this.db
+        .prepare('SELECT lease_holder, lease_expires_at FROM runs WHERE id = ?')
+        .get(runId) as Pick<RunRow, 'lease_holder' | 'lease_expires_at'> | undefined;
+      if (row === undefined) throw runNotFound(runId);
+      const current =
+        row.lease_holder === null
+          ? null
+          : { holder: row.lease_holder, expiresAt: Number(row.lease_expires_at) };
+      const refusal = leaseRefusal(runId, current, holder, now);
+      if (refusal) throw refusal;
+      this.db
+        .prepare('UPDATE runs SET lease_holder = ?, lease_expires_at = ? WHERE id = ?')
+        .run(lease.holder, lease.expiresAt, runId);
+    });
+    return lease;
+  }
+
+  /** Lets go of the lease if `holder` holds it. */
+  async release(runId: string, holder: string): Promise<void> {
+    this.write(() =>
+      this.db
+        .prepare(
+          'UPDATE runs SET lease_holder = NULL, lease_expires_at = NULL WHERE id = ? AND lease_holder = ?',
+        )
+        .run(runId, holder),
+    );
+  }
+
+  /** Marks the run to be cancelled by whoever advances it. */
+  async requestCancel(runId: string): Promise<void> {
+    this.write(() => {
+      const { changes } = this.db.prepare('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
+      if (Number(changes) === 0) throw runNotFound(runId);
+    });
+  }
+
+  /** Journals what an attempt finished; the first value for a (run, step, key) is kept. */
+  async journal(entry: JournalEntry): Promise<void> {
+    const value = json(entry.value);
+    this.write(() => {
+      if (this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(entry.runId) === undefined)
+        throw runNotFound(entry.runId);
+      this.db
+        .prepare(
+          `INSERT INTO journal (run_id, step, key, value, at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (run_id, step, key) DO NOTHING`,
+        )
+        .run(entry.runId, entry.step, entry.key, value, entry.at);
+    });
+  }
+
+  /** One step's journal, in the order it was written. */
+  async journaled(runId: string, step: number): Promise<JournalEntry[]> {
+    const rows = this.read(() =>
+      this.db
+        .prepare('SELECT step, key, value, at FROM journal WHERE run_id = ? AND step = ? ORDER BY position')
+        .all(runId, step),
+    ) as { step: number; key: string; value: string; at: number }[];
+    return rows.map((row) => ({
+      runId,
+      step: row.step,
+      key: row.key,
+      value: JSON.parse(row.value),
+      at: row.at,
+    }));
+  }
+
+  /** Deletes finished runs last updated before `before`, with their events and journal, in one transaction. */
+  async deleteFinished(before: number): Promise<number> {
+    const old = `SELECT id FROM runs WHERE status IN (${FINISHED}) AND updated_at < ?`;
+    return this.write(() => {
+      // Deleted explicitly rather than by cascade, which holds only on connections with foreign keys on.
+      this.db.prepare(`DELETE FROM events WHERE run_id IN (${old})`).run(before);
+      this.db.prepare(`DELETE FROM journal WHERE run_id IN (${old})`).run(before);
+      return Number(this.db.prepare(`DELETE FROM runs WHERE id IN (${old})`).run(before).changes);
+    });
+  }
+
+  /** Closes the file (a `database` given to `open` is left open); later calls fail. Closing again does nothing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.owned) {
+      // libsql cannot finalize statements: SQLite releases the file once the last one is garbage collected.
+      // Every statement here is prepared for one call and dropped, so none outlives it for long.
+      try {
+        this.db.close();
+      } catch (error) {
+        throw sqliteFailure(error, this.path);
+      }
+    }
+  }
+
+  /** Why a commit that changed no row was refused: no such run, or the fence it did not pass. */
+  private refusal(commit: Commit): BatonError {
+    const row = this.db
+      .prepare('SELECT seq, lease_holder, status FROM runs WHERE id = ?')
+      .get(commit.runId) as Pick<RunRow, 'seq' | 'lease_holder' | 'status'> | undefined;
+    if (row === undefined) return runNotFound(commit.runId);
+    const fence = { seq: row.seq, holder: row.lease_holder, status: row.status };
+    return (
+      commitRefusal(fence, commit) ??
+      new BatonError('internal_error', `Commit ${commit.seq} of run "${commit.runId}" changed nothing.`, {
+        details: { runId: commit.runId, seq: commit.seq },
+      })
+    );
+  }
+
+  private lastEvent(runId: string): number {
+    const row = this.db.prepare('SELECT MAX(seq) AS last FROM events WHERE run_id = ?').get(runId) as {
+      last: number | null;
+    };
+    return row.last ?? 0;
+  }
+
+  private append(runId: string, events: readonly RunEvent[]): void {
+    if (events.length === 0) return;
+    const insert = this.db.prepare('INSERT INTO events (run_id, seq, body) VALUES (?, ?, ?)');
+    for (const event of events) insert.run(runId, event.seq, json(event));
+  }
+
+  private read<T>(work: () => T): T {
+    if (this.closed) throw storeClosed();
+    try {
+      return work();
+    } catch (error) {
+      throw sqliteFailure(error, this.path);
+    }
+  }
+
+  private write<T>(work: () => T): T {
+    return this.read(() => transaction(this.db, work));
+  }
+}
+
+function closeQuietly(db: SqliteDatabase): void {
+  try {
+    db.close();
+  } catch {
+    // The open already failed with the error that matters.
+  }
+}
+
+/** Plain JSON text of a value; a value with no JSON form (undefined) is stored as null. */
+function json(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    throw new BatonError(
+      'invalid_argument',
+      `A store keeps plain JSON, and this value has none: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,135 @@
+import { BatonError } from '../../contracts/errors.js';
+import type { RunEvent } from '../run-events.js';
+import { type Commit, FINISHED_STATUSES, type Lease, type RunFilter, type StoredStatus } from './store.js';
+
+// The rules every store enforces, in one place, so that each implementation refuses the same calls with
+// the same errors and the contract suite can hold them all to it.
+
+/** How many runs `list` returns when the filter sets no limit. */
+export const DEFAULT_LIST_LIMIT = 100;
+
+/** The error every call on a closed store throws. */
+export function storeClosed(): BatonError {
+  return new BatonError('store_error', 'The store is closed: open a new one to read or write runs.', {
+    details: { retryable: false },
+  });
+}
+
+/** The error for a run id the store does not have. */
+export function runNotFound(runId: string): BatonError {
+  return new BatonError(
+    'run_not_found',
+    `The store has no run "${runId}": it was never created here, or finished and was deleted.`,
+    { details: { runId } },
+  );
+}
+
+/** The error for creating a run whose id is taken. */
+export function runExists(runId: string): BatonError {
+  return new BatonError(
+    'run_exists',
+    `The store already has a run "${runId}": give the new run another id.`,
+    {
+      details: { runId },
+    },
+  );
+}
+
+/** What a store knows of a run when it checks a commit against it. */
+export interface Fence {
+  readonly seq: number;
+  /** Who holds the lease, or null when nobody does. */
+  readonly holder: string | null;
+  readonly status: StoredStatus;
+}
+
+/**
+ * Why a commit may not follow the stored run, or null when it may: its `seq` must be the stored one + 1,
+ * its holder must hold the lease, and the run must not have ended. A holder whose lease expired still
+ * holds it until another process takes it, so a slow process that nobody replaced keeps its work.
+ */
+export function commitRefusal(stored: Fence, commit: Commit): BatonError | null {
+  const details = {
+    runId: commit.runId,
+    seq: commit.seq,
+    storedSeq: stored.seq,
+    holder: stored.holder,
+    status: stored.status,
+  };
+  const refuse = (why: string) =>
+    new BatonError('store_conflict', `Commit ${commit.seq} of run "${commit.runId}" was refused: ${why}.`, {
+      details,
+    });
+  if (commit.seq !== stored.seq + 1)
+    return refuse(
+      `the store is at ${stored.seq}, so the next commit is ${stored.seq + 1}; another process advanced the run`,
+    );
+  if (stored.holder !== commit.holder)
+    return refuse(
+      stored.holder === null
+        ? `"${commit.holder}" does not hold the lease (nobody does): take the lease before committing`
+        : `"${commit.holder}" does not hold the lease, "${stored.holder}" does`,
+    );
+  if (isFinished(stored.status)) return refuse(`the run already ended ${stored.status}`);
+  return null;
+}
+
+/**
+ * Why `holder` may not take the lease now, or null when it may: the run has no lease, its lease expired
+ * (`expiresAt <= now`), or `holder` holds it already.
+ */
+export function leaseRefusal(
+  runId: string,
+  current: Lease | null,
+  holder: string,
+  now: number,
+): BatonError | null {
+  if (current === null || current.holder === holder || current.expiresAt <= now) return null;
+  return new BatonError(
+    'lease_held',
+    `Run "${runId}" is leased to "${current.holder}" until ${new Date(current.expiresAt).toISOString()}: wait until then, or let that process finish.`,
+    { details: { runId, holder: current.holder, expiresAt: current.expiresAt } },
+  );
+}
+
+/**
+ * Checks that events belong to the run and follow its log: each event's `seq` is greater than the one
+ * before, starting after `lastSeq`, the last stored. A run's log is appended in order, each event once.
+ */
+export function checkEvents(runId: string, events: readonly RunEvent[], lastSeq: number): void {
+  let previous = lastSeq;
+  for (const event of events) {
+    if (event.runId !== runId)
+      throw new BatonError(
+        'invalid_argument',
+        `An event of run "${event.runId}" was written to run "${runId}": each run keeps its own events.`,
+        { details: { runId, eventRunId: event.runId, seq: event.seq } },
+      );
+    if (!(event.seq > previous))
+      throw new BatonError(
+        'invalid_argument',
+        `Event ${event.seq} of run "${runId}" does not follow event ${previous}: a run's events are appended in order, each once.`,
+        { details: { runId, seq: event.seq, after: previous } },
+      );
+    previous = event.seq;
+  }
+}
+
+/** The statuses a filter asks for, or null for any; and how many runs it wants. */
+export function readFilter(filter: RunFilter): { statuses: readonly StoredStatus[] | null; limit: number } {
+  const limit = filter.limit ?? DEFAULT_LIST_LIMIT;
+  if (!Number.isInteger(limit) || limit < 0)
+    throw new BatonError(
+      'invalid_argument',
+      `A run filter's limit must be a whole number of runs, 0 or more; got ${String(limit)}.`,
+      { details: { limit } },
+    );
+  const { status } = filter;
+  const statuses = status === undefined ? null : typeof status === 'string' ? [status] : status;
+  return { statuses, limit };
+}
+
+/** Whether a status is one a run ends in. */
+export function isFinished(status: StoredStatus): boolean {
+  return FINISHED_STATUSES.includes(status);
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../runtime/store/memory-store.js';
+import { storeContract } from './store-contract.js';
+
+storeContract('MemoryStore', async () => ({ store: new MemoryStore() }));
+
+describe('MemoryStore', () => {
+  it('keeps each store to itself', async () => {
+    const first = new MemoryStore();
+    const second = new MemoryStore();
+    await first.create({
+      id: 'run-1',
+      flow: 'support',
+      flowVersion: '1',
+      snapshot: {
+        format: 'baton.snapshot',
+        schema: 1,
+        flow: 'support',
+        flowVersion: '1',
+        machine: 'm',
+        states: [],
+        snapshot: {},
+      },
+      usage: {
+        inputTokens: 0,
+        outputTokens: 0,
+        cachedInputTokens: 0,
+        reasoningTokens: 0,
+        costUsd: 0,
+        turns: 0,
+        handoffs: 0,
+      },
+      lease: { holder: 'worker-a', expiresAt: 1 },
+      events: [],
+      at: 0,
+    });
+    expect(await second.get('run-1')).toBeNull();
+    expect(await first.get('run-1')).toMatchObject({ id: 'run-1' });
+  });
+});
