@@ -105,10 +105,30 @@ export type { DonePredicate, DoneResult } from './machines/flow-spec.js';
 export type { FlowLimits, ResolvedLimits } from './machines/limits.js';
 export { DEFAULT_LIMITS } from './machines/limits.js';
 export type { Verdict, VerdictKind } from './machines/verdict.js';
+export type { CancelOutcome } from './runtime/cancel-run.js';
+export { cancelRun } from './runtime/cancel-run.js';
 export type { ModelSpecOptions } from './runtime/model-spec.js';
 export { MODEL_VARIABLE, modelFromSpec } from './runtime/model-spec.js';
+export type { ResumeOptions } from './runtime/resume-run.js';
+export { resumeRun } from './runtime/resume-run.js';
 export type { RunEvent, RunEventBody, TransitionKind } from './runtime/run-events.js';
 export type { RunOptions } from './runtime/run-flow.js';
 export { runFlow } from './runtime/run-flow.js';
 export type { DoneResult as RunDone, RunResult, StoppedResult } from './runtime/run-result.js';
+export type { SnapshotMigration, SnapshotMigrations } from './runtime/store/envelope.js';
+export { MemoryStore } from './runtime/store/memory-store.js';
+export type { SqliteDatabase, SqliteStatement, SqliteValue } from './runtime/store/sqlite-database.js';
+export type { SqliteStoreOptions } from './runtime/store/sqlite-store.js';
+export { SqliteStore } from './runtime/store/sqlite-store.js';
+export type {
+  Commit,
+  JournalEntry,
+  Lease,
+  NewRun,
+  RunFilter,
+  SnapshotEnvelope,
+  Store,
+  StoredRun,
+  StoredStatus,
+} from './runtime/store/store.js';
 export { randomIds, systemClock } from './runtime/system-clock.js';

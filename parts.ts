@@ -5,6 +5,7 @@
  * @module baton-flow/parts
  */
 
+export type { AttemptJournal } from './agents/attempt-journal.js';
 export type { AttemptRemaining, Retry } from './agents/attempt-request.js';
 export type { AttemptLogic, AttemptPlan } from './machines/attempt-logic.js';
 export type { AgentLogicOptions } from './machines/parts/agent-logic.js';

@@ -1,4 +1,5 @@
 import type { AgentEventSink } from './agent-events.js';
+import type { AttemptJournal } from './attempt-journal.js';
 import type { Clock } from './clock.js';
 import type { Calibration, Feedback, VisitUsage } from './decision.js';
 import type { Agent } from './define-agent.js';
@@ -46,4 +47,6 @@ export interface AttemptRequest {
   readonly signal: AbortSignal;
   /** Where progress events go; absent when nobody listens, so none are built. */
   readonly events?: AgentEventSink | undefined;
+  /** For a run kept in a store: commit before paying, journal what is finished, replay it on resume. */
+  readonly journal?: AttemptJournal | undefined;
 }

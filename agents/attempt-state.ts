@@ -124,9 +124,14 @@ export class AttemptState {
     return cap;
   }
 
+  /** The idempotency key of the reserved turn: `<run>:<step>:<turn>`, the same when a resumed run re-runs it. */
+  turnKey(): string {
+    return `${this.request.key}:${this.turn}`;
+  }
+
   /** The request of the reserved turn, capped at `cap` output tokens. The model gets a copy of the messages. */
   call(cap: number, signal: AbortSignal): ModelRequest {
-    const { agent, input, tools, key } = this.request;
+    const { agent, input, tools } = this.request;
     return {
       agent: agent.name,
       instructions: agent.instructions,
@@ -135,7 +140,7 @@ export class AttemptState {
       tools: tools.specs,
       toolChoice: 'required',
       maxOutputTokens: cap,
-      idempotencyKey: `${key}:${this.turn}`,
+      idempotencyKey: this.turnKey(),
       signal,
     };
   }

@@ -8,6 +8,11 @@ export interface ToolContext<I> {
   readonly input: I;
   /** Aborts at the run's deadline or on cancel: pass it to whatever the tool waits for. */
   readonly signal: AbortSignal;
+  /**
+   * The same for the same call of the same run, across a crash and resume (`<run>:<step>:<turn>:<call id>`):
+   * pass it to a payment API or check it in your own table, and a call re-run after a crash acts once.
+   */
+  readonly idempotencyKey: string;
 }
 
 /** A tool as written by the user: what `defineTool` takes. */

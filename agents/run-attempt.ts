@@ -3,6 +3,8 @@ import type { AgentEventSink } from './agent-events.js';
 import type { AttemptRequest } from './attempt-request.js';
 import { AttemptState } from './attempt-state.js';
 import type { AgentOutcome } from './decision.js';
+import type { AnyTool } from './define-tool.js';
+import type { Message, ToolCall } from './model.js';
 import { runTool } from './run-tool.js';
 
 /**
@@ -18,6 +20,9 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
   const { signal } = request;
   if (signal.aborted) throw signal.reason;
   enter(request);
+  const { journal, step } = request;
+  // A run kept in a store pays for nothing before the transition into this attempt is committed.
+  if (journal) await journal.ready(step);
   const attempt = new AttemptState(request);
   for (;;) {
     if (signal.aborted) throw signal.reason;
@@ -25,7 +30,12 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
     if (typeof cap !== 'number') return cap;
     let reply: ReturnType<AttemptState['take']>;
     try {
-      const answer = await request.model.call(attempt.call(cap, signal));
+      const call = attempt.call(cap, signal);
+      const key = `model:${call.idempotencyKey}`;
+      // A reply journaled before a crash is replayed, not paid for again; a new one is journaled first.
+      const recalled = journal?.recall(step, key);
+      const answer = recalled !== undefined ? recalled : await request.model.call(call);
+      if (journal && recalled === undefined && !signal.aborted) await journal.record(step, key, answer);
       // After a deadline or a cancel the run has ended already: what a model that ignored its signal
       // answers late is neither metered nor logged, and nothing more is started.
       if (signal.aborted) throw signal.reason;
@@ -39,11 +49,38 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
     for (const c of reply.toolCalls) {
       const tool = attempt.ownTool(c);
       if (!tool) continue;
-      attempt.messages.push(await runTool(tool, c, request));
+      attempt.messages.push(await toolMessage(tool, c, attempt.turnKey(), request));
     }
     const decided = attempt.decide(reply);
     if (decided) return decided;
   }
+}
+
+/**
+ * Runs one of the agent's own tools, or replays its journaled result: a tool call that finished before a
+ * crash is not run again. A new result is journaled before the attempt goes on.
+ */
+async function toolMessage(
+  tool: AnyTool,
+  call: ToolCall,
+  turnKey: string,
+  request: AttemptRequest,
+): Promise<Message> {
+  const { journal, step, signal } = request;
+  const key = `tool:${turnKey}:${call.id}`;
+  const recalled = journal?.recall(step, key) as Message | undefined;
+  if (recalled !== undefined) {
+    // The events of the crashed process were never committed: the replay records them once.
+    const { events } = request;
+    const agent = request.agent.name;
+    events?.record({ type: 'tool.called', agent, tool: tool.name, callId: call.id, step });
+    const ok = !(recalled.role === 'tool' && recalled.isError);
+    events?.record({ type: 'tool.returned', agent, tool: tool.name, callId: call.id, ok, step });
+    return recalled;
+  }
+  const message = await runTool(tool, call, request, `${turnKey}:${call.id}`);
+  if (journal && !signal.aborted) await journal.record(step, key, message);
+  return message;
 }
 
 /** Records that the attempt starts, before it calls anything. */

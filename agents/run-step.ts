@@ -1,4 +1,5 @@
 import type { AgentEventSink } from './agent-events.js';
+import type { AttemptJournal } from './attempt-journal.js';
 import type { Clock } from './clock.js';
 import type { AgentOutcome, Decision } from './decision.js';
 import { NO_USAGE } from './decision.js';
@@ -20,6 +21,8 @@ export interface StepRequest {
   readonly visit?: number;
   readonly repair?: number;
   readonly events?: AgentEventSink | undefined;
+  /** For a run kept in a store: the step's code runs only once the transition into it is committed. */
+  readonly journal?: AttemptJournal | undefined;
 }
 
 /**
@@ -38,6 +41,10 @@ export async function runStep(request: StepRequest): Promise<AgentOutcome> {
     repair: request.repair,
     events: request.events,
   });
+  if (request.journal) {
+    await request.journal.ready(request.step ?? 0);
+    if (signal.aborted) throw signal.reason;
+  }
   const failed = (message: string, error?: unknown): AgentOutcome =>
     outcomeOf(request, {
       kind: 'failed',

@@ -22,6 +22,7 @@ export async function runTool(
     readonly step: number;
     readonly events?: AgentEventSink | undefined;
   },
+  idempotencyKey = `${attempt.agent.name}:${attempt.step}:${call.id}`,
 ): Promise<Message> {
   const { events, step, signal } = attempt;
   const agent = attempt.agent.name;
@@ -40,7 +41,7 @@ export async function runTool(
       false,
     );
   try {
-    const result = await tool.run({ input: checked.value, signal });
+    const result = await tool.run({ input: checked.value, signal, idempotencyKey });
     return done(JSON.stringify(result ?? null), true);
   } catch (error) {
     if (signal.aborted) throw signal.reason;

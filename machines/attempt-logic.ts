@@ -64,6 +64,7 @@ export function attemptLogic<I>(
         visit: at.visit,
         repair: at.repair,
         events: env.events,
+        journal: env.journal,
       });
     });
     return Object.assign(logic, { [WITH_ENV]: rebind });
@@ -78,7 +79,7 @@ export function attemptLogic<I>(
       input: at.payload,
       tools,
       retry: at.retry,
-      remaining: at.remaining,
+      remaining: revived(at.remaining),
       spent: at.spent,
       calibration: at.calibration,
       key: at.key,
@@ -88,6 +89,7 @@ export function attemptLogic<I>(
       visit: at.visit,
       repair: at.repair,
       events: env.events,
+      journal: env.journal,
     });
   });
   return Object.assign(logic, { [WITH_ENV]: rebind });
@@ -129,4 +131,18 @@ export function agentActor(
   const name = participant.name;
   const ways = { routes: spec.routes[name] ?? [], canFinish: spec.finish.has(name) };
   return attemptLogic<AttemptPlan>(participant, specs, ways, (plan) => plan);
+}
+
+/**
+ * The remaining budgets of a plan, as a restored snapshot gives them back: a persisted snapshot is JSON,
+ * where an unlimited budget (Infinity) becomes null. A budget that is not a number is unlimited.
+ */
+function revived(remaining: AttemptRemaining): AttemptRemaining {
+  const amount = (value: unknown) => (typeof value === 'number' ? value : Number.POSITIVE_INFINITY);
+  return {
+    tokens: amount(remaining.tokens),
+    usd: amount(remaining.usd),
+    turns: amount(remaining.turns),
+    deadline: typeof remaining.deadline === 'number' ? remaining.deadline : null,
+  };
 }

@@ -19,6 +19,12 @@ export interface FlowDefinition<
   A extends readonly AnyAgent[],
 > {
   readonly id: Id;
+  /**
+   * The flow's version (default `'1'`), stored with each persisted snapshot. Change it when a change to
+   * the flow must not resume runs stored by the old one; `check` of the snapshot's machine hash refuses
+   * changed machines even under the same version.
+   */
+  readonly version?: string;
   readonly description?: string;
   readonly input: I;
   readonly output: O;
@@ -42,6 +48,8 @@ export interface Flow<
 > {
   readonly kind: 'flow';
   readonly id: Id;
+  /** The declared version, `'1'` unless given. */
+  readonly version: string;
   readonly description: string;
   readonly input: JsonSchemaObject;
   readonly output: JsonSchemaObject;
@@ -133,6 +141,7 @@ export function defineFlow<
   const flow: Flow<Id, Infer<I>, Infer<O>, Names> = {
     kind: 'flow',
     id,
+    version: definition.version ?? '1',
     description: definition.description ?? '',
     input,
     output,

@@ -1,5 +1,6 @@
 import type { AnyActorLogic, AnyStateMachine } from 'xstate';
 import type { AgentEvent, AgentEventSink } from '../agents/agent-events.js';
+import type { AttemptJournal } from '../agents/attempt-journal.js';
 import { type Clock, frozenClock } from '../agents/clock.js';
 import type { Model } from '../agents/model.js';
 import type { ReasonCode } from '../contracts/reasons.js';
@@ -14,6 +15,8 @@ export interface RunEnv {
   readonly models?: Model | Readonly<Record<string, Model>> | undefined;
   /** Receives each event of the run; absent when nobody listens, so none are built. */
   readonly events?: RunEventSink | undefined;
+  /** For a run kept in a store: where attempts wait for commits and journal what they finish. */
+  readonly journal?: AttemptJournal | undefined;
 }
 
 /** Where a run's events go: the agents' own events and the machine's (entries and transitions). */

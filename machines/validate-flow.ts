@@ -39,6 +39,12 @@ export function validateFlowDefinition(definition: DefinitionShape): {
       `Flow id ${JSON.stringify(id)} is invalid: use 1-64 letters, digits, '_' or '-', starting with a letter.`,
     );
   }
+  const { version } = definition as { readonly version?: unknown };
+  if (version !== undefined && (typeof version !== 'string' || !/^\S.{0,63}$/.test(version)))
+    fail(
+      id,
+      `its version must be a non-empty string of at most 64 characters, got ${JSON.stringify(version)}.`,
+    );
   const input = assertObjectSchema(definition.input, `flow "${id}" input`);
   const output = assertObjectSchema(definition.output, `flow "${id}" output`);
   if (!Array.isArray(definition.agents) || definition.agents.length === 0)

@@ -1,16 +1,18 @@
 import { createActor, type InspectionEvent } from 'xstate';
 import type { Clock, Ids } from '../agents/clock.js';
-import { NO_USAGE, type VisitUsage } from '../agents/decision.js';
+import { NO_USAGE } from '../agents/decision.js';
 import type { Model } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
-import type { CancelEvent, DeadlineEvent } from '../machines/build-machine.js';
-import { type Ending, type FlowContext, type RunUsage, reason } from '../machines/context.js';
+import { reason } from '../machines/context.js';
 import { type Flow, isFlow } from '../machines/define-flow.js';
 import { RUN_ACTOR, type RunEnv } from '../machines/run-env.js';
 import { checkModelsOption } from './check-models.js';
 import type { RunEvent } from './run-events.js';
 import { RunLog } from './run-log.js';
 import type { RunResult } from './run-result.js';
+import { describeAbort, listenerFailed, RunWatch, runUsage } from './run-watch.js';
+import type { Store } from './store/store.js';
+import { advanceStored, DEFAULT_LEASE_MS, newHolder } from './stored-run.js';
 import { randomIds, systemClock } from './system-clock.js';
 
 /** Options of one run. Everything from outside (time, ids, models) is passed in here. */
@@ -42,6 +44,16 @@ export interface RunOptions {
   readonly events?: boolean;
   /** An XState inspector, e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`. */
   readonly inspect?: (event: InspectionEvent) => void;
+  /**
+   * Keep the run in this store as it goes: each transition is committed before the next model call, each
+   * model reply and tool result is journaled, and `resumeRun` continues it in any process after a crash.
+   * A store that fails for good rejects the run with its error (`store_error`, `store_conflict`).
+   */
+  readonly store?: Store;
+  /** Who advances a stored run: its lease holder (default: an id of this process and host). */
+  readonly holder?: string;
+  /** How long a stored run's lease lasts without renewal (default 30 s); it is renewed as the run goes on. */
+  readonly leaseMs?: number;
 }
 
 /**
@@ -85,6 +97,21 @@ export function runFlow<Id extends string, I, O, N extends string>(
   }
   try {
     checkModelsOption(flow, options.models);
+    if (options.store) {
+      const clock = options.clock ?? systemClock;
+      return advanceStored<O>(
+        flow as Flow,
+        { kind: 'new', input },
+        {
+          ...options,
+          store: options.store,
+          holder: options.holder ?? newHolder(),
+          leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+          clock,
+          runId: options.runId ?? (options.ids ?? randomIds).next('run'),
+        },
+      );
+    }
     return startRun(flow, input, options);
   } catch (error) {
     return Promise.reject(error);
@@ -133,171 +160,6 @@ function startRun<Id extends string, I, O, N extends string>(
       throw error;
     }
   });
-}
-
-/**
- * Watches a run's actor: settles with the result when the actor reaches a final state (the actor then
- * stops itself), and holds the run's one deadline timer and the caller's kill switch until then. Only a defect in Baton or in a user
- * callback the machine runs reaches `error`: flow outcomes are final states, so the run rejects with
- * `internal_error` and the cause attached, rather than hang. An actor stopped from outside (through an
- * inspector, say) ends the run as `cancelled`.
- */
-class RunWatch<O> {
-  private stopCancel: (() => void) | null = null;
-  private stopTimer: (() => void) | null = null;
-  private settled = false;
-
-  constructor(
-    private readonly flow: string,
-    private readonly runId: string,
-    private readonly log: RunLog,
-    private readonly actor: RunActor,
-    private readonly resolve: (result: RunResult<O>) => void,
-    private readonly reject: (error: BatonError) => void,
-  ) {}
-
-  /** Sends the kill switch to the actor when `signal` aborts, until the run ends. */
-  cancelOn(signal: AbortSignal): void {
-    const cancel = () => this.actor.send({ type: 'baton.cancel', reason: describeAbort(signal.reason) });
-    signal.addEventListener('abort', cancel, { once: true });
-    this.stopCancel = () => signal.removeEventListener('abort', cancel);
-  }
-
-  /**
-   * Sends the deadline to the actor after `ms` of the run's clock: one timer per run, whatever the run
-   * waits on. The machine ends the run `escalated` / `deadline`, which aborts what is in flight.
-   */
-  expireAfter(clock: Clock, ms: number): void {
-    const handle = clock.setTimeout(() => this.actor.send({ type: 'baton.deadline' }), Math.max(0, ms));
-    this.stopTimer = () => clock.clearTimeout(handle);
-  }
-
-  next(snapshot: FlowSnapshot): void {
-    // XState reports what an observer throws as an uncaught error, which would leave the run unsettled:
-    // a defect here rejects the run, and the actor is stopped once XState has finished this step.
-    try {
-      if (snapshot.status !== 'active') this.settle(snapshot.context);
-    } catch (cause) {
-      this.error(cause);
-      queueMicrotask(() => this.actor.stop());
-    }
-  }
-
-  error(cause: unknown): void {
-    if (!this.end()) return;
-    this.reject(
-      new BatonError('internal_error', `Flow "${this.flow}" stopped on an internal error: ${String(cause)}`, {
-        cause,
-      }),
-    );
-  }
-
-  /**
-   * Called when the actor stops. After a final state the run has settled already; an actor stopped from
-   * outside settles here, from its last context (which has no ending).
-   */
-  complete(): void {
-    if (this.settled) return;
-    try {
-      this.settle(this.actor.getSnapshot().context);
-    } catch (cause) {
-      this.error(cause);
-    }
-  }
-
-  /** Lets go of the caller's signal without settling: for a run that never started. */
-  detach(): void {
-    this.end();
-  }
-
-  /** Marks the run settled and lets go of the caller's signal; false if it had settled already. */
-  private end(): boolean {
-    if (this.settled) return false;
-    this.settled = true;
-    this.stopCancel?.();
-    this.stopTimer?.();
-    return true;
-  }
-
-  /** Settles the run that ended with `context`: with its result, or `listener_failed` holding it. */
-  private settle(context: FlowContext): void {
-    if (!this.end()) return;
-    const result = resultOf<O>(this.flow, this.runId, context, this.log);
-    const failure = this.log.listenerFailure;
-    if (!failure) {
-      this.resolve(result);
-      return;
-    }
-    this.reject(listenerFailed(this.flow, result, failure.error));
-  }
-}
-
-/** What the watch uses of a run's actor. */
-interface RunActor {
-  send(event: CancelEvent | DeadlineEvent): void;
-  stop(): unknown;
-  getSnapshot(): FlowSnapshot;
-}
-
-/** What the watch reads of a flow machine's snapshots. */
-interface FlowSnapshot {
-  readonly status: string;
-  readonly value: unknown;
-  readonly context: FlowContext;
-}
-
-/**
- * The result of a run whose actor stopped with `context`. Every final state sets an ending; a context
- * without one is an actor stopped from outside before the flow reached a final state: `cancelled`.
- */
-function resultOf<O>(flow: string, runId: string, context: FlowContext, log: RunLog): RunResult<O> {
-  const usage = runUsage(context.usage, context.handoffs);
-  const ending: Ending = context.ending ?? {
-    status: 'cancelled',
-    reason: reason(
-      'cancelled',
-      `The run's actor was stopped from outside before flow "${flow}" reached a final state.`,
-      { state: context.agent ?? 'start', agent: context.agent, step: context.step },
-    ),
-  };
-  const path = context.ending ? context.path : context.path.concat(ending.status);
-  // Literals, not spreads: a spread that adds properties is slow in V8 (Node 20), and this runs per run.
-  if (ending.status === 'done') {
-    log.record({ type: 'run.ended', status: ending.status, usage });
-    const events = log.close();
-    return { runId, flow, usage, path, events, status: 'done', output: ending.output as O };
-  }
-  log.record({ type: 'run.ended', status: ending.status, code: ending.reason.code, usage });
-  const { status, reason: why } = ending;
-  const events = log.close();
-  return { runId, flow, usage, path, events, status, reason: why, partial: context.partial };
-}
-
-/** A run's usage: its visits' usage and its handoffs. */
-function runUsage(usage: VisitUsage, handoffs: number): RunUsage {
-  return {
-    inputTokens: usage.inputTokens,
-    outputTokens: usage.outputTokens,
-    cachedInputTokens: usage.cachedInputTokens,
-    reasoningTokens: usage.reasoningTokens,
-    costUsd: usage.costUsd,
-    turns: usage.turns,
-    handoffs,
-  };
-}
-
-function listenerFailed(flow: string, result: RunResult<unknown>, error: unknown): BatonError {
-  const why = error instanceof Error ? error.message : String(error);
-  return new BatonError(
-    'listener_failed',
-    `The onEvent listener of flow "${flow}" threw: ${why}. It was not called again; the run ended ${result.status}, and details.result holds its result.`,
-    { cause: error, details: { result } },
-  );
-}
-
-function describeAbort(value: unknown): string {
-  if (value instanceof Error) return value.message;
-  return value === undefined ? 'aborted by the caller' : String(value);
 }
 
 function cancelledBeforeStart(

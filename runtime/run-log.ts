@@ -21,15 +21,29 @@ export class RunLog implements RunEventSink {
   private closed = false;
   private readonly keep: boolean;
   private readonly onEvent: ((event: RunEvent) => void) | undefined;
+  private readonly tap: ((event: RunEvent) => void) | undefined;
 
   constructor(
     private readonly runId: string,
     private readonly clock: Clock,
-    options: { readonly keep: boolean; readonly onEvent?: ((event: RunEvent) => void) | undefined },
+    options: {
+      readonly keep: boolean;
+      readonly onEvent?: ((event: RunEvent) => void) | undefined;
+      /** The events a stored run had before this process took it up: the log goes on after them. */
+      readonly prior?: readonly RunEvent[];
+      /** Gets every event as it happens, stamped, whatever the listener does: a stored run's commits. */
+      readonly tap?: ((event: RunEvent) => void) | undefined;
+    },
   ) {
     this.keep = options.keep;
     this.onEvent = options.onEvent;
-    this.listening = this.keep || this.onEvent !== undefined;
+    this.tap = options.tap;
+    this.listening = this.keep || this.onEvent !== undefined || this.tap !== undefined;
+    const prior = options.prior ?? [];
+    if (prior.length > 0 && this.tap === undefined)
+      throw new Error('RunLog: prior events come with a tap, so new ones are stamped as they happen');
+    this.seq = prior.length;
+    if (this.keep) this.bodies.push(...(prior as readonly RunEventBody[]));
   }
 
   /** Records an event of the run; a no-op when nobody listens. */
@@ -37,10 +51,11 @@ export class RunLog implements RunEventSink {
     if (!this.listening || this.closed) return;
     const at = this.clock.now();
     this.seq += 1;
-    if (this.onEvent) {
+    if (this.onEvent || this.tap) {
       // Event bodies are fresh objects made for this log alone, so they are stamped in place.
       stamp(body as Stampable, this.runId, this.seq, at);
       if (this.keep) this.bodies.push(body);
+      this.tap?.(body as RunEvent);
       this.notify(body as RunEvent);
       return;
     }

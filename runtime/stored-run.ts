@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { createActor, type InspectionEvent } from 'xstate';
+import type { Clock } from '../agents/clock.js';
+import { NO_USAGE } from '../agents/decision.js';
+import type { Model } from '../agents/model.js';
+import type { FlowContext } from '../machines/context.js';
+import type { Flow } from '../machines/define-flow.js';
+import { RUN_ACTOR, type RunEnv } from '../machines/run-env.js';
+import { DurableRun } from './durable-run.js';
+import type { RunEvent } from './run-events.js';
+import { RunLog } from './run-log.js';
+import type { RunResult } from './run-result.js';
+import { describeAbort, RunWatch, runUsage } from './run-watch.js';
+import { envelopeMaker } from './store/envelope.js';
+import type { Store } from './store/store.js';
+
+/** How long a lease lasts unless told: a run whose process died can be taken over after this. */
+export const DEFAULT_LEASE_MS = 30_000;
+
+/** A lease holder id for this process: host, process id and a random part, so two processes never share one. */
+export function newHolder(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+/** What a stored run needs besides its flow: the store, who holds it, and the run's own options. */
+export interface StoredRunOptions {
+  readonly store: Store;
+  readonly holder: string;
+  readonly leaseMs: number;
+  readonly clock: Clock;
+  readonly runId: string;
+  readonly signal?: AbortSignal | undefined;
+  readonly models?: Model | Readonly<Record<string, Model>> | undefined;
+  readonly onEvent?: ((event: RunEvent) => void) | undefined;
+  readonly events?: boolean | undefined;
+  readonly inspect?: ((event: InspectionEvent) => void) | undefined;
+}
+
+/** Where a stored run goes on from: nothing (a new run) or its last commit. */
+export type StoredStart =
+  | { readonly kind: 'new'; readonly input: unknown }
+  | {
+      readonly kind: 'resume';
+      readonly snapshot: unknown;
+      readonly seq: number;
+      readonly prior: readonly RunEvent[];
+      readonly deadline: number | null;
+      readonly recalledStep: number;
+      readonly recalled: ReadonlyMap<string, unknown>;
+      /** A cancel was requested while no process advanced the run: it ends cancelled as it resumes. */
+      readonly cancelled?: boolean;
+    };
+
+/**
+ * Runs a flow with every transition committed to the store before the next model call is paid for, from
+ * its start or from its last commit. The store is written only by the lease holder; a failure to commit
+ * rejects the run with the store's error and leaves the last commit as it was.
+ */
+export function advanceStored<O>(
+  flow: Flow,
+  from: StoredStart,
+  options: StoredRunOptions,
+): Promise<RunResult<O>> {
+  const { store, holder, leaseMs, clock, runId, signal } = options;
+  let watch: RunWatch<O> | null = null;
+  const durable = new DurableRun(
+    {
+      store,
+      runId,
+      holder,
+      leaseMs,
+      clock,
+      seq: from.kind === 'resume' ? from.seq : 0,
+      envelope: envelopeMaker(flow),
+      ...(from.kind === 'resume' ? { recalled: from.recalled, recalledStep: from.recalledStep } : {}),
+    },
+    (error) => watch?.abandon(error),
+  );
+  const log = new RunLog(runId, clock, {
+    keep: options.events !== false,
+    onEvent: options.onEvent,
+    tap: (event) => durable.event(event),
+    ...(from.kind === 'resume' ? { prior: from.prior } : {}),
+  });
+  // The attempts find the journal in the run environment, which travels in the root actor's input.
+  const env: RunEnv = { clock, models: options.models, events: log, journal: durable };
+  const startedAt = clock.now();
+  const actor = createActor(flow.machine, {
+    input: { input: from.kind === 'new' ? from.input : null, runId, startedAt, env },
+    systemId: RUN_ACTOR,
+    ...(from.kind === 'resume' ? { snapshot: from.snapshot as never } : {}),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  });
+  if (from.kind === 'new') log.record({ type: 'run.started', flow: flow.id, input: from.input });
+  const created =
+    from.kind === 'new'
+      ? store.create({
+          id: runId,
+          flow: flow.id,
+          flowVersion: flow.version,
+          snapshot: durable.envelope(actor.getPersistedSnapshot()),
+          usage: runUsage(NO_USAGE, 0),
+          lease: { holder, expiresAt: clock.now() + leaseMs },
+          events: durable.takePending(),
+          at: clock.now(),
+        })
+      : Promise.resolve();
+  return created.then(
+    () =>
+      new Promise<RunResult<O>>((resolve, reject) => {
+        const running = new RunWatch<O>(flow.id, runId, log, actor, resolve, reject);
+        watch = running;
+        running.durable = durable;
+        actor.subscribe(running);
+        if (signal) running.cancelOn(signal);
+        const deadline =
+          from.kind === 'resume'
+            ? from.deadline
+            : Number.isFinite(flow.limits.ms)
+              ? startedAt + flow.limits.ms
+              : null;
+        if (deadline !== null) running.expireAfter(clock, deadline - clock.now());
+        durable.watch((why) => actor.send({ type: 'baton.cancel', reason: why }));
+        try {
+          actor.start();
+        } catch (error) {
+          running.detach();
+          durable.stop();
+          throw error;
+        }
+        if (signal?.aborted) actor.send({ type: 'baton.cancel', reason: describeAbort(signal.reason) });
+        else if (from.kind === 'resume' && from.cancelled)
+          actor.send({ type: 'baton.cancel', reason: 'cancelled through the store' });
+      }),
+  );
+}
+
+/** The context of a stored XState snapshot, as far as resuming reads it. */
+export function contextOf(snapshot: unknown): FlowContext | null {
+  const context = (snapshot as { context?: FlowContext } | null)?.context;
+  return context && typeof context === 'object' ? context : null;
+}
