@@ -2,20 +2,34 @@ import { BatonError, type BatonErrorOptions, type ErrorCode, isBatonError } from
 
 /**
  * Exit codes of `baton` when it is misused, after the BSD `sysexits.h` convention, so a script can tell
- * a misuse from a run's outcome (`baton run` exits 0 done, 1 failed, 2 escalated, 3 cancelled; `baton
- * check` 1 when a flow has errors). Every misuse prints one line, `baton: <code>: <message>`, to stderr.
+ * a misuse from a run's outcome (`baton run` and `baton resume` exit 0 done, 1 failed, 2 escalated, 3
+ * cancelled; `baton check` 1 when a flow has errors). Every misuse prints one line, `baton: <code>: <message>`, to stderr.
  */
 export const MISUSE_EXIT = {
   /** The command line is wrong: an unknown command or flag, a missing or extra argument, a bad `--model`. */
   usage: 64,
-  /** A file it names is not what it must be: `--input` that is not JSON, a module that throws on import or exports no flow. */
+  /**
+   * A file or run it names is not what it must be: `--input` that is not JSON, a module that throws on
+   * import or exports no flow, a stored run that has ended (`run_finished`) or was stored by another
+   * version of the flow (`snapshot_incompatible`).
+   */
   data: 65,
-  /** A file it names does not exist, cannot be read, or is a folder where a file is needed. */
+  /**
+   * A file it names does not exist, cannot be read, or is a folder where a file is needed; or the run it
+   * names is not in the run database (`run_not_found`).
+   */
   noInput: 66,
   /** A package the command needs is not installed (`missing_dependency`). */
   unavailable: 69,
   /** A defect in Baton: an error it did not expect, printed as `internal_error`. Please report it. */
   software: 70,
+  /** The run database failed (`store_error`): a corrupt or foreign file, a newer schema, a full or read-only disk. */
+  io: 74,
+  /**
+   * Another process is advancing the run (`lease_held`), or took it over during this one
+   * (`store_conflict`): try again once its lease has expired, or let that process finish.
+   */
+  tempFail: 75,
 } as const;
 
 /** A kind of misuse, named as in `MISUSE_EXIT`. */
@@ -42,9 +56,18 @@ export function exitCodeOf(error: unknown): number {
     case 'invalid_flow':
     case 'invalid_agent':
     case 'invalid_schema':
+    case 'run_finished':
+    case 'snapshot_incompatible':
       return MISUSE_EXIT.data;
+    case 'run_not_found':
+      return MISUSE_EXIT.noInput;
     case 'missing_dependency':
       return MISUSE_EXIT.unavailable;
+    case 'store_error':
+      return MISUSE_EXIT.io;
+    case 'lease_held':
+    case 'store_conflict':
+      return MISUSE_EXIT.tempFail;
     default:
       return MISUSE_EXIT.software;
   }

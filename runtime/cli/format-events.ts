@@ -1,3 +1,4 @@
+import type { Reason, RunUsage } from '../../machines/context.js';
 import type { RunEvent } from '../run-events.js';
 import type { RunResult } from '../run-result.js';
 
@@ -35,10 +36,19 @@ function firstLine(text: string | undefined): string {
 
 /** The closing lines: the status, the output or reason, and usage. */
 export function formatResult(result: RunResult): string {
-  const u = result.usage;
-  const usage = `tokens ${u.inputTokens} in / ${u.outputTokens} out, ${u.turns} model turns, ${u.handoffs} handoffs, $${u.costUsd.toFixed(4)}`;
   const path = `path ${result.path.join(' → ')}`;
+  const usage = formatUsage(result.usage);
   if (result.status === 'done') return `✔ done\n${JSON.stringify(result.output, null, 2)}\n${path}\n${usage}`;
-  const r = result.reason;
-  return `✘ ${result.status}: ${r.code}${r.mast.length ? ` (${r.mast.join(', ')})` : ''} at ${r.state}, agent ${r.agent ?? '-'}, step ${r.step}\n${r.message}\n${path}\n${usage}`;
+  return `${formatReason(result.status, result.reason)}\n${path}\n${usage}`;
+}
+
+/** Why a run did not end `done`, in two lines: its status, reason code and where; then the message. */
+export function formatReason(status: string, reason: Reason): string {
+  const mast = reason.mast.length ? ` (${reason.mast.join(', ')})` : '';
+  return `✘ ${status}: ${reason.code}${mast} at ${reason.state}, agent ${reason.agent ?? '-'}, step ${reason.step}\n${reason.message}`;
+}
+
+/** A run's usage on one line: tokens, model turns, handoffs and cost. */
+export function formatUsage(u: RunUsage): string {
+  return `tokens ${u.inputTokens} in / ${u.outputTokens} out, ${u.turns} model turns, ${u.handoffs} handoffs, $${u.costUsd.toFixed(4)}`;
 }

@@ -1,29 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Model } from '../../agents/model.js';
-import { loadAnthropicSdk } from '../../agents/providers/anthropic.js';
-import { loadOpenAISdk } from '../../agents/providers/openai.js';
 import { record } from '../../agents/providers/record.js';
-import { MODEL_VARIABLE, modelFromSpec } from '../model-spec.js';
 import { runFlow } from '../run-flow.js';
+import type { RunResult } from '../run-result.js';
 import { CliError } from './exit-codes.js';
 import { formatEvent, formatResult } from './format-events.js';
 import type { CliIo } from './io.js';
 import { loadRunTarget, pickFlow } from './load-flows.js';
+import { type ModelFlags, modelOption } from './model-option.js';
+import { closing, openRunStore, type StoreFlags } from './open-store.js';
 import { statOf } from './stat-of.js';
 
 /** Exit codes of `baton run`, by the run's status. */
 export const RUN_EXIT = { done: 0, failed: 1, escalated: 2, cancelled: 3 } as const;
 
 /** Options of `baton run`. */
-export interface RunCommandOptions {
+export interface RunCommandOptions extends ModelFlags, StoreFlags {
   readonly module: string;
   readonly input?: string | undefined;
   readonly flow?: string | undefined;
   readonly json?: boolean | undefined;
-  /** `scripted`, `openai:<model>`, `openai-chat:<model>`, `anthropic:<model>` or `replay:<file>`; default BATON_MODEL. */
-  readonly model?: string | undefined;
-  readonly baseURL?: string | undefined;
   /** Write every model call of the run to this cassette. */
   readonly record?: string | undefined;
 }
@@ -88,20 +85,14 @@ function parseJson(text: string, what: string, details: Record<string, unknown>)
   }
 }
 
-/** `baton run <module or folder> [--input …]`: runs a flow, prints each step and the result, returns the exit code. */
+/**
+ * `baton run <module or folder> [--input …]`: runs a flow, kept in the run database unless `--no-store`,
+ * prints each step and the result, returns the exit code.
+ */
 export async function runCommand(options: RunCommandOptions, io: CliIo): Promise<number> {
   // What the command line says is checked before the module is imported, which may take a while.
   const given = options.input !== undefined ? readInput(options.input, io.cwd) : undefined;
-  const spec = options.model ?? io.env[MODEL_VARIABLE] ?? 'scripted';
-  const picked = modelFromSpec(spec, { baseURL: options.baseURL, cwd: io.cwd });
-  if (options.baseURL !== undefined && (picked === null || spec.trim().startsWith('replay:'))) {
-    throw new CliError(
-      'usage',
-      'invalid_argument',
-      `--base-url applies to a provider's model, not to "${spec}". Pass --model openai:<model>, openai-chat:<model> or anthropic:<model> with it, or drop --base-url.`,
-    );
-  }
-  await preloadSdk(spec);
+  const model = await modelOption(options, io);
   const cassette = options.record === undefined ? undefined : resolve(io.cwd, options.record);
   if (cassette !== undefined && statOf(cassette)?.isDirectory()) {
     throw new CliError(
@@ -121,31 +112,44 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       `No input: pass --input <file or JSON>, or export sampleInput from ${loaded.path}.`,
     );
   }
-  const models = withRecording(picked, flow.agents, cassette);
+  const models = withRecording(model, flow.agents, cassette);
   const controller = new AbortController();
-  const stop = () => controller.abort(new Error('interrupted'));
-  io.onInterrupt(stop);
-  const result = await runFlow(flow, input, {
-    signal: controller.signal,
-    ...(models ? { models } : {}),
-    onEvent: (event) => {
-      if (options.json) return;
-      const line = formatEvent(event);
-      if (line !== null) io.out(line);
-    },
-  });
-  io.out(options.json ? JSON.stringify(result, null, 2) : formatResult(result));
+  io.onInterrupt(() => controller.abort(new Error('interrupted')));
+  const opened = await openRunStore(options, io);
+  const result = await closing(opened, () =>
+    runFlow(flow, input, {
+      signal: controller.signal,
+      ...(models ? { models } : {}),
+      ...(opened ? { store: opened.store } : {}),
+      onEvent: printSteps(options, io),
+    }),
+  );
+  printResult(result, options, io);
+  // The run's id goes to stderr with --json, so that stdout stays one JSON document.
+  if (opened) {
+    const line = `run ${result.runId} stored in ${opened.shown}`;
+    if (options.json) io.err(line);
+    else io.out(line);
+  }
   return RUN_EXIT[result.status];
 }
 
-/**
- * Loads the SDK a `--model` needs before the run starts, so a missing one is `missing_dependency` (exit 69)
- * with the install command, not a run that fails at its first model call.
- */
-async function preloadSdk(spec: string): Promise<void> {
-  const provider = spec.trim().split(':', 1)[0];
-  if (provider === 'openai' || provider === 'openai-chat') await loadOpenAISdk(`--model ${spec.trim()}`);
-  if (provider === 'anthropic') await loadAnthropicSdk(`--model ${spec.trim()}`);
+/** What `baton run` and `baton resume` do with each event: print the steps a person follows, unless --json. */
+export function printSteps(options: { readonly json?: boolean | undefined }, io: CliIo) {
+  return (event: Parameters<typeof formatEvent>[0]): void => {
+    if (options.json) return;
+    const line = formatEvent(event);
+    if (line !== null) io.out(line);
+  };
+}
+
+/** The closing lines of `baton run` and `baton resume`: the result, or the whole of it as JSON. */
+export function printResult(
+  result: RunResult,
+  options: { readonly json?: boolean | undefined },
+  io: CliIo,
+): void {
+  io.out(options.json ? JSON.stringify(result, null, 2) : formatResult(result));
 }
 
 /** Wraps the run's model (or each agent's own) so that every call is written to the cassette `file`. */

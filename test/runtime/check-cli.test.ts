@@ -101,7 +101,7 @@ describe('baton check', () => {
     const usage = io();
     expect(await main(['check'], usage.io)).toBe(64);
     expect(usage.err).toEqual([
-      'baton: invalid_argument: baton check takes at least one module or folder. Run `baton check --help` for its usage.',
+      'baton: invalid_argument: baton check takes at least one module or folder, got 0. Run `baton check --help` for its usage.',
     ]);
   });
 

@@ -58,7 +58,9 @@ describe('baton misuse: the command line', () => {
   it('exits 64 for an unknown command', async () => {
     const { exit, message } = await misuse(['launch', FLOW], 'invalid_argument');
     expect(exit).toBe(64);
-    expect(message).toContain('Unknown command "launch": the commands are run and check.');
+    expect(message).toContain(
+      'Unknown command "launch": the commands are run, check, runs, show, resume, cancel and gc.',
+    );
   });
 
   it('exits 64 for an unknown flag', async () => {
@@ -184,7 +186,7 @@ describe('baton misuse: --input', () => {
     // A name this long makes the file system throw ENAMETOOLONG, not "no such file".
     const long = JSON.stringify({ id: 'T-1', customer: 'c', subject: 'x'.repeat(5_000), body: '' });
     const out: string[] = [];
-    const exit = await main(['run', FLOW, '--json', '--input', long], {
+    const exit = await main(['run', FLOW, '--json', '--no-store', '--input', long], {
       cwd: root,
       env: {},
       out: (line) => out.push(line),
@@ -284,9 +286,13 @@ describe('baton misuse: the flow module', () => {
 
 describe('baton misuse: defects', () => {
   it('prints an unexpected error as internal_error on one line and exits 70', async () => {
-    const { exit, message } = await misuse(['run', FLOW, '--input', TICKET], 'internal_error', () => {
-      throw new Error('the interrupt handler broke');
-    });
+    const { exit, message } = await misuse(
+      ['run', FLOW, '--no-store', '--input', TICKET],
+      'internal_error',
+      () => {
+        throw new Error('the interrupt handler broke');
+      },
+    );
     expect(exit).toBe(MISUSE_EXIT.software);
     expect(message).toBe('the interrupt handler broke (this is a defect in Baton: please report it)');
   });

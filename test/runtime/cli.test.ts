@@ -38,6 +38,7 @@ describe('baton CLI', () => {
         'examples/support/flow.ts',
         '--input',
         'examples/support/ticket.json',
+        '--no-store',
       ],
       { cwd: root },
     );
@@ -52,7 +53,10 @@ describe('baton CLI', () => {
 
   it('exits 1 with the reason when the flow fails', async () => {
     const { out, io: cli } = io();
-    const code = await main(['run', 'examples/support/flow.ts', '--input', '{"id":"T-1"}'], cli);
+    const code = await main(
+      ['run', 'examples/support/flow.ts', '--no-store', '--input', '{"id":"T-1"}'],
+      cli,
+    );
     expect(code).toBe(1);
     expect(out.join('\n')).toContain('✘ failed: invalid_input at start');
   });
@@ -64,6 +68,7 @@ describe('baton CLI', () => {
         'run',
         'examples/support/flow.ts',
         '--json',
+        '--no-store',
         '--input',
         '{"id":"T-7","customer":"c","subject":"App crashes","body":"on start"}',
       ],
@@ -87,14 +92,21 @@ describe('baton CLI', () => {
     const b = io();
     expect(await main(['launch'], b.io)).toBe(64);
     expect(b.err).toEqual([
-      'baton: invalid_argument: Unknown command "launch": the commands are run and check. Run `baton --help` for usage, or `baton <command> --help` for a command.',
+      'baton: invalid_argument: Unknown command "launch": the commands are run, check, runs, show, resume, cancel and gc. Run `baton --help` for usage, or `baton <command> --help` for a command.',
     ]);
   });
 
   it('records a run to a cassette and replays it with --model replay:<file>, with no model of its own', async () => {
     const cassette = join(mkdtempSync(join(tmpdir(), 'baton-')), 'run.json');
     const recorded = io();
-    const args = ['run', 'examples/support/flow.ts', '--json', '--input', 'examples/support/ticket.json'];
+    const args = [
+      'run',
+      'examples/support/flow.ts',
+      '--json',
+      '--no-store',
+      '--input',
+      'examples/support/ticket.json',
+    ];
     expect(await main([...args, '--record', cassette], recorded.io)).toBe(0);
     const tape = JSON.parse(readFileSync(cassette, 'utf8'));
     expect(tape.calls.map((c: { request: { agent: string } }) => c.request.agent)).toEqual([
@@ -115,6 +127,7 @@ describe('baton CLI', () => {
       [
         'run',
         'examples/support/flow.ts',
+        '--no-store',
         '--model',
         'replay:examples/support/cassettes/t-1042.json',
         '--input',
@@ -132,6 +145,7 @@ describe('baton CLI', () => {
       [
         'run',
         'examples/support/flow.ts',
+        '--no-store',
         '--model',
         'replay:examples/support/cassettes/t-1042.json',
         '--input',
@@ -158,20 +172,26 @@ describe('baton CLI', () => {
 
   it('runs a folder: its flow.ts, like check does', async () => {
     const { out, io: cli } = io();
-    const code = await main(['run', 'examples/support', '--input', 'examples/support/ticket.json'], cli);
+    const code = await main(
+      ['run', 'examples/support', '--no-store', '--input', 'examples/support/ticket.json'],
+      cli,
+    );
     expect(code).toBe(0);
     expect(out.join('\n')).toContain('path triage → billing → done');
   });
 
-  it.each(['run', 'check'])('prints the help of `baton %s` with every flag it takes', async (command) => {
-    const { out, err, io: cli } = io();
-    expect(await main([command, '--help'], cli)).toBe(0);
-    expect(err).toEqual([]);
-    const help = out.join('\n');
-    expect(help).toMatch(new RegExp(`^Usage: baton ${command} `));
-    for (const flag of COMMAND_OPTIONS[command]!) expect(help).toContain(`--${flag}`);
-    const { out: general, io: other } = io();
-    await main(['--help'], other);
-    expect(help).not.toBe(general.join('\n'));
-  });
+  it.each(['run', 'check', 'runs', 'show', 'resume', 'cancel', 'gc'])(
+    'prints the help of `baton %s` with every flag it takes',
+    async (command) => {
+      const { out, err, io: cli } = io();
+      expect(await main([command, '--help'], cli)).toBe(0);
+      expect(err).toEqual([]);
+      const help = out.join('\n');
+      expect(help).toMatch(new RegExp(`^Usage: baton ${command} `));
+      for (const flag of COMMAND_OPTIONS[command]!) expect(help).toContain(`--${flag}`);
+      const { out: general, io: other } = io();
+      await main(['--help'], other);
+      expect(help).not.toBe(general.join('\n'));
+    },
+  );
 });
