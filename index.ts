@@ -122,6 +122,7 @@ export type { SqliteStoreOptions } from './runtime/store/sqlite-store.js';
 export { SqliteStore } from './runtime/store/sqlite-store.js';
 export type {
   Commit,
+  CommitOutcome,
   JournalEntry,
   Lease,
   NewRun,

@@ -14,8 +14,8 @@ const CANCEL_LEASE_MS = 10_000;
 /**
  * The kill switch for a stored run, from any process. When no process advances the run (its lease is free
  * or expired: the process died), it ends the run `cancelled` at once and returns `'cancelled'`. Otherwise
- * it marks the run and returns `'requested'`: the process advancing it notices at its next lease renewal
- * (a third of the lease), aborts what is in flight and ends it `cancelled`. Rejects with `run_not_found`,
+ * it marks the run and returns `'requested'`: the process advancing it notices at its next transition or
+ * lease renewal (a third of the lease), whichever comes first, aborts what is in flight and ends it `cancelled`. Rejects with `run_not_found`,
  * or `run_finished` for a run that has ended.
  *
  * @example

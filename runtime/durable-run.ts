@@ -37,8 +37,8 @@ const COMMIT_TRIES = 3;
 /**
  * Persists one run as it goes: each transition's snapshot and events in one commit, in order, before the
  * next attempt may pay for a model call (`ready`); each model reply and tool result in the journal; the
- * lease renewed while the run goes on, and a cancel requested from another process noticed at each
- * renewal. A commit that fails for good stops the run: `failure` holds why, and the last committed state
+ * lease renewed while the run goes on, and a cancel requested from another process noticed at the next
+ * commit or renewal. A commit that fails for good stops the run: `failure` holds why, and the last committed state
  * stays as it was.
  */
 export class DurableRun implements AttemptJournal {
@@ -54,6 +54,7 @@ export class DurableRun implements AttemptJournal {
   private pending: RunEvent[] = [];
   private failed: BatonError | null = null;
   private stopRenewal: (() => void) | null = null;
+  private cancelled: ((why: string) => void) | null = null;
 
   constructor(
     private readonly settings: DurableSettings,
@@ -133,6 +134,12 @@ export class DurableRun implements AttemptJournal {
    */
   watch(onCancel: (why: string) => void): void {
     const { store, runId, holder, leaseMs, clock } = this.settings;
+    let told = false;
+    this.cancelled = (why) => {
+      if (told) return;
+      told = true;
+      onCancel(why);
+    };
     let handle: unknown;
     let stopped = false;
     const tick = () => {
@@ -143,7 +150,7 @@ export class DurableRun implements AttemptJournal {
         .then(
           (run) => {
             if (stopped) return;
-            if (run?.cancelRequested) onCancel('cancelled through the store');
+            if (run?.cancelRequested) this.cancelled?.('cancelled through the store');
             else handle = clock.setTimeout(tick, Math.max(1, Math.floor(leaseMs / 3)));
           },
           (error: unknown) => {
@@ -180,7 +187,11 @@ export class DurableRun implements AttemptJournal {
     this.pending = [];
     const step = context.step;
     this.enqueue(
-      () => store.commit(commit),
+      () =>
+        store.commit(commit).then((outcome) => {
+          // Another process asked for a cancel: this transition is where the run notices it.
+          if (outcome.cancelRequested) this.cancelled?.('cancelled through the store');
+        }),
       () => this.committed(step),
     );
   }

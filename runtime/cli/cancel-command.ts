@@ -10,7 +10,7 @@ export interface CancelCommandOptions extends StoreFlags {
 
 /**
  * `baton cancel <run>`: asks for a stored run to be cancelled, and says who will end it: the process
- * advancing it, at its next lease renewal; or, when none does, the next `baton resume`.
+ * advancing it, at its next transition or lease renewal; or, when none does, this command at once.
  */
 export async function cancelCommand(options: CancelCommandOptions, io: CliIo): Promise<number> {
   return await withRunDatabase(options, io, async ({ store, shown }) => {
@@ -19,7 +19,7 @@ export async function cancelCommand(options: CancelCommandOptions, io: CliIo): P
     const outcome = await cancelRun(store, run.id);
     if (outcome === 'requested')
       io.out(
-        `Cancel requested for run ${run.id}: ${run.lease?.holder ?? 'the process'} that advances it ends it cancelled at its next lease renewal.`,
+        `Cancel requested for run ${run.id}: ${run.lease?.holder ?? 'the process'} that advances it ends it cancelled at its next transition or lease renewal.`,
       );
     else io.out(`Run ${run.id} is cancelled: no process was advancing it.`);
     return 0;

@@ -1,5 +1,14 @@
 import type { RunEvent } from '../run-events.js';
-import type { Commit, JournalEntry, Lease, NewRun, RunFilter, Store, StoredRun } from './store.js';
+import type {
+  Commit,
+  CommitOutcome,
+  JournalEntry,
+  Lease,
+  NewRun,
+  RunFilter,
+  Store,
+  StoredRun,
+} from './store.js';
 import {
   checkEvents,
   commitRefusal,
@@ -60,7 +69,7 @@ export class MemoryStore implements Store {
   }
 
   /** Commits one transition for the lease holder at the next sequence number; `store_conflict` otherwise. */
-  async commit(commit: Commit): Promise<void> {
+  async commit(commit: Commit): Promise<CommitOutcome> {
     const kept = this.find(commit.runId);
     const { run } = kept;
     const refusal = commitRefusal(
@@ -79,6 +88,7 @@ export class MemoryStore implements Store {
       updatedAt: commit.at,
     });
     kept.events.push(...copy([...commit.events]));
+    return { cancelRequested: kept.run.cancelRequested };
   }
 
   /** A copy of the run, or null. */

@@ -11,6 +11,7 @@ import { type RunRow, runFromRow } from './sqlite-rows.js';
 import { prepareDatabase } from './sqlite-schema.js';
 import {
   type Commit,
+  type CommitOutcome,
   FINISHED_STATUSES,
   type JournalEntry,
   type Lease,
@@ -137,10 +138,10 @@ export class SqliteStore implements Store {
   }
 
   /** Commits one transition and its events in one transaction, fenced by sequence number and lease holder. */
-  async commit(commit: Commit): Promise<void> {
+  async commit(commit: Commit): Promise<CommitOutcome> {
     const usage = json(commit.usage);
     const snapshot = json(commit.snapshot);
-    this.write(() => {
+    return this.write(() => {
       const { changes } = this.db
         .prepare(
           `UPDATE runs SET seq = ?, status = ?, agent = ?, usage = ?, snapshot = ?, updated_at = ?
@@ -160,6 +161,10 @@ export class SqliteStore implements Store {
       if (Number(changes) === 0) throw this.refusal(commit);
       checkEvents(commit.runId, commit.events, this.lastEvent(commit.runId));
       this.append(commit.runId, commit.events);
+      const flag = this.db.prepare('SELECT cancel_requested FROM runs WHERE id = ?').get(commit.runId) as {
+        cancel_requested: number;
+      };
+      return { cancelRequested: Number(flag.cancel_requested) === 1 };
     });
   }
 

@@ -101,6 +101,11 @@ export interface JournalEntry {
   readonly at: number;
 }
 
+/** What a commit tells its writer: whether another process asked for the run to be cancelled. */
+export interface CommitOutcome {
+  readonly cancelRequested: boolean;
+}
+
 /** Which runs `list` returns, newest first. */
 export interface RunFilter {
   readonly status?: StoredStatus | readonly StoredStatus[];
@@ -122,8 +127,9 @@ export interface Store {
   /**
    * Commits one transition; `store_conflict` unless `commit.seq` is the stored seq + 1, the holder holds the
    * lease and the run has not ended. A holder whose lease expired still holds it until another takes it.
+   * Says whether a cancel was requested, so the process advancing the run notices it at this transition.
    */
-  commit(commit: Commit): Promise<void>;
+  commit(commit: Commit): Promise<CommitOutcome>;
   /** The run, or null when there is none with that id. */
   get(runId: string): Promise<StoredRun | null>;
   /** The runs that match, newest first. */

@@ -97,8 +97,9 @@ describe('a run kept in a store', () => {
     const store: Store = Object.assign(Object.create(inner) as Store, {
       commit: async (commit: Parameters<Store['commit']>[0]) => {
         if (commit.seq === 2) await new Promise<void>((resolve) => (gate = resolve)); // b's entry commits late
-        await inner.commit(commit);
+        const outcome = await inner.commit(commit);
         order.push(`commit ${commit.seq} ${commit.agent}`);
+        return outcome;
       },
     });
     const { model, calls } = logged(chainReplies());
@@ -282,6 +283,31 @@ describe('a run kept in a store', () => {
     expect(isBatonError(versioned) && versioned.message).toContain(
       'stored by version 1 of the flow, and this is version 2',
     );
+  });
+
+  it('cancels from another process at the next transition, without waiting for a lease renewal', async () => {
+    const store = new MemoryStore();
+    let release: (reply: ModelReply) => void = () => undefined;
+    const held = new Promise<ModelReply>((resolve) => (release = resolve));
+    const model: Model = {
+      id: 'held',
+      call: (r) => (r.agent === 'a' ? held : Promise.resolve(handoff('c', work(2)))),
+    };
+    const clock = manualClock(0);
+    const running = runFlow(chainFlow(), work(0), {
+      models: model,
+      store,
+      runId: 'run-8',
+      clock,
+      leaseMs: 60_000,
+    });
+    await until(async () => (await store.get('run-8'))?.agent === 'a');
+    expect(await cancelRun(store, 'run-8', { clock })).toBe('requested');
+    release(handoff('b', work(1))); // a hands off: the commit of b's entry reports the cancel
+    const result = await running;
+    expect(result.status !== 'done' && result.reason).toMatchObject({ code: 'cancelled' });
+    expect(result.path).toEqual(['a', 'b', 'cancelled']);
+    expect(await store.get('run-8')).toMatchObject({ status: 'cancelled' });
   });
 
   it('cancels from another process: the advancing one notices at its next lease renewal', async () => {

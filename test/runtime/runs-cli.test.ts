@@ -377,7 +377,7 @@ describe('baton resume and cancel', () => {
     await interrupted(store, 'run-live', { at: Date.now(), leaseMs: 10 * MINUTE, holder: 'worker-a' });
     const cancel = await baton(['cancel', 'run-live']);
     expect(cancel.out).toBe(
-      'Cancel requested for run run-live: worker-a that advances it ends it cancelled at its next lease renewal.',
+      'Cancel requested for run run-live: worker-a that advances it ends it cancelled at its next transition or lease renewal.',
     );
     const { exit, message } = await misuse(['resume', SUPPORT, 'run-live'], 'lease_held');
     expect(exit).toBe(MISUSE_EXIT.tempFail);

@@ -368,6 +368,14 @@ export function storeContract(name: string, make: MakeStore): void {
         await store.requestCancel('run-1');
         expect(await store.get('run-1')).toStrictEqual({ ...storedNew('run-1'), cancelRequested: true });
       });
+
+      it('tells the writer of each commit whether a cancel was requested', async () => {
+        const store = await fresh();
+        await store.create(newRun('run-1'));
+        expect(await store.commit(commitOf('run-1', 1))).toEqual({ cancelRequested: false });
+        await store.requestCancel('run-1');
+        expect(await store.commit(commitOf('run-1', 2))).toEqual({ cancelRequested: true });
+      });
     });
 
     describe('journal', () => {
