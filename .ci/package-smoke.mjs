@@ -55,7 +55,14 @@ model.assertComplete();
 
 const cli = spawnSync(
   process.execPath,
-  ['dist/runtime/cli/bin.js', 'run', 'examples/support/flow.ts', '--input', 'examples/support/ticket.json'],
+  [
+    'dist/runtime/cli/bin.js',
+    'run',
+    'examples/support/flow.ts',
+    '--input',
+    'examples/support/ticket.json',
+    '--no-store',
+  ],
   { encoding: 'utf8' },
 );
 assert.equal(cli.status, 0, `the CLI from dist/ exited ${cli.status}: ${cli.stderr}`);

@@ -196,11 +196,13 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         const details = isBatonError(error)
           ? { error: error.code, retryable: error.retryable }
           : { retryable: false };
+        // A code step has no provider: its actor failing is its own failure.
+        const step = context.agent !== null && spec.agents.get(context.agent)?.kind === 'step';
         return end(context, {
           status: 'failed',
           reason: reason(
-            'provider_error',
-            `Agent "${context.agent}" failed: ${message}`,
+            step ? 'step_failed' : 'provider_error',
+            `${step ? 'Code step' : 'Agent'} "${context.agent}" failed: ${message}`,
             where(context),
             details,
           ),

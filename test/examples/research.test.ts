@@ -298,5 +298,9 @@ function expectStepErrorPath(path: FlowPath): void {
   });
   expect(failed.value).toBe('failed');
   expect(failed.context.path).toEqual(path.steps.map((s) => s.to));
-  expect(failed.context.ending).toMatchObject({ status: 'failed', reason: { agent: 'cite' } });
+  // A code step has no provider: its actor failing ends the run as its own failure.
+  expect(failed.context.ending).toMatchObject({
+    status: 'failed',
+    reason: { agent: 'cite', code: 'step_failed', message: 'Code step "cite" failed: defect' },
+  });
 }
