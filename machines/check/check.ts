@@ -3,6 +3,7 @@ import { BatonError } from '../../contracts/errors.js';
 import { type AnyFlow, isFlow } from '../define-flow.js';
 import { checkChains } from './check-chains.js';
 import { checkContracts } from './check-contracts.js';
+import { checkCost } from './check-cost.js';
 import { checkExits } from './check-exits.js';
 import { type CheckOptions, resolveCheckOptions } from './check-options.js';
 import { checkProviderFit } from './check-provider-fit.js';
@@ -75,6 +76,7 @@ export function checkReport(target: Checkable, options?: CheckOptions): CheckRep
     ...checkRoles(graph),
     ...checkChains(graph, bounds, resolved),
     ...checkProviderFit(graph, resolved),
+    ...checkCost(graph),
   ];
   const diagnostics: Diagnostic[] = [];
   for (const finding of findings) {

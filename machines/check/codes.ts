@@ -115,6 +115,12 @@ export const DIAGNOSTIC_CODES = {
     description:
       'Even the shortest path to `done` needs more handoffs, visits or model calls than the limits allow.',
   },
+  cost_limit_unpriced: {
+    severity: 'warning',
+    mast: ['FM-1.5'],
+    description:
+      "The flow limits its cost in dollars, but an agent's model has no price, so its calls never count.",
+  },
   strict_schema_unsupported: {
     severity: 'warning',
     mast: ['FM-1.1'],

@@ -50,6 +50,8 @@ export interface AgentStateMeta {
   readonly output: JsonSchemaObject | null;
   /** The model's id (`openai:gpt-5-mini`), or null for a code step. */
   readonly model: string | null;
+  /** Whether the model has a price, so `limits.usd` can meter it (false for a code step). */
+  readonly priced?: boolean;
   /** Model calls per visit (the agent's turn budget); 0 for a code step. */
   readonly turns: number;
   readonly tools: readonly ToolMeta[];
@@ -94,6 +96,7 @@ export function agentMeta(agent: AnyAgent): AgentStateMeta {
     input: agent.input,
     output: agent.output ?? null,
     model: model ? agent.model.id : null,
+    priced: model ? agent.model.price !== undefined : false,
     turns: model ? agent.budget.turns : 0,
     tools: model
       ? agent.tools.map((tool) => ({

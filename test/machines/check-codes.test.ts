@@ -361,6 +361,12 @@ const CASES: Record<DiagnosticCode, Case> = {
     state: 'a',
     agent: 'a',
   },
+  cost_limit_unpriced: {
+    trips: () => chainFlow({ usd: 1 }),
+    passes: () => chainFlow({ tokens: 50_000 }),
+    state: 'a',
+    agent: 'a',
+  },
   strict_schema_unsupported: {
     trips: () => strictFlow(Loose),
     passes: () => strictFlow(Draft),
