@@ -21,10 +21,11 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
   if (signal.aborted) throw signal.reason;
   enter(request);
   const { journal, step } = request;
-  // A run kept in a store pays for nothing before the transition into this attempt is committed.
-  if (journal) await journal.ready(step);
   const attempt = new AttemptState(request);
   for (;;) {
+    // A run kept in a store pays for nothing before the transition into this attempt, and what the
+    // attempt got so far, are committed.
+    if (journal) await journal.ready(step);
     if (signal.aborted) throw signal.reason;
     const cap = attempt.reserve();
     if (typeof cap !== 'number') return cap;
@@ -32,10 +33,10 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
     try {
       const call = attempt.call(cap, signal);
       const key = `model:${call.idempotencyKey}`;
-      // A reply journaled before a crash is replayed, not paid for again; a new one is journaled first.
+      // A reply journaled before a crash is replayed, not paid for again; a new one goes to the journal.
       const recalled = journal?.recall(step, key);
       const answer = recalled !== undefined ? recalled : await request.model.call(call);
-      if (journal && recalled === undefined && !signal.aborted) await journal.record(step, key, answer);
+      if (journal && recalled === undefined && !signal.aborted) journal.record(step, key, answer);
       // After a deadline or a cancel the run has ended already: what a model that ignored its signal
       // answers late is neither metered nor logged, and nothing more is started.
       if (signal.aborted) throw signal.reason;
@@ -58,7 +59,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
 
 /**
  * Runs one of the agent's own tools, or replays its journaled result: a tool call that finished before a
- * crash is not run again. A new result is journaled before the attempt goes on.
+ * crash is not run again. A new result goes to the journal, committed before the attempt pays again.
  */
 async function toolMessage(
   tool: AnyTool,
@@ -78,8 +79,12 @@ async function toolMessage(
     events?.record({ type: 'tool.returned', agent, tool: tool.name, callId: call.id, ok, step });
     return recalled;
   }
+  // The reply that asked for this call is committed before the tool acts, so its call id (and the
+  // tool's idempotency key) is the same after a crash.
+  if (journal) await journal.ready(step);
+  if (signal.aborted) throw signal.reason;
   const message = await runTool(tool, call, request, `${turnKey}:${call.id}`);
-  if (journal && !signal.aborted) await journal.record(step, key, message);
+  if (journal && !signal.aborted) journal.record(step, key, message);
   return message;
 }
 

@@ -4,7 +4,7 @@ import { BatonError, isBatonError } from '../contracts/errors.js';
 import type { FlowContext } from '../machines/context.js';
 import type { RunEvent } from './run-events.js';
 import { runUsage } from './run-watch.js';
-import type { SnapshotEnvelope, Store, StoredStatus } from './store/store.js';
+import type { JournalEntry, SnapshotEnvelope, Store, StoredStatus } from './store/store.js';
 
 /** How a run kept in a store is persisted: where, by whom, and for how long a lease lasts. */
 export interface DurableSettings {
@@ -36,7 +36,8 @@ const COMMIT_TRIES = 3;
 
 /**
  * Persists one run as it goes: each transition's snapshot and events in one commit, in order, before the
- * next attempt may pay for a model call (`ready`); each model reply and tool result in the journal; the
+ * next attempt may pay for a model call (`ready`); each model reply and tool result in the journal before
+ * the next paid action (a reply that ends its attempt needs none: the transition's commit follows); the
  * lease renewed while the run goes on, and a cancel requested from another process noticed at the next
  * commit or renewal. A commit that fails for good stops the run: `failure` holds why, and the last committed state
  * stays as it was.
@@ -52,6 +53,8 @@ export class DurableRun implements AttemptJournal {
   }[] = [];
   private lastKey = '';
   private pending: RunEvent[] = [];
+  /** Journal entries of the step in flight, committed before its next paid action. */
+  private journalled: JournalEntry[] = [];
   private failed: BatonError | null = null;
   private stopRenewal: (() => void) | null = null;
   private cancelled: ((why: string) => void) | null = null;
@@ -113,6 +116,11 @@ export class DurableRun implements AttemptJournal {
 
   ready(step: number): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
+    if (this.journalled.length > 0) {
+      const { store } = this.settings;
+      for (const entry of this.journalled.splice(0)) this.enqueue(() => store.journal(entry));
+      return this.flush().then(() => this.ready(step));
+    }
     if (this.committedStep >= step) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiting.push({ step, resolve, reject }));
   }
@@ -121,11 +129,9 @@ export class DurableRun implements AttemptJournal {
     return step === this.settings.recalledStep ? this.settings.recalled?.get(key) : undefined;
   }
 
-  record(step: number, key: string, value: unknown): Promise<void> {
-    const { store, runId, clock } = this.settings;
-    const entry = { runId, step, key, value, at: clock.now() };
-    this.enqueue(() => store.journal(entry));
-    return this.flush();
+  record(step: number, key: string, value: unknown): void {
+    const { runId, clock } = this.settings;
+    this.journalled.push({ runId, step, key, value, at: clock.now() });
   }
 
   /**
@@ -185,6 +191,9 @@ export class DurableRun implements AttemptJournal {
       at: clock.now(),
     };
     this.pending = [];
+    // What the finished attempt journaled is not needed once its step is over: resuming recalls only
+    // the step in the committed snapshot.
+    this.journalled = [];
     const step = context.step;
     this.enqueue(
       () =>
