@@ -16,6 +16,7 @@ import {
   leaseRefusal,
   readFilter,
   runExists,
+  runFinished,
   runNotFound,
   storeClosed,
 } from './store-rules.js';
@@ -137,6 +138,7 @@ export class MemoryStore implements Store {
   /** Marks the run to be cancelled by whoever advances it. */
   async requestCancel(runId: string): Promise<void> {
     const kept = this.find(runId);
+    if (isFinished(kept.run.status)) throw runFinished(runId, kept.run.status);
     kept.run = { ...kept.run, cancelRequested: true };
   }
 

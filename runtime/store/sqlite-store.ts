@@ -19,13 +19,16 @@ import {
   type RunFilter,
   type Store,
   type StoredRun,
+  type StoredStatus,
 } from './store.js';
 import {
   checkEvents,
   commitRefusal,
+  isFinished,
   leaseRefusal,
   readFilter,
   runExists,
+  runFinished,
   runNotFound,
   storeClosed,
 } from './store-rules.js';
@@ -238,8 +241,12 @@ export class SqliteStore implements Store {
   /** Marks the run to be cancelled by whoever advances it. */
   async requestCancel(runId: string): Promise<void> {
     this.write(() => {
-      const { changes } = this.db.prepare('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
-      if (Number(changes) === 0) throw runNotFound(runId);
+      const row = this.db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as
+        | { status: StoredStatus }
+        | undefined;
+      if (row === undefined) throw runNotFound(runId);
+      if (isFinished(row.status)) throw runFinished(runId, row.status);
+      this.db.prepare('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
     });
   }
 

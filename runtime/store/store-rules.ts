@@ -130,6 +130,17 @@ export function readFilter(filter: RunFilter): { statuses: readonly StoredStatus
 }
 
 /** Whether a status is one a run ends in. */
+/** `run_finished`: a cancel asked of a run that has ended. */
+export function runFinished(runId: string, status: StoredStatus): BatonError {
+  return new BatonError(
+    'run_finished',
+    `Run "${runId}" ended ${status} already: there is nothing to cancel.`,
+    {
+      details: { runId, status },
+    },
+  );
+}
+
 export function isFinished(status: StoredStatus): boolean {
   return FINISHED_STATUSES.includes(status);
 }

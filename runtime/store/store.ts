@@ -144,7 +144,7 @@ export interface Store {
   lease(runId: string, holder: string, now: number, ttlMs: number): Promise<Lease>;
   /** Lets go of the lease if `holder` holds it; a no-op otherwise. */
   release(runId: string, holder: string): Promise<void>;
-  /** Marks the run to be cancelled by whoever advances it. `run_not_found` for an unknown id. */
+  /** Marks the run to be cancelled by whoever advances it. `run_not_found` for an unknown id, `run_finished` for a run that has ended. */
   requestCancel(runId: string): Promise<void>;
   /** Journals what an attempt finished; writing the same (runId, step, key) again keeps the first value. */
   journal(entry: JournalEntry): Promise<void>;

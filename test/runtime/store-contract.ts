@@ -369,6 +369,14 @@ export function storeContract(name: string, make: MakeStore): void {
         expect(await store.get('run-1')).toStrictEqual({ ...storedNew('run-1'), cancelRequested: true });
       });
 
+      it('refuses to mark a run that has ended, with run_finished', async () => {
+        const store = await fresh();
+        await store.create(newRun('run-1'));
+        await store.commit(commitOf('run-1', 1, { status: 'done' }));
+        await expect(store.requestCancel('run-1')).rejects.toMatchObject({ code: 'run_finished' });
+        expect((await store.get('run-1'))?.cancelRequested).toBe(false);
+      });
+
       it('tells the writer of each commit whether a cancel was requested', async () => {
         const store = await fresh();
         await store.create(newRun('run-1'));
