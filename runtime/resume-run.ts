@@ -1,35 +1,26 @@
-import type { InspectionEvent } from 'xstate';
-import type { Clock } from '../agents/clock.js';
-import type { Model } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
 import { type Flow, isFlow } from '../machines/define-flow.js';
 import { checkModelsOption } from './check-models.js';
 import type { RunEvent } from './run-events.js';
+import type { RunOptions } from './run-flow.js';
 import type { RunResult } from './run-result.js';
 import { openEnvelope, type SnapshotMigrations } from './store/envelope.js';
 import { FINISHED_STATUSES, type Store, type StoredRun } from './store/store.js';
 import { advanceStored, contextOf, DEFAULT_LEASE_MS, newHolder } from './stored-run.js';
 import { systemClock } from './system-clock.js';
 
-/** Options of `resumeRun`: the store the run is in, and the run's own options as for `runFlow`. */
-export interface ResumeOptions {
+/**
+ * Options of `resumeRun`: the store the run is in, migrations for snapshots of earlier versions, and the
+ * run's own options as for `runFlow` (its id, and so `runId` and `ids`, come from the store).
+ */
+export type ResumeOptions = Pick<
+  RunOptions,
+  'signal' | 'clock' | 'models' | 'onEvent' | 'events' | 'inspect' | 'holder' | 'leaseMs'
+> & {
   readonly store: Store;
-  /** Who advances the run from here: its lease holder (default: an id of this process and host). */
-  readonly holder?: string;
-  /** How long the lease lasts without renewal (default 30 s). */
-  readonly leaseMs?: number;
   /** Turns snapshots stored by an earlier version of the flow into this one, by that version. */
   readonly migrations?: SnapshotMigrations;
-  readonly signal?: AbortSignal;
-  readonly clock?: Clock;
-  readonly models?: Model | Readonly<Record<string, Model>>;
-  /** Called with each new event as it happens, as for `runFlow`. */
-  readonly onEvent?: (event: RunEvent) => void;
-  /** Keep the whole event log (the stored events and the new ones) in the result (default true). */
-  readonly events?: boolean;
-  /** An XState inspector, as for `runFlow`. */
-  readonly inspect?: (event: InspectionEvent) => void;
-}
+};
 
 /**
  * Continues a stored run from its last commit, in this process, to its end. The attempt that was in flight

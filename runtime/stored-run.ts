@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createActor, type InspectionEvent } from 'xstate';
+import { createActor } from 'xstate';
 import type { Clock } from '../agents/clock.js';
 import { NO_USAGE } from '../agents/decision.js';
-import type { Model } from '../agents/model.js';
 import type { FlowContext } from '../machines/context.js';
 import type { Flow } from '../machines/define-flow.js';
 import { RUN_ACTOR, type RunEnv } from '../machines/run-env.js';
 import { DurableRun } from './durable-run.js';
 import type { RunEvent } from './run-events.js';
+import type { RunOptions } from './run-flow.js';
 import { RunLog } from './run-log.js';
 import type { RunResult } from './run-result.js';
 import { describeAbort, RunWatch, runUsage } from './run-watch.js';
@@ -23,19 +23,14 @@ export function newHolder(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
-/** What a stored run needs besides its flow: the store, who holds it, and the run's own options. */
-export interface StoredRunOptions {
+/** What a stored run needs besides its flow: the run's own options, with the store and its identity settled. */
+export type StoredRunOptions = Pick<RunOptions, 'signal' | 'models' | 'onEvent' | 'events' | 'inspect'> & {
   readonly store: Store;
   readonly holder: string;
   readonly leaseMs: number;
   readonly clock: Clock;
   readonly runId: string;
-  readonly signal?: AbortSignal | undefined;
-  readonly models?: Model | Readonly<Record<string, Model>> | undefined;
-  readonly onEvent?: ((event: RunEvent) => void) | undefined;
-  readonly events?: boolean | undefined;
-  readonly inspect?: ((event: InspectionEvent) => void) | undefined;
-}
+};
 
 /** Where a stored run goes on from: nothing (a new run) or its last commit. */
 export type StoredStart =

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   documentSnippets,
+  entryProgram,
   exampleSnippets,
   exportDocs,
   markdownSnippets,
@@ -9,7 +10,8 @@ import {
   typeCheck,
 } from './snippets.js';
 
-const docs = exportDocs();
+const entries = entryProgram();
+const docs = exportDocs(entries);
 
 // The checker's own cases, each in a folder of its own, checked in the same program as the docs (one
 // program is most of the cost).
@@ -40,7 +42,10 @@ const INSIDES = selfTest('insides', ['```ts', "import { judge } from 'baton-flow
 
 let errors: SnippetError[] = [];
 beforeAll(() => {
-  errors = typeCheck([...documentSnippets(), ...exampleSnippets(docs), ...BROKEN, ...SHARED, ...INSIDES]);
+  errors = typeCheck(
+    [...documentSnippets(), ...exampleSnippets(docs), ...BROKEN, ...SHARED, ...INSIDES],
+    entries,
+  );
 }, 180_000);
 const errorsIn = (source: string) => errors.filter((e) => e.where.startsWith(`${source}:`));
 

@@ -153,7 +153,7 @@ export interface SnippetError {
  * Type-checks the snippets together, each as a module in a scratch folder inside the repo (so packages
  * resolve from its node_modules), and returns the errors found in them. The folder is removed after.
  */
-export function typeCheck(snippets: readonly Snippet[]): SnippetError[] {
+export function typeCheck(snippets: readonly Snippet[], reuse?: ts.Program): SnippetError[] {
   const scratch = mkdtempSync(join(root, 'node_modules', '.baton-snippets-'));
   try {
     const byPath = new Map<string, Snippet>();
@@ -165,7 +165,13 @@ export function typeCheck(snippets: readonly Snippet[]): SnippetError[] {
       writeFileSync(path, isModule ? snippet.code : `${snippet.code}\nexport {};\n`);
       byPath.set(path, snippet);
     }
-    const program = ts.createProgram([...byPath.keys()], compilerOptions());
+    // Reusing the entry points' program spares parsing the sources and their libraries a second time.
+    const program = ts.createProgram(
+      [...byPath.keys()],
+      reuse?.getCompilerOptions() ?? compilerOptions(),
+      undefined,
+      reuse,
+    );
     const errors: SnippetError[] = [];
     // Only the snippets' own diagnostics: the sources are the type check's to report, and checking
     // them all again here would take most of the time.
