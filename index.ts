@@ -83,12 +83,14 @@ export { formatViolations } from './contracts/violations.js';
 export type {
   AgentDoneEvent,
   AgentErrorEvent,
+  AnswerEvent,
   CancelEvent,
   DeadlineEvent,
   FlowEvent,
   FlowMachine,
+  HumanTimeoutEvent,
 } from './machines/build-machine.js';
-export { FINAL_STATES } from './machines/build-machine.js';
+export { AWAITING_HUMAN, FINAL_STATES } from './machines/build-machine.js';
 export { assertValid } from './machines/check/assert-valid.js';
 export type { Checkable, CheckReport } from './machines/check/check.js';
 export { check, checkReport } from './machines/check/check.js';
@@ -99,22 +101,49 @@ export type { Diagnostic } from './machines/check/diagnostic.js';
 export { formatDiagnostic, formatDiagnostics } from './machines/check/format-diagnostics.js';
 export type { FlowBounds, PathSummary } from './machines/check/path-bounds.js';
 export type { Ending, FlowContext, FlowMachineInput, Reason, RunUsage } from './machines/context.js';
-export type { AnyFlow, Flow, FlowDefinition, NameOf } from './machines/define-flow.js';
+export type { AnyFlow, FactsDefinition, Flow, FlowDefinition, NameOf } from './machines/define-flow.js';
 export { defineFlow, isFlow } from './machines/define-flow.js';
 export type { DonePredicate, DoneResult } from './machines/flow-spec.js';
 export type { FlowLimits, ResolvedLimits } from './machines/limits.js';
 export { DEFAULT_LIMITS } from './machines/limits.js';
-export type { Verdict, VerdictKind } from './machines/verdict.js';
+export type { HumanWait, Verdict, VerdictKind } from './machines/verdict.js';
+export type { AnswerOptions } from './runtime/answer-run.js';
+export { answerRun } from './runtime/answer-run.js';
 export type { CancelOutcome } from './runtime/cancel-run.js';
 export { cancelRun } from './runtime/cancel-run.js';
+export type {
+  EndingName,
+  FlowGraph,
+  FlowGraphAgent,
+  FlowGraphEdge,
+  FlowGraphEnding,
+  FlowGraphNode,
+  GraphLimits,
+} from './runtime/graph/flow-graph.js';
+export { flowGraph } from './runtime/graph/flow-graph.js';
+export type { MermaidOptions } from './runtime/graph/to-mermaid.js';
+export { toMermaid } from './runtime/graph/to-mermaid.js';
+export type { SvgHighlight, SvgOptions } from './runtime/graph/to-svg.js';
+export { toSvg } from './runtime/graph/to-svg.js';
 export type { ModelSpecOptions } from './runtime/model-spec.js';
 export { MODEL_VARIABLE, modelFromSpec } from './runtime/model-spec.js';
+export type { RunRecord, UnfinishedRun } from './runtime/report/run-record.js';
+export type { RunReportOptions } from './runtime/report/run-report.js';
+export { runReport } from './runtime/report/run-report.js';
+export type { RunsReportOptions } from './runtime/report/runs-report.js';
+export { runsReport } from './runtime/report/runs-report.js';
 export type { ResumeOptions } from './runtime/resume-run.js';
 export { resumeRun } from './runtime/resume-run.js';
 export type { RunEvent, RunEventBody, TransitionKind } from './runtime/run-events.js';
 export type { RunOptions } from './runtime/run-flow.js';
 export { runFlow } from './runtime/run-flow.js';
-export type { DoneResult as RunDone, RunResult, StoppedResult } from './runtime/run-result.js';
+export type {
+  DoneResult as RunDone,
+  RunResult,
+  StoppedResult,
+  StoredRunResult,
+  WaitingResult,
+} from './runtime/run-result.js';
 export type { SnapshotMigration, SnapshotMigrations } from './runtime/store/envelope.js';
 export { MemoryStore } from './runtime/store/memory-store.js';
 export type { SqliteDatabase, SqliteStatement, SqliteValue } from './runtime/store/sqlite-database.js';

@@ -6,7 +6,7 @@
  */
 
 export type { AttemptJournal } from './agents/attempt-journal.js';
-export type { AttemptRemaining, Retry } from './agents/attempt-request.js';
+export type { Approval, AttemptRemaining, Retry } from './agents/attempt-request.js';
 export type { AttemptLogic, AttemptPlan } from './machines/attempt-logic.js';
 export type { AgentLogicOptions } from './machines/parts/agent-logic.js';
 export { agentLogic } from './machines/parts/agent-logic.js';

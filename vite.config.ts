@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^baton-flow$/, replacement: here('./index.ts') },
       { find: /^baton-flow\/parts$/, replacement: here('./parts.ts') },
       { find: /^baton-flow\/testing$/, replacement: here('./testing.ts') },
+      { find: /^baton-flow\/postgres$/, replacement: here('./postgres.ts') },
     ],
   },
   test: {

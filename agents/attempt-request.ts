@@ -3,6 +3,7 @@ import type { AttemptJournal } from './attempt-journal.js';
 import type { Clock } from './clock.js';
 import type { Calibration, Feedback, VisitUsage } from './decision.js';
 import type { Agent } from './define-agent.js';
+import type { AttemptFacts } from './facts.js';
 import type { Message, Model } from './model.js';
 import type { Toolbox } from './toolbox.js';
 
@@ -15,10 +16,24 @@ export interface AttemptRemaining {
   readonly deadline: number | null;
 }
 
-/** What a repair continues from: the visit's messages so far and what was wrong with its decision. */
+/** A person's answer to a tool call that needed approval. */
+export interface Approval {
+  readonly approved: boolean;
+  /** Why, as the model reads it when the call was rejected. */
+  readonly reason?: string;
+}
+
+/**
+ * What a new attempt of the same visit continues from: the visit's messages so far, and either what was
+ * wrong with its decision (a repair) or a person's answer to its question, as the answer to the tool call
+ * that asked; or, after approvals, the decisions on the last reply's calls, which that reply then goes on
+ * with before the model is called again.
+ */
 export interface Retry {
   readonly transcript: readonly Message[];
-  readonly feedback: Feedback;
+  readonly feedback: Feedback | null;
+  /** Set when the last reply of the transcript waited for approvals: by the tool call's id. */
+  readonly approvals?: Readonly<Record<string, Approval>>;
 }
 
 /** Everything one attempt of an agent needs. Built by the flow from its context; nothing is read from globals. */
@@ -47,6 +62,8 @@ export interface AttemptRequest {
   readonly signal: AbortSignal;
   /** Where progress events go; absent when nobody listens, so none are built. */
   readonly events?: AgentEventSink | undefined;
+  /** The run's facts and their checker, for a flow that declares facts. */
+  readonly facts?: AttemptFacts | undefined;
   /** For a run kept in a store: commit before paying, journal what is finished, replay it on resume. */
   readonly journal?: AttemptJournal | undefined;
 }

@@ -1,5 +1,6 @@
 import { shapeProblem } from '../contracts/depth.js';
 import type { BatonError } from '../contracts/errors.js';
+import { fingerprint } from '../contracts/fingerprint.js';
 import type { AttemptRequest } from './attempt-request.js';
 import {
   type AgentOutcome,
@@ -11,6 +12,7 @@ import {
   type VisitUsage,
 } from './decision.js';
 import type { AnyTool } from './define-tool.js';
+import { type FactWrites, factsFor } from './facts.js';
 import {
   costOf,
   type Message,
@@ -20,7 +22,7 @@ import {
   type ToolSpec,
 } from './model.js';
 import { checkReply } from './model-reply.js';
-import { toolResult } from './run-tool.js';
+import { type ToolFacts, toolResult } from './run-tool.js';
 import { estimateInputTokens } from './tokens.js';
 import { isDecision } from './toolbox.js';
 
@@ -47,15 +49,38 @@ export class AttemptState {
   /** Baton's estimate of the reserved call's input, when a budget needed it. */
   private estimate: number | null = null;
   private calibration: Calibration | null;
+  /** The run's facts with this attempt's writes applied, and the writes alone. */
+  private facts: Record<string, unknown> | null;
+  private written: Record<string, unknown> | null = null;
 
   constructor(private readonly request: AttemptRequest) {
     const { agent, remaining, retry } = request;
     const spent = request.spent ?? NO_USAGE;
-    this.messages = retry ? [...retry.transcript, feedbackMessage(retry.feedback)] : [];
+    this.messages = retry ? retry.transcript.slice() : [];
+    if (retry?.feedback) this.messages.push(feedbackMessage(retry.feedback));
     this.turnsBefore = spent.turns;
     this.turnCap = Math.min(agent.budget.turns - spent.turns, remaining.turns);
     this.tokenCap = Math.min(agent.budget.tokens - spent.inputTokens - spent.outputTokens, remaining.tokens);
     this.calibration = request.calibration ?? null;
+    this.facts = request.facts ? { ...request.facts.values } : null;
+  }
+
+  /** What a tool call sees of the facts, with a fresh place for its writes. */
+  toolFacts(): ToolFacts | undefined {
+    const { facts } = this.request;
+    if (!facts || this.facts === null) return undefined;
+    return { values: this.facts, check: facts.check, written: {} };
+  }
+
+  /** Applies what a tool call wrote: later calls and turns of the attempt see it, and the flow keeps it. */
+  wrote(writes: FactWrites): void {
+    const names = Object.keys(writes);
+    if (names.length === 0 || this.facts === null) return;
+    this.written ??= {};
+    for (const name of names) {
+      this.facts[name] = writes[name];
+      this.written[name] = writes[name];
+    }
   }
 
   /**
@@ -136,6 +161,7 @@ export class AttemptState {
       agent: agent.name,
       instructions: agent.instructions,
       input,
+      ...(agent.facts.length > 0 ? { facts: factsFor(agent.facts, this.facts) ?? {} } : {}),
       messages: this.messages.length === 0 ? NO_MESSAGES : this.messages.slice(),
       tools: tools.specs,
       toolChoice: 'required',
@@ -192,6 +218,79 @@ export class AttemptState {
     });
   }
 
+  /**
+   * The reply an attempt goes on with before it calls the model: after a person decided on the calls that
+   * needed approval, the visit's last reply, whose remaining calls and decision are still to be taken.
+   */
+  unfinished(): ModelReply | null {
+    const { retry } = this.request;
+    if (!retry?.approvals) return null;
+    const last = this.messages[this.messages.length - 1];
+    if (last?.role !== 'assistant') return null;
+    return {
+      text: last.text,
+      toolCalls: last.toolCalls,
+      stop: 'tool_calls',
+      usage: { inputTokens: 0, outputTokens: 0 },
+    };
+  }
+
+  /**
+   * The answer to a call that repeats an earlier one of the visit (the same tool, the same arguments,
+   * answered without error): the earlier result, not run again; or, past the agent's `budget.repeats`, the
+   * outcome that ends the attempt as `loop_detected`. Null for a call to run.
+   */
+  repeated(tool: AnyTool, call: ToolCall): Message | AgentOutcome | null {
+    if (tool.repeatable || call.malformed) return null;
+    const print = fingerprint(call.arguments, tool.name);
+    let earlier: string | null = null;
+    let times = 0;
+    for (const message of this.messages) {
+      if (message.role !== 'assistant') continue;
+      for (const made of message.toolCalls) {
+        if (made.id === call.id || made.name !== tool.name || made.malformed) continue;
+        if (fingerprint(made.arguments, tool.name) !== print) continue;
+        const answer = this.messages.find((m) => m.role === 'tool' && m.callId === made.id);
+        if (answer?.role !== 'tool' || answer.isError) continue;
+        times += 1;
+        earlier ??= answer.content;
+      }
+    }
+    if (earlier === null) return null;
+    const { agent } = this.request;
+    if (times > agent.budget.repeats) {
+      return this.end({
+        kind: 'exhausted',
+        code: 'loop_detected',
+        message: `Agent "${agent.name}" called "${tool.name}" with the same arguments ${times + 1} times in one visit; its budget.repeats allows ${agent.budget.repeats} repeats.`,
+      });
+    }
+    return toolResult(call, `You made this same call before; its result was: ${earlier}`, false);
+  }
+
+  /** Whether a call of the reply has its result already (it ran before the attempt waited for approval). */
+  answered(call: ToolCall): boolean {
+    return this.messages.some((m) => m.role === 'tool' && m.callId === call.id);
+  }
+
+  /**
+   * Whether a call of an own tool may run: 'run' when it needs no approval (or its arguments are invalid,
+   * so it will not run anyway), the person's rejection as the call's answer, or the outcome that ends the
+   * attempt to ask for approval.
+   */
+  approve(tool: AnyTool, call: ToolCall): 'run' | Message | AgentOutcome {
+    if (call.malformed) return 'run';
+    const checked = tool.validator.validate(call.arguments);
+    if (!checked.ok || !tool.needsApproval(checked.value)) return 'run';
+    const approval = this.request.retry?.approvals?.[call.id];
+    if (!approval) {
+      return this.end({ kind: 'approval', tool: tool.name, arguments: call.arguments, callId: call.id });
+    }
+    if (approval.approved) return 'run';
+    const why = approval.reason ? `: ${approval.reason}` : '.';
+    return toolResult(call, `Not run: a person rejected this call${why}`, true);
+  }
+
   /** The agent's own tool a call runs, or undefined for a decision (handoff, finish, ask). */
   ownTool(call: ToolCall): AnyTool | undefined {
     const { byName, own } = this.request.tools;
@@ -240,11 +339,13 @@ export class AttemptState {
   /** Baton's estimate of the next request's input tokens. */
   private measure(): number {
     const { agent, input, tools } = this.request;
+    const facts = agent.facts.length > 0 ? factsFor(agent.facts, this.facts) : undefined;
     return estimateInputTokens({
       instructions: agent.instructions,
       input,
       messages: this.messages,
       tools: tools.specs,
+      ...(facts ? { facts } : {}),
     });
   }
 
@@ -279,6 +380,7 @@ export class AttemptState {
       transcript: this.messages,
       endedAt: this.request.clock.now(),
       calibration: this.calibration,
+      ...(this.written ? { facts: this.written } : {}),
     };
   }
 }

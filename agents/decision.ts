@@ -1,7 +1,7 @@
 import type { Message, Usage } from './model.js';
 
 /** Budget codes an agent's turn loop can stop on before paying for another call. */
-export type VisitBudgetCode = 'turn_limit' | 'token_budget' | 'cost_budget' | 'deadline';
+export type VisitBudgetCode = 'turn_limit' | 'token_budget' | 'cost_budget' | 'deadline' | 'loop_detected';
 
 /**
  * What an attempt ends with, as a typed value that assessing turns into a verdict: a handoff to another
@@ -25,6 +25,17 @@ export type Decision =
       readonly callId: string | null;
     }
   | { readonly kind: 'ask'; readonly question: string; readonly callId: string | null }
+  | {
+      /**
+       * The model called one of the agent's own tools that needs a person's approval (`needsApproval`);
+       * it has not run. The next attempt runs it, or tells the model it was rejected.
+       */
+      readonly kind: 'approval';
+      readonly tool: string;
+      /** The call's arguments, valid for the tool. */
+      readonly arguments: unknown;
+      readonly callId: string;
+    }
   | {
       /** A budget ran out before the next model call was paid for. */
       readonly kind: 'exhausted';
@@ -100,6 +111,8 @@ export interface AgentOutcome {
   readonly endedAt: number;
   /** The attempt's last measured call, when it made one. */
   readonly calibration?: Calibration | null;
+  /** The facts its tools wrote, by name: the flow keeps them whatever the decision. */
+  readonly facts?: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -16,6 +16,12 @@ export interface AgentBudget {
   readonly tokens?: number;
   /** The cap on each model call's output tokens (default 4096); less when the budgets have less left. */
   readonly maxOutputTokens?: number;
+  /**
+   * How often, per visit, the model may repeat a tool call it made already (the same tool with the same
+   * arguments): a repeat is answered from the earlier result, not run again, and one more than this ends
+   * the run `escalated` / `loop_detected` (default 2; a tool marked `repeatable` runs every time).
+   */
+  readonly repeats?: number;
 }
 
 /** An agent as written by the user: what `defineAgent` takes. */
@@ -42,8 +48,17 @@ export interface AgentDefinition<N extends string, I extends Schema, O extends S
   readonly tools?: readonly AnyTool[];
   /** Its own budget for each visit (default: 4 turns, 4096 output tokens per call, no token limit). */
   readonly budget?: AgentBudget;
-  /** Whether the agent may ask a person a question (ending the run as `needs_human` unless the flow answers). */
+  /**
+   * Whether the agent may ask a person a question (the `ask_human` tool). In a run kept in a store the run
+   * waits for the answer (`awaiting_human`) and the agent goes on with it; without a store the run ends
+   * `escalated` / `needs_human`.
+   */
   readonly ask?: boolean;
+  /**
+   * The facts of the flow (`defineFlow({ facts })`) its model sees beside its input, as they stand when
+   * each model turn starts. It sees no other fact.
+   */
+  readonly facts?: readonly string[];
 }
 
 /** The resolved per-visit budget of an agent: its `budget` with the defaults filled in. */
@@ -52,6 +67,7 @@ export interface ResolvedBudget {
   /** `Infinity` when the agent has no token budget of its own. */
   readonly tokens: number;
   readonly maxOutputTokens: number;
+  readonly repeats: number;
 }
 
 /** What agents and code steps share: a name, a capability, a validated input and an optional output. */
@@ -83,6 +99,8 @@ export interface Agent<N extends string = string, I = unknown, O = unknown> exte
   readonly budget: ResolvedBudget;
   /** Whether it sees the `ask_human` tool. */
   readonly ask: boolean;
+  /** The facts its model sees. */
+  readonly facts: readonly string[];
 }
 
 /** What a code step's `run` receives: its validated input and the signal that aborts its attempt. */
@@ -136,6 +154,34 @@ export function assertParticipant(
       { details: { agent: name } },
     );
   }
+}
+
+/** The fact names an agent declares, checked. */
+function factNames(agent: string, facts: readonly string[] | undefined): readonly string[] {
+  if (facts === undefined) return [];
+  if (!Array.isArray(facts) || facts.some((fact) => typeof fact !== 'string' || fact === '')) {
+    throw new BatonError(
+      'invalid_agent',
+      `Agent "${agent}": facts must be a list of fact names, e.g. ['passenger'].`,
+      {
+        details: { agent },
+      },
+    );
+  }
+  return facts;
+}
+
+/** The repeats a visit allows: a whole number ≥ 0, or Infinity. */
+function repeatCount(value: number | undefined, where: string): number {
+  if (value === undefined) return 2;
+  if (value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && value >= 0)) return value;
+  throw new BatonError(
+    'invalid_agent',
+    `${where} must be a whole number of at least 0, got ${String(value)}.`,
+    {
+      details: { where },
+    },
+  );
 }
 
 /** A budget of a visit (turns, tokens): a whole number of at least 1, or Infinity for no limit. */
@@ -233,10 +279,12 @@ export function defineAgent<
     model: definition.model,
     tools,
     ask: definition.ask ?? false,
+    facts: Object.freeze([...factNames(name, definition.facts)]),
     budget: {
       turns: count(budget.turns, 4, `agent "${name}" budget.turns`),
       tokens: count(budget.tokens, Number.POSITIVE_INFINITY, `agent "${name}" budget.tokens`),
       maxOutputTokens: count(budget.maxOutputTokens, 4096, `agent "${name}" budget.maxOutputTokens`),
+      repeats: repeatCount(budget.repeats, `agent "${name}" budget.repeats`),
     },
   });
 }

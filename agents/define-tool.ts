@@ -13,6 +13,14 @@ export interface ToolContext<I> {
    * pass it to a payment API or check it in your own table, and a call re-run after a crash acts once.
    */
   readonly idempotencyKey: string;
+  /** The run's facts (the flow's typed state), with what this attempt's tools wrote so far; `{}` when the flow has none. */
+  readonly facts: Readonly<Record<string, unknown>>;
+  /**
+   * Sets one of the facts the tool declared in `writes`. The value is checked against the flow's facts
+   * schema at once: a fact the tool may not write, or a value that does not fit, throws `invalid_argument`,
+   * which fails the call. Later calls of the attempt, the agent's next model turns and later agents see it.
+   */
+  readonly write: (name: string, value: unknown) => void;
 }
 
 /** A tool as written by the user: what `defineTool` takes. */
@@ -31,6 +39,22 @@ export interface ToolDefinition<N extends string, I extends Schema, R> {
    * tool's failure, and the attempt goes on.
    */
   readonly run: (context: ToolContext<Infer<I>>) => R | Promise<R>;
+  /**
+   * Whether a person must approve a call before it runs: `true`, or a predicate of the validated
+   * arguments (a refund over $100, say). In a run kept in a store, such a call parks the run as
+   * `awaiting_human` until someone approves or rejects it (`answerRun`); without a store the run ends
+   * `escalated` / `needs_human` instead. A predicate that throws or returns anything but a boolean asks
+   * for approval: it fails closed.
+   */
+  readonly needsApproval?: boolean | ((input: Infer<I>) => boolean);
+  /** The facts of the flow (`defineFlow({ facts })`) this tool may set with `write`; no other tool or agent can. */
+  readonly writes?: readonly string[];
+  /**
+   * Whether the same call (same arguments) may give another result each time, so a repeat must run
+   * again: a clock, a job's status. By default a repeat within a visit is answered from the earlier
+   * result, and too many repeats end the run `loop_detected` (the agent's `budget.repeats`).
+   */
+  readonly repeatable?: boolean;
 }
 
 /**
@@ -47,6 +71,14 @@ export interface Tool<N extends string = string, I = unknown, R = unknown> {
   readonly validator: Validator<I>;
   /** Runs the tool on arguments already validated against `input`; what it returns goes back to the model as JSON. */
   readonly run: (context: ToolContext<I>) => R | Promise<R>;
+  /** Whether a call with these (validated) arguments must be approved by a person before it runs. */
+  readonly needsApproval: (input: I) => boolean;
+  /** Whether any call may need approval: false only when `needsApproval` was left out or false. */
+  readonly approvals: boolean;
+  /** The facts it may write. */
+  readonly writes: readonly string[];
+  /** Whether a repeated call runs again rather than being answered from the earlier result. */
+  readonly repeatable: boolean;
 }
 
 /** A tool of any name, arguments and result: what an agent's `tools` list holds. */
@@ -114,6 +146,22 @@ export function defineTool<const N extends string, I extends Schema, R>(
       details: { tool: name },
     });
   }
+  const approval = definition.needsApproval ?? false;
+  if (typeof approval !== 'boolean' && typeof approval !== 'function') {
+    throw new BatonError(
+      'invalid_agent',
+      `Tool "${name}": needsApproval must be true, false or a function of the arguments that returns a boolean.`,
+      { details: { tool: name } },
+    );
+  }
+  const writes = definition.writes ?? [];
+  if (!Array.isArray(writes) || writes.some((fact) => typeof fact !== 'string' || fact === '')) {
+    throw new BatonError(
+      'invalid_agent',
+      `Tool "${name}": writes must be a list of fact names, e.g. ['seat'].`,
+      { details: { tool: name } },
+    );
+  }
   const schema = assertObjectSchema(input, `tool "${name}" input`);
   return Object.freeze({
     kind: 'tool' as const,
@@ -122,5 +170,20 @@ export function defineTool<const N extends string, I extends Schema, R>(
     input: schema,
     validator: validatorFor(input, `tool "${name}" input`),
     run: run as (context: ToolContext<Infer<I>>) => R | Promise<R>,
+    needsApproval: typeof approval === 'boolean' ? () => approval : failClosed(approval),
+    approvals: approval !== false,
+    writes: Object.freeze([...writes]),
+    repeatable: definition.repeatable === true,
   });
+}
+
+/** A predicate that asks for approval whenever it cannot say no: it throws, or returns a non-boolean. */
+function failClosed<I>(predicate: (input: I) => boolean): (input: I) => boolean {
+  return (input) => {
+    try {
+      return predicate(input) !== false;
+    } catch {
+      return true;
+    }
+  };
 }

@@ -66,6 +66,8 @@ export interface ModelRequest {
   readonly instructions: string;
   /** The agent's validated input: the payload it was handed, or the flow's input for the start agent. */
   readonly input: unknown;
+  /** The facts of the run the agent declared it reads, as they stand now; absent when it declared none. */
+  readonly facts?: Readonly<Record<string, unknown>>;
   /** The agent's own messages of this visit so far (empty on its first turn). */
   readonly messages: readonly Message[];
   /** Every tool the agent may call this turn, its decisions (handoff, finish, ask) included. */

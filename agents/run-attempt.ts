@@ -4,8 +4,9 @@ import type { AttemptRequest } from './attempt-request.js';
 import { AttemptState } from './attempt-state.js';
 import type { AgentOutcome } from './decision.js';
 import type { AnyTool } from './define-tool.js';
+import type { FactWrites } from './facts.js';
 import type { Message, ToolCall } from './model.js';
-import { runTool } from './run-tool.js';
+import { runTool, type ToolFacts } from './run-tool.js';
 
 /**
  * Runs one attempt of an agent: model turns, its own tools, until it decides (hand off, finish, ask),
@@ -22,70 +23,109 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
   enter(request);
   const { journal, step } = request;
   const attempt = new AttemptState(request);
+  // After a person decided on the calls that waited for approval, the reply they came in goes on first.
+  let pending = attempt.unfinished();
   for (;;) {
-    // A run kept in a store pays for nothing before the transition into this attempt, and what the
-    // attempt got so far, are committed.
-    if (journal) await journal.ready(step);
-    if (signal.aborted) throw signal.reason;
-    const cap = attempt.reserve();
-    if (typeof cap !== 'number') return cap;
     let reply: ReturnType<AttemptState['take']>;
-    try {
-      const call = attempt.call(cap, signal);
-      const key = `model:${call.idempotencyKey}`;
-      // A reply journaled before a crash is replayed, not paid for again; a new one goes to the journal.
-      const recalled = journal?.recall(step, key);
-      const answer = recalled !== undefined ? recalled : await request.model.call(call);
-      if (journal && recalled === undefined && !signal.aborted) journal.record(step, key, answer);
-      // After a deadline or a cancel the run has ended already: what a model that ignored its signal
-      // answers late is neither metered nor logged, and nothing more is started.
+    if (pending) {
+      reply = pending;
+      pending = null;
+    } else {
+      // A run kept in a store pays for nothing before the transition into this attempt, and what the
+      // attempt got so far, are committed.
+      if (journal) await journal.ready(step);
       if (signal.aborted) throw signal.reason;
-      reply = attempt.take(answer);
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      return attempt.failed(asProviderError(error, request.agent.name, request.model.id));
+      const cap = attempt.reserve();
+      if (typeof cap !== 'number') return cap;
+      try {
+        const call = attempt.call(cap, signal);
+        const key = `model:${call.idempotencyKey}`;
+        // A reply journaled before a crash is replayed, not paid for again; a new one goes to the journal.
+        const recalled = journal?.recall(step, key);
+        const answer = recalled !== undefined ? recalled : await request.model.call(call);
+        if (journal && recalled === undefined && !signal.aborted) journal.record(step, key, answer);
+        // After a deadline or a cancel the run has ended already: what a model that ignored its signal
+        // answers late is neither metered nor logged, and nothing more is started.
+        if (signal.aborted) throw signal.reason;
+        reply = attempt.take(answer);
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        return attempt.failed(asProviderError(error, request.agent.name, request.model.id));
+      }
+      const refused = attempt.refuseUnknown(reply);
+      if (refused) return refused;
     }
-    const refused = attempt.refuseUnknown(reply);
-    if (refused) return refused;
     for (const c of reply.toolCalls) {
       const tool = attempt.ownTool(c);
-      if (!tool) continue;
-      attempt.messages.push(await toolMessage(tool, c, attempt.turnKey(), request));
+      if (!tool || attempt.answered(c)) continue;
+      const repeat = attempt.repeated(tool, c);
+      if (repeat !== null && 'role' in repeat) {
+        attempt.messages.push(repeat);
+        continue;
+      }
+      if (repeat !== null) return repeat;
+      const approval = attempt.approve(tool, c);
+      if (approval === 'run') {
+        const done = await toolMessage(tool, c, attempt.turnKey(), request, attempt.toolFacts());
+        attempt.wrote(done.writes);
+        attempt.messages.push(done.message);
+      } else if ('role' in approval) attempt.messages.push(approval);
+      else return approval;
     }
     const decided = attempt.decide(reply);
     if (decided) return decided;
   }
 }
 
+/** A tool call's answer and the facts it wrote: what the journal keeps of it. */
+interface ToolDone {
+  readonly message: Message;
+  readonly writes: FactWrites;
+}
+
+const NO_WRITES: FactWrites = Object.freeze({});
+
+/** A journaled tool result: `{ message, writes }`, or a bare message as runs stored before facts have it. */
+function asToolDone(value: unknown): ToolDone {
+  const kept = value as Partial<ToolDone> & { readonly role?: unknown };
+  if (kept.message !== undefined) return { message: kept.message, writes: kept.writes ?? NO_WRITES };
+  return { message: value as Message, writes: NO_WRITES };
+}
+
 /**
  * Runs one of the agent's own tools, or replays its journaled result: a tool call that finished before a
- * crash is not run again. A new result goes to the journal, committed before the attempt pays again.
+ * crash is not run again, and the facts it wrote are written again from the journal. A new result goes to
+ * the journal, committed before the attempt pays again.
  */
 async function toolMessage(
   tool: AnyTool,
   call: ToolCall,
   turnKey: string,
   request: AttemptRequest,
-): Promise<Message> {
+  facts: ToolFacts | undefined,
+): Promise<ToolDone> {
   const { journal, step, signal } = request;
   const key = `tool:${turnKey}:${call.id}`;
-  const recalled = journal?.recall(step, key) as Message | undefined;
+  const recalled = journal?.recall(step, key);
   if (recalled !== undefined) {
+    const done = asToolDone(recalled);
     // The events of the crashed process were never committed: the replay records them once.
     const { events } = request;
     const agent = request.agent.name;
     events?.record({ type: 'tool.called', agent, tool: tool.name, callId: call.id, step });
-    const ok = !(recalled.role === 'tool' && recalled.isError);
+    const ok = !(done.message.role === 'tool' && done.message.isError);
     events?.record({ type: 'tool.returned', agent, tool: tool.name, callId: call.id, ok, step });
-    return recalled;
+    return done;
   }
   // The reply that asked for this call is committed before the tool acts, so its call id (and the
   // tool's idempotency key) is the same after a crash.
   if (journal) await journal.ready(step);
   if (signal.aborted) throw signal.reason;
-  const message = await runTool(tool, call, request, `${turnKey}:${call.id}`);
-  if (journal && !signal.aborted) journal.record(step, key, message);
-  return message;
+  const message = await runTool(tool, call, request, `${turnKey}:${call.id}`, facts);
+  const writes = facts && Object.keys(facts.written).length > 0 ? facts.written : NO_WRITES;
+  if (journal && !signal.aborted)
+    journal.record(step, key, writes === NO_WRITES ? message : { message, writes });
+  return { message, writes };
 }
 
 /** Records that the attempt starts, before it calls anything. */

@@ -1,7 +1,22 @@
+import { BatonError } from '../contracts/errors.js';
 import { formatViolations } from '../contracts/violations.js';
 import type { AgentEventSink } from './agent-events.js';
 import type { AnyTool } from './define-tool.js';
 import type { Message, ToolCall } from './model.js';
+
+/** What a tool call sees of the run's facts, and where its writes go. */
+export interface ToolFacts {
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly check: (name: string, value: unknown) => string | null;
+  /** Filled with the call's writes as it makes them. */
+  readonly written: Record<string, unknown>;
+}
+
+const NO_FACTS: ToolFacts = {
+  values: {},
+  check: () => 'the flow declares no facts',
+  written: {},
+};
 
 /** A tool call's answer, as the model reads it on its next turn. */
 export function toolResult(call: ToolCall, content: string, isError: boolean): Message {
@@ -23,6 +38,7 @@ export async function runTool(
     readonly events?: AgentEventSink | undefined;
   },
   idempotencyKey = `${attempt.agent.name}:${attempt.step}:${call.id}`,
+  facts: ToolFacts = NO_FACTS,
 ): Promise<Message> {
   const { events, step, signal } = attempt;
   const agent = attempt.agent.name;
@@ -41,7 +57,34 @@ export async function runTool(
       false,
     );
   try {
-    const result = await tool.run({ input: checked.value, signal, idempotencyKey });
+    const write = (name: string, value: unknown) => {
+      if (signal.aborted) throw signal.reason;
+      if (!tool.writes.includes(name)) {
+        throw new BatonError(
+          'invalid_argument',
+          `Tool "${tool.name}" may not write fact "${name}": it declares ${tool.writes.length ? `writes: [${tool.writes.map((w) => `'${w}'`).join(', ')}]` : 'no writes'}.`,
+          { details: { tool: tool.name, fact: name } },
+        );
+      }
+      const problem = facts.check(name, value);
+      if (problem !== null) {
+        throw new BatonError(
+          'invalid_argument',
+          `Fact "${name}" does not fit the flow's facts schema:\n${problem}`,
+          {
+            details: { tool: tool.name, fact: name },
+          },
+        );
+      }
+      facts.written[name] = value;
+    };
+    const result = await tool.run({
+      input: checked.value,
+      signal,
+      idempotencyKey,
+      facts: { ...facts.values, ...facts.written },
+      write,
+    });
     return done(JSON.stringify(result ?? null), true);
   } catch (error) {
     if (signal.aborted) throw signal.reason;

@@ -20,11 +20,13 @@ function sizeOfTools(tools: readonly unknown[]): number {
  * the instructions, input, messages and tool schemas. Used to reserve the output cap before a call.
  */
 export function estimateInputTokens(
-  request: Pick<ModelRequest, 'instructions' | 'input' | 'messages' | 'tools'>,
+  request: Pick<ModelRequest, 'instructions' | 'input' | 'messages' | 'tools'> &
+    Pick<Partial<ModelRequest>, 'facts'>,
 ): number {
   const size =
     request.instructions.length +
     JSON.stringify(request.input ?? null).length +
+    (request.facts === undefined ? 0 : JSON.stringify(request.facts).length + 9) +
     (request.messages.length === 0 ? 2 : JSON.stringify(request.messages).length) +
     sizeOfTools(request.tools);
   return Math.ceil(size / CHARS_PER_TOKEN);

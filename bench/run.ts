@@ -45,6 +45,7 @@ const ROWS = [
   'xstate-ajv',
   'baton',
   'baton-lean',
+  'baton-otel-noop',
   'baton-scripted',
   'baton-deadline',
   'baton-sqlite',

@@ -48,6 +48,13 @@ export const ERROR_CODES = {
   run_finished: 'A stored run has ended already: there is nothing to resume or cancel.',
   snapshot_incompatible:
     'A stored snapshot was taken from another version of the flow, and no migration turns it into this one.',
+  invalid_answer:
+    'An answer does not fit the answer schema of the question the run waits on: `details.violations` says where; the run is unchanged.',
+  not_waiting: 'An answer came for a stored run that is not waiting for one (it runs, or has ended).',
+  already_answered:
+    'The question was answered already: the first answer wins, and `details` holds the recorded one.',
+  run_waiting:
+    'A stored run waits for a person: it goes on when its question is answered (`answerRun`, `baton answer`), not by resuming.',
 } as const;
 
 /** A stable error code: see `ERROR_CODES`. */

@@ -2,10 +2,11 @@ import type { AgentOutcome, Feedback, VisitUsage } from '../agents/decision.js';
 import { shapeProblem } from '../contracts/depth.js';
 import { fingerprint } from '../contracts/fingerprint.js';
 import type { ReasonCode } from '../contracts/reasons.js';
+import type { JsonSchemaObject } from '../contracts/schema.js';
 import { formatViolations, type Violation } from '../contracts/violations.js';
 import { type FlowContext, reason } from './context.js';
-import type { FlowSpec } from './flow-spec.js';
-import type { Verdict } from './verdict.js';
+import type { FlowSpec, WaitableLimit } from './flow-spec.js';
+import type { HumanWait, Verdict } from './verdict.js';
 
 type Judgement = Verdict extends infer V ? (V extends Verdict ? Omit<V, 'agent' | 'step'> : never) : never;
 
@@ -58,16 +59,49 @@ function decide(
       );
     }
     if (spec.agents.get(next)?.kind !== 'agent') return null;
-    if (usage.turns >= limits.turns)
-      return escalate('turn_limit', `The flow used all ${limits.turns} model turns.`);
+    // A limit a person may extend is left to the next attempt, which waits before its first call.
+    const waits = (limit: WaitableLimit) => context.waits === true && spec.waitOn.has(limit);
+    const grants = context.grants ?? NO_GRANTS;
+    const turns = limits.turns + grants.turns;
+    if (usage.turns >= turns && !waits('turns'))
+      return escalate('turn_limit', `The flow used all ${turns} model turns.`);
     const tokens = usage.inputTokens + usage.outputTokens;
-    if (tokens >= limits.tokens) {
-      return escalate('token_budget', `The flow used ${tokens} of ${limits.tokens} tokens.`);
+    if (tokens >= limits.tokens + grants.tokens && !waits('tokens')) {
+      return escalate('token_budget', `The flow used ${tokens} of ${limits.tokens + grants.tokens} tokens.`);
     }
-    if (usage.costUsd >= limits.usd) {
-      return escalate('cost_budget', `The flow spent $${usage.costUsd.toFixed(6)} of $${limits.usd}.`);
+    if (usage.costUsd >= limits.usd + grants.usd && !waits('usd')) {
+      return escalate(
+        'cost_budget',
+        `The flow spent $${usage.costUsd.toFixed(6)} of $${limits.usd + grants.usd}.`,
+      );
     }
     return null;
+  };
+  /** A person's wait for the run: a question, an approval or a limit to extend. */
+  const wait = (
+    kind: HumanWait['kind'],
+    question: string,
+    answer: JsonSchemaObject,
+    extra: Partial<Pick<HumanWait, 'tool' | 'arguments' | 'code'>>,
+    callId: string | null,
+  ): Judgement => {
+    const askedAt = outcome.endedAt;
+    return {
+      kind: 'wait',
+      wait: {
+        id: `q${context.step}`,
+        kind,
+        agent: name,
+        step: context.step,
+        question,
+        answer,
+        ...extra,
+        callId,
+        askedAt,
+        expiresAt: Number.isFinite(spec.limits.humanMs) ? askedAt + spec.limits.humanMs : null,
+      },
+      transcript: outcome.transcript,
+    };
   };
   const repairOrFail = (
     code: ReasonCode,
@@ -98,14 +132,56 @@ function decide(
   };
 
   switch (decision.kind) {
-    case 'exhausted':
+    case 'exhausted': {
+      const limit = WAITABLE_BY_CODE[decision.code];
+      if (
+        limit !== undefined &&
+        context.waits === true &&
+        spec.waitOn.has(limit) &&
+        (context.asks ?? 0) < spec.limits.asks
+      ) {
+        return wait(
+          'limit',
+          `${decision.message} Allow as much again?`,
+          APPROVAL_ANSWER,
+          { code: decision.code },
+          null,
+        );
+      }
       return escalate(decision.code, decision.message);
+    }
     case 'failed':
       return { kind: 'fail', reason: reason(decision.code, decision.message, where, decision.details) };
     case 'ask':
-      return escalate('needs_human', `Agent "${name}" asks a person: ${decision.question}`, {
-        question: decision.question,
-      });
+    case 'approval': {
+      const asks = context.asks ?? 0;
+      const question =
+        decision.kind === 'ask'
+          ? decision.question
+          : `Agent "${name}" wants to call tool "${decision.tool}" with ${preview(decision.arguments)}. Approve it?`;
+      if (context.deadline !== null && outcome.endedAt >= context.deadline) {
+        return escalate('deadline', `The run's deadline passed as agent "${name}" asked a person.`);
+      }
+      if (context.waits !== true || asks >= spec.limits.asks) {
+        const why =
+          context.waits === true
+            ? ` The run has had its ${spec.limits.asks} answers (limits.asks).`
+            : decision.kind === 'approval'
+              ? ' Only a run kept in a store can wait for the approval.'
+              : '';
+        return escalate('needs_human', `Agent "${name}" asks a person: ${question}${why}`, {
+          question,
+          ...(decision.kind === 'approval' ? { tool: decision.tool } : {}),
+        });
+      }
+      return wait(
+        decision.kind,
+        question,
+        decision.kind === 'ask' ? ASK_ANSWER : APPROVAL_ANSWER,
+        decision.kind === 'approval' ? { tool: decision.tool, arguments: decision.arguments } : {},
+        decision.callId,
+      );
+    }
     case 'rejected':
       return repairOrFail(decision.code, decision.message, { callId: decision.callId, tool: decision.tool });
     case 'handoff': {
@@ -199,6 +275,48 @@ function decide(
         ),
       };
   }
+}
+
+/** Nothing granted beyond the limits. */
+export const NO_GRANTS = Object.freeze({ turns: 0, tokens: 0, usd: 0 });
+
+/** The limit each budget code stands for, for those a person may extend. */
+const WAITABLE_BY_CODE: Partial<Record<string, WaitableLimit>> = {
+  turn_limit: 'turns',
+  token_budget: 'tokens',
+  cost_budget: 'usd',
+};
+
+/** What a person answers to an agent's question: some text. */
+export const ASK_ANSWER: JsonSchemaObject = Object.freeze({
+  type: 'string',
+  minLength: 1,
+  description: "The answer to the agent's question.",
+}) as unknown as JsonSchemaObject;
+
+/** What a person answers to an approval: approve, or reject with a reason the model reads. */
+export const APPROVAL_ANSWER: JsonSchemaObject = Object.freeze({
+  type: 'object',
+  properties: {
+    approved: { type: 'boolean', description: 'true runs the call; false rejects it.' },
+    reason: { type: 'string', minLength: 1, description: 'Why: required when the call is rejected.' },
+  },
+  required: ['approved'],
+  additionalProperties: false,
+  if: { properties: { approved: { const: false } } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable.
+  then: { required: ['reason'] },
+}) as unknown as JsonSchemaObject;
+
+/** Arguments in a question: JSON, cut short when long. */
+function preview(value: unknown): string {
+  let text: string;
+  try {
+    text = shapeProblem(value) ? '(arguments that cannot be shown)' : JSON.stringify(value);
+  } catch {
+    text = '(arguments that cannot be shown)';
+  }
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
 function violationMessage(what: string, violations: readonly Violation[]): string {

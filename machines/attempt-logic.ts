@@ -1,14 +1,16 @@
 import { fromPromise, type PromiseActorLogic } from 'xstate';
-import type { AttemptRemaining, Retry } from '../agents/attempt-request.js';
+import type { Approval, AttemptRemaining, Retry } from '../agents/attempt-request.js';
 import type { AgentOutcome, Calibration, VisitUsage } from '../agents/decision.js';
 import type { AnyAgent } from '../agents/define-agent.js';
 import type { ToolSpec } from '../agents/model.js';
 import { runAttempt } from '../agents/run-attempt.js';
 import { runStep } from '../agents/run-step.js';
 import { toolbox } from '../agents/toolbox.js';
+import { NO_GRANTS } from './assess.js';
 import type { FlowContext } from './context.js';
 import type { FlowSpec } from './flow-spec.js';
 import { modelFor, type RunEnv, runEnvOf, WITH_ENV } from './run-env.js';
+import type { Verdict } from './verdict.js';
 
 /** Where one attempt starts: plain data, the agent actor's input. */
 export interface AttemptPlan {
@@ -29,6 +31,8 @@ export interface AttemptPlan {
   /** Which visit of the agent this attempt belongs to (1 for the first), and its repair number. */
   readonly visit: number;
   readonly repair: number;
+  /** The run's facts as the attempt starts, for a flow that declares them. */
+  readonly facts?: Readonly<Record<string, unknown>> | null;
 }
 
 /** Actor logic of one agent attempt that can be rebuilt bound to a run environment. */
@@ -45,7 +49,12 @@ export type AttemptLogic<I> = PromiseActorLogic<AgentOutcome, I> & {
 export function attemptLogic<I>(
   participant: AnyAgent,
   specs: readonly ToolSpec[],
-  ways: { readonly routes: readonly string[]; readonly canFinish: boolean },
+  ways: {
+    readonly routes: readonly string[];
+    readonly canFinish: boolean;
+    /** Checks one fact's value, for a flow with facts. */
+    readonly checkFact?: ((name: string, value: unknown) => string | null) | undefined;
+  },
   plan: (input: I) => AttemptPlan,
   bound?: RunEnv,
 ): AttemptLogic<I> {
@@ -90,6 +99,7 @@ export function attemptLogic<I>(
       repair: at.repair,
       events: env.events,
       journal: env.journal,
+      facts: ways.checkFact && at.facts ? { values: at.facts, check: ways.checkFact } : undefined,
     });
   });
   return Object.assign(logic, { [WITH_ENV]: rebind });
@@ -98,16 +108,14 @@ export function attemptLogic<I>(
 /** Where the current attempt of a `defineFlow` flow starts, read from its context. */
 export function planOf(spec: FlowSpec, context: FlowContext): AttemptPlan {
   const { usage, verdict } = context;
+  const grants = context.grants ?? NO_GRANTS;
   return {
     payload: context.payload,
-    retry:
-      verdict?.kind === 'repair' && verdict.agent === context.agent
-        ? { transcript: verdict.transcript, feedback: verdict.feedback }
-        : null,
+    retry: retryOf(verdict, context.agent),
     remaining: {
-      tokens: spec.limits.tokens - usage.inputTokens - usage.outputTokens,
-      usd: spec.limits.usd - usage.costUsd,
-      turns: spec.limits.turns - usage.turns,
+      tokens: spec.limits.tokens + grants.tokens - usage.inputTokens - usage.outputTokens,
+      usd: spec.limits.usd + grants.usd - usage.costUsd,
+      turns: spec.limits.turns + grants.turns - usage.turns,
       deadline: context.deadline,
     },
     spent: context.spent,
@@ -116,6 +124,30 @@ export function planOf(spec: FlowSpec, context: FlowContext): AttemptPlan {
     step: context.step,
     visit: context.agent === null ? 0 : (context.visits[context.agent] ?? 0),
     repair: context.repairs,
+    facts: context.facts ?? null,
+  };
+}
+
+/**
+ * What the next attempt of the current visit continues from: a repair's feedback, or a person's answer to
+ * the question the last attempt asked (as the answer to its `ask_human` call) or to its approvals.
+ */
+function retryOf(verdict: Verdict | null, agent: string | null): Retry | null {
+  if (verdict === null || verdict.agent !== agent) return null;
+  if (verdict.kind === 'repair') return { transcript: verdict.transcript, feedback: verdict.feedback };
+  if (verdict.kind !== 'wait' || verdict.answer === undefined) return null;
+  const { wait, transcript, answer } = verdict;
+  // A limit a person extended: the visit goes on where it stopped, with more to spend.
+  if (wait.kind === 'limit') return { transcript, feedback: null };
+  if (wait.kind === 'approval') {
+    return wait.callId === null
+      ? { transcript, feedback: null }
+      : { transcript, feedback: null, approvals: { [wait.callId]: answer as Approval } };
+  }
+  const message = typeof answer === 'string' ? answer : JSON.stringify(answer);
+  return {
+    transcript,
+    feedback: { callId: wait.callId, tool: wait.callId === null ? null : 'ask_human', message },
   };
 }
 
@@ -129,7 +161,11 @@ export function agentActor(
   specs: readonly ToolSpec[],
 ): PromiseActorLogic<AgentOutcome, AttemptPlan> {
   const name = participant.name;
-  const ways = { routes: spec.routes[name] ?? [], canFinish: spec.finish.has(name) };
+  const ways = {
+    routes: spec.routes[name] ?? [],
+    canFinish: spec.finish.has(name),
+    checkFact: spec.facts?.check,
+  };
   return attemptLogic<AttemptPlan>(participant, specs, ways, (plan) => plan);
 }
 

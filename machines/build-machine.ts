@@ -1,11 +1,13 @@
 import { assign, setup } from 'xstate';
 import { type AgentOutcome, NO_USAGE, sumUsage } from '../agents/decision.js';
+import type { AnyAgent } from '../agents/define-agent.js';
 import type { ToolSpec } from '../agents/model.js';
 import { shapeProblem } from '../contracts/depth.js';
 import { isBatonError } from '../contracts/errors.js';
 import { fingerprint } from '../contracts/fingerprint.js';
+import { validatorFor } from '../contracts/validator.js';
 import { formatViolations } from '../contracts/violations.js';
-import { assess } from './assess.js';
+import { assess, NO_GRANTS } from './assess.js';
 import { agentActor, planOf } from './attempt-logic.js';
 import { type Ending, type FlowContext, type FlowMachineInput, initialContext, reason } from './context.js';
 import type { FlowSpec } from './flow-spec.js';
@@ -38,8 +40,44 @@ export interface AgentErrorEvent {
   readonly actorId?: string;
 }
 
+/** A person's answer to the question a run waits on; `answerRun` validates it first and sends it. */
+export interface AnswerEvent {
+  readonly type: 'baton.answer';
+  /** The id of the question it answers (`HumanWait.id`). */
+  readonly question: string;
+  readonly answer: unknown;
+  /** The clock's time of the answer: the run's deadline moves on by the time it waited. */
+  readonly at: number;
+}
+
+/** Sent when nobody answered a run's question within `limits.humanMs`. */
+export interface HumanTimeoutEvent {
+  readonly type: 'baton.human_timeout';
+}
+
 /** Every event a flow machine takes. */
-export type FlowEvent = CancelEvent | DeadlineEvent | AgentDoneEvent | AgentErrorEvent;
+export type FlowEvent =
+  | CancelEvent
+  | DeadlineEvent
+  | AgentDoneEvent
+  | AgentErrorEvent
+  | AnswerEvent
+  | HumanTimeoutEvent;
+
+/**
+ * The state a run waits in for a person's answer, and the status of a stored run there: not final, and
+ * held by no process. Only a flow with an agent that may ask, or a tool that may need approval, has it.
+ *
+ * @example
+ * ```ts
+ * import { AWAITING_HUMAN, type MemoryStore } from 'baton-flow';
+ *
+ * declare const store: MemoryStore;
+ * const waiting = await store.list({ status: AWAITING_HUMAN });
+ * console.log(`${waiting.length} runs wait for a person`);
+ * ```
+ */
+export const AWAITING_HUMAN = 'awaiting_human';
 
 /**
  * The names of the final states: every run ends in exactly one, and `RunResult.status` is one of them.
@@ -56,7 +94,7 @@ export type FlowEvent = CancelEvent | DeadlineEvent | AgentDoneEvent | AgentErro
 export const FINAL_STATES = ['done', 'escalated', 'failed', 'cancelled'] as const;
 
 /** State names a flow keeps for itself. */
-export const RESERVED_STATES: readonly string[] = ['start', ...FINAL_STATES];
+export const RESERVED_STATES: readonly string[] = ['start', AWAITING_HUMAN, ...FINAL_STATES];
 
 /** Transition metadata that `check` and `flowPaths` read. */
 const meta = (baton: BatonTransitionMeta) => ({ baton });
@@ -99,13 +137,39 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
     actors,
     guards: {
       validInput: ({ context }) =>
-        shapeProblem(context.input) === null && spec.input.validate(context.input).ok,
+        shapeProblem(context.input) === null &&
+        spec.input.validate(context.input).ok &&
+        startFacts(spec, context.input).ok,
       // The routing guards read the stored verdict, and only the current attempt's: a verdict whose step
       // is not the context's is the previous attempt's, which has been acted on already.
       assessed: ({ context }) => context.verdict?.step === context.step,
       verdict: ({ context }, params: { kind: VerdictKind }) => {
         const verdict = context.verdict;
         return verdict?.step === context.step && verdict.kind === params.kind;
+      },
+      // A valid refusal to extend a limit: the run ends.
+      refused: ({ context, event }) => {
+        const verdict = context.verdict;
+        return (
+          event.type === 'baton.answer' &&
+          verdict?.kind === 'wait' &&
+          verdict.wait.kind === 'limit' &&
+          event.question === verdict.wait.id &&
+          validatorFor(verdict.wait.answer, 'answer').validate(event.answer).ok &&
+          (event.answer as { approved?: unknown }).approved === false
+        );
+      },
+      // A valid answer to the question the run waits on, while the run may take another answer.
+      answered: ({ context, event }, params: { agent: string }) => {
+        const verdict = context.verdict;
+        if (event.type !== 'baton.answer' || verdict?.kind !== 'wait') return false;
+        const { wait } = verdict;
+        return (
+          wait.agent === params.agent &&
+          event.question === wait.id &&
+          (context.asks ?? 0) < spec.limits.asks &&
+          validatorFor(wait.answer, 'answer').validate(event.answer).ok
+        );
       },
       handoffTo: ({ context }, params: { to: string }) => {
         const verdict = context.verdict;
@@ -114,6 +178,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
     },
     actions: {
       enterStart: assign(({ context }) => ({
+        ...(spec.facts ? { facts: factsOf(startFacts(spec, context.input)) } : {}),
         agent: spec.start,
         payload: context.input,
         step: 1,
@@ -125,6 +190,17 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
       invalidInput: assign(({ context }) => {
         const shape = shapeProblem(context.input);
         const checked = shape ? null : spec.input.validate(context.input);
+        const facts = !shape && checked?.ok ? startFacts(spec, context.input) : null;
+        if (facts && !facts.ok) {
+          return end(context, {
+            status: 'failed',
+            reason: reason(
+              'invalid_input',
+              `The facts flow "${spec.id}" starts with do not fit its facts schema: ${facts.problem}`,
+              where(context),
+            ),
+          });
+        }
         const details = shape
           ? `: it is ${shape}`
           : checked && !checked.ok
@@ -149,6 +225,8 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           spent,
           calibration: outcome.calibration ?? context.calibration,
           verdict: assess(spec, context, outcome, { usage, spent }),
+          // What the attempt's tools wrote stands whatever the decision: their effects happened.
+          ...(outcome.facts && context.facts ? { facts: { ...context.facts, ...outcome.facts } } : {}),
         };
       }),
       handoff: assign(({ context }) => {
@@ -171,6 +249,55 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         };
       }),
       repair: assign(({ context }) => ({ step: context.step + 1, repairs: context.repairs + 1 })),
+      /**
+       * Takes a person's answer: the next attempt of the same visit continues with it. The run's deadline
+       * moves on by the time the run waited.
+       */
+      answer: assign(({ context, event }) => {
+        const verdict = context.verdict;
+        if (verdict?.kind !== 'wait' || event.type !== 'baton.answer') return {};
+        const waited = Math.max(0, event.at - verdict.wait.askedAt);
+        return {
+          step: context.step + 1,
+          asks: (context.asks ?? 0) + 1,
+          verdict: { ...verdict, answer: event.answer },
+          deadline: context.deadline === null ? null : context.deadline + waited,
+          // A limit extended: as much again of the flow's limit, and a fresh budget for the agent's visit.
+          ...(verdict.wait.kind === 'limit'
+            ? { grants: granted(spec, context.grants ?? NO_GRANTS, verdict.wait.code), spent: NO_USAGE }
+            : {}),
+        };
+      }),
+      /** A person refused to extend a limit: the run ends as it would have without the wait. */
+      refuseLimit: assign(({ context, event }) => {
+        const verdict = context.verdict;
+        const wait = verdict?.kind === 'wait' ? verdict.wait : null;
+        const why = event.type === 'baton.answer' ? (event.answer as { reason?: string }).reason : undefined;
+        return end(context, {
+          status: 'escalated',
+          reason: reason(
+            wait?.code ?? 'turn_limit',
+            `${wait?.question.replace(/ Allow as much again\?$/, '') ?? 'A limit ran out.'} A person refused more${why ? `: ${why}` : '.'}`,
+            where(context),
+          ),
+        });
+      }),
+      humanTimeout: assign(({ context }) => {
+        const verdict = context.verdict;
+        const wait = verdict?.kind === 'wait' ? verdict.wait : null;
+        const asked = wait
+          ? `the ${wait.kind === 'ask' ? 'question' : 'approval'} of agent "${wait.agent}"`
+          : 'the question';
+        return end(context, {
+          status: 'escalated',
+          reason: reason(
+            'human_timeout',
+            `Nobody answered ${asked} within limits.humanMs (${spec.limits.humanMs} ms).`,
+            where(context),
+            wait ? { question: wait.question, askedAt: wait.askedAt, expiresAt: wait.expiresAt } : undefined,
+          ),
+        });
+      }),
       finish: assign(({ context }) => {
         const verdict = context.verdict;
         if (verdict?.kind !== 'done') return {};
@@ -240,17 +367,45 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
             from: verdict.agent,
             to: verdict.to,
             kind,
+            payload: verdict.payload,
           });
           return;
         }
+        if ((kind === 'wait' || kind === 'answer') && verdict?.kind === 'wait') {
+          const { step, agent, wait } = verdict;
+          events.record(
+            kind === 'wait'
+              ? {
+                  type: 'transition',
+                  step,
+                  from: agent,
+                  to: AWAITING_HUMAN,
+                  kind,
+                  question: wait.id,
+                  message: wait.question,
+                }
+              : {
+                  type: 'transition',
+                  step: context.step,
+                  from: AWAITING_HUMAN,
+                  to: agent,
+                  kind,
+                  question: wait.id,
+                  message: `Answered ${wait.id}.`,
+                  answer: verdict.answer,
+                },
+          );
+          return;
+        }
         if (kind === 'repair' && verdict?.kind === 'repair') {
-          const { step, agent, feedback } = verdict;
+          const { step, agent, feedback, code } = verdict;
           events.record({
             type: 'transition',
             step,
             from: agent,
             to: agent,
             kind,
+            code,
             message: feedback.message,
           });
           return;
@@ -325,6 +480,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         ],
       },
       ...Object.fromEntries([...spec.agents.keys()].map((name) => [name, agentState(spec, name)])),
+      ...(waiters(spec).length > 0 ? { [AWAITING_HUMAN]: awaitingState(spec) } : {}),
       done: { type: 'final' },
       escalated: { type: 'final' },
       failed: { type: 'final' },
@@ -368,6 +524,16 @@ function agentState(spec: FlowSpec, name: string) {
     },
     // Taken only once the current attempt is assessed (its verdict is for this step), in this order.
     always: [
+      ...(canWait(spec, participant)
+        ? [
+            {
+              guard: { type: 'verdict' as const, params: { kind: 'wait' as const } },
+              target: AWAITING_HUMAN,
+              actions: [record('wait')],
+              meta: meta({ kind: 'wait' }),
+            },
+          ]
+        : []),
       {
         guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
         target: 'escalated',
@@ -413,6 +579,97 @@ function agentState(spec: FlowSpec, name: string) {
         meta: meta({ kind: 'fail' }),
       },
     ],
+  };
+}
+
+/**
+ * The facts a run starts with, from its valid input: `ok` with them, or the problem in words (the initial
+ * function threw, or what it gave does not fit the facts schema).
+ */
+function startFacts(
+  spec: FlowSpec,
+  input: unknown,
+):
+  | { readonly ok: true; readonly facts: Record<string, unknown> | null }
+  | { readonly ok: false; readonly problem: string } {
+  if (!spec.facts) return { ok: true, facts: null };
+  let facts: unknown;
+  try {
+    facts = spec.facts.initial(input);
+  } catch (error) {
+    return {
+      ok: false,
+      problem: `the initial function threw: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  const shape = shapeProblem(facts);
+  if (shape) return { ok: false, problem: `they are ${shape}` };
+  const checked = spec.facts.validator.validate(facts);
+  if (!checked.ok) return { ok: false, problem: `\n${formatViolations(checked.violations)}` };
+  return { ok: true, facts: facts as Record<string, unknown> };
+}
+
+function factsOf(started: ReturnType<typeof startFacts>): Record<string, unknown> | null {
+  return started.ok ? started.facts : null;
+}
+
+/** Whether a participant can make the run wait for a person: it may ask, or a tool of its may need approval. */
+function canWait(spec: FlowSpec, participant: AnyAgent | undefined): boolean {
+  if (participant?.kind !== 'agent') return false;
+  return spec.waitOn.size > 0 || participant.ask || participant.tools.some((t) => t.approvals);
+}
+
+/** The agents of a flow that can make it wait for a person. */
+function waiters(spec: FlowSpec): string[] {
+  return [...spec.agents.values()].filter((agent) => canWait(spec, agent)).map((agent) => agent.name);
+}
+
+/** The grants after a person extended the limit `code` stands for: as much again as the flow's limit. */
+function granted(
+  spec: FlowSpec,
+  grants: { turns: number; tokens: number; usd: number },
+  code: string | undefined,
+) {
+  const { limits } = spec;
+  if (code === 'token_budget') return { ...grants, tokens: grants.tokens + limits.tokens };
+  if (code === 'cost_budget') return { ...grants, usd: grants.usd + limits.usd };
+  return { ...grants, turns: grants.turns + limits.turns };
+}
+
+/**
+ * The state a run waits in for a person. Its answer goes back to the agent that asked (a new attempt of
+ * the same visit), bounded by `limits.asks`; `baton.human_timeout` ends it. Cancel and the deadline leave
+ * it as they leave any state.
+ */
+function awaitingState(spec: FlowSpec) {
+  const record = (kind: TransitionKind) => ({ type: 'record' as const, params: { kind } });
+  return {
+    meta: { baton: { kind: 'human' } },
+    on: {
+      'baton.answer': [
+        ...(spec.waitOn.size > 0
+          ? [
+              {
+                guard: 'refused' as const,
+                target: 'escalated',
+                actions: ['refuseLimit' as const, record('escalate')],
+                meta: meta({ kind: 'escalate' }),
+              },
+            ]
+          : []),
+        ...waiters(spec).map((agent) => ({
+          guard: { type: 'answered' as const, params: { agent } },
+          target: agent,
+          actions: ['answer' as const, record('answer')],
+          meta: meta({ kind: 'answer', to: agent, bounds: [{ counter: 'asks', limit: spec.limits.asks }] }),
+        })),
+      ],
+      'baton.human_timeout': {
+        target: 'escalated',
+        actions: ['humanTimeout' as const, record('escalate')],
+        meta: meta({ kind: 'human_timeout' }),
+      },
+    },
   };
 }
 

@@ -38,6 +38,11 @@ export interface FlowMachineInput {
   /** Clock time at the start, used for the deadline (default 0). */
   readonly startedAt?: number;
   readonly env?: RunEnv;
+  /**
+   * Whether the run can wait for a person (it is kept in a store): an agent's question or a call that
+   * needs approval then parks it as `awaiting_human`; otherwise they end it `needs_human`.
+   */
+  readonly waits?: boolean;
 }
 
 /** The context of a flow machine. Plain JSON data, so snapshots persist and restore as they are. */
@@ -76,6 +81,14 @@ export interface FlowContext {
   /** States visited, in order. */
   readonly path: readonly string[];
   readonly ending: Ending | null;
+  /** Whether the run can wait for a person (see `FlowMachineInput.waits`); absent in older snapshots. */
+  readonly waits?: boolean;
+  /** Questions and approvals answered so far, bounded by `limits.asks`. */
+  readonly asks?: number;
+  /** What people allowed beyond the flow's resource limits (a limit whose policy is `wait`). */
+  readonly grants?: { readonly turns: number; readonly tokens: number; readonly usd: number };
+  /** The flow's facts (typed state its tools write), or null for a flow without facts. */
+  readonly facts?: Readonly<Record<string, unknown>> | null;
 }
 
 /** Builds the first context of a run. */
@@ -100,6 +113,9 @@ export function initialContext(flow: string, limitMs: number, machineInput: Flow
     partial: null,
     path: [],
     ending: null,
+    waits: machineInput.waits === true,
+    asks: 0,
+    facts: null,
   };
 }
 

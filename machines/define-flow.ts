@@ -1,9 +1,11 @@
 import type { AnyAgent } from '../agents/define-agent.js';
 import type { ToolSpec } from '../agents/model.js';
+import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type Infer, type JsonSchemaObject, type Schema } from '../contracts/schema.js';
 import { validatorFor } from '../contracts/validator.js';
+import { formatViolations } from '../contracts/violations.js';
 import { buildMachine, type FlowMachine } from './build-machine.js';
-import type { DonePredicate, FlowSpec } from './flow-spec.js';
+import type { DonePredicate, FactsSpec, FlowSpec, WaitableLimit } from './flow-spec.js';
 import type { FlowLimits, ResolvedLimits } from './limits.js';
 import { toolSpecsFor } from './tool-specs.js';
 import { validateFlowDefinition } from './validate-flow.js';
@@ -17,6 +19,7 @@ export interface FlowDefinition<
   I extends Schema,
   O extends Schema,
   A extends readonly AnyAgent[],
+  F extends Schema = Schema,
 > {
   readonly id: Id;
   /**
@@ -37,6 +40,29 @@ export interface FlowDefinition<
   /** The done contract: `done` is entered only when the result fits `output` and this holds. */
   readonly done?: DonePredicate<Infer<I>, Infer<O>>;
   readonly limits?: FlowLimits;
+  /**
+   * Typed state of the run that tools update and later agents need (a passenger, a booked seat): an
+   * object schema, and the facts a run starts with (a value, or a function of the validated input). Only
+   * tools that list a fact in `writes` can change it, and an agent's model sees only the facts it lists
+   * in `facts`. Facts are never a transcript: each is a value that fits its schema, kept in the run's
+   * context and in its stored snapshots.
+   */
+  readonly facts?: FactsDefinition<Infer<I>, F>;
+  /**
+   * What running out of a resource limit does: `escalate` (the default) ends the run `escalated` with the
+   * limit's code; `wait`, in a run kept in a store, asks a person whether to allow as much again
+   * (`awaiting_human`, answered like an approval). Without a store, `wait` escalates. The counters
+   * (handoffs, visits, repairs) bound the flow's cycles and cannot wait.
+   */
+  readonly limitPolicy?: { readonly [K in WaitableLimit]?: 'escalate' | 'wait' };
+}
+
+/** The `facts` of a flow definition. */
+export interface FactsDefinition<In = unknown, S extends Schema = Schema> {
+  /** The object schema of all the facts; each property is one fact. */
+  readonly schema: S;
+  /** The facts a run starts with: a value, or a function of the validated input. Checked against `schema`. */
+  readonly initial: Infer<S> | ((input: In) => Infer<S>);
 }
 
 /** A defined flow: its resolved parts and the XState machine it compiles to. */
@@ -112,7 +138,8 @@ export function defineFlow<
   I extends Schema,
   O extends Schema,
   const A extends readonly AnyAgent[],
->(definition: FlowDefinition<Id, I, O, A>): Flow<Id, Infer<I>, Infer<O>, NameOf<A[number]>> {
+  F extends Schema = Schema,
+>(definition: FlowDefinition<Id, I, O, A, F>): Flow<Id, Infer<I>, Infer<O>, NameOf<A[number]>> {
   type Names = NameOf<A[number]>;
   const checked = validateFlowDefinition(definition);
   const { id } = definition;
@@ -131,6 +158,8 @@ export function defineFlow<
     input: validatorFor(input, `flow "${id}" input`),
     output: validatorFor(output, `flow "${id}" output`),
     done: definition.done as DonePredicate | undefined,
+    facts: factsSpec(id, definition.facts as FactsDefinition | undefined, definition.agents),
+    waitOn: waitPolicy(id, definition.limitPolicy),
   });
   const tools = new Map<Names, readonly ToolSpec[]>();
   for (const [name, agent] of agents) {
@@ -173,4 +202,97 @@ export function defineFlow<
  */
 export function isFlow(value: unknown): value is AnyFlow {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+/**
+ * Resolves a flow's facts, checking that every fact an agent reads or a tool writes is declared: a typo
+ * there would silently show nothing, or write nowhere.
+ */
+function factsSpec(
+  flow: string,
+  facts: FactsDefinition | undefined,
+  agents: readonly AnyAgent[],
+): FactsSpec | null {
+  const used: { readonly who: string; readonly fact: string }[] = [];
+  for (const agent of agents) {
+    if (agent.kind !== 'agent') continue;
+    for (const fact of agent.facts) used.push({ who: `agent "${agent.name}"`, fact });
+    for (const tool of agent.tools)
+      for (const fact of tool.writes) used.push({ who: `tool "${tool.name}"`, fact });
+  }
+  if (facts === undefined) {
+    const first = used[0];
+    if (!first) return null;
+    throw new BatonError(
+      'invalid_flow',
+      `Flow "${flow}": ${first.who} names the fact "${first.fact}", but the flow declares no facts. Add facts: { schema, initial } to the flow.`,
+      { details: { flow, fact: first.fact } },
+    );
+  }
+  const schema = assertObjectSchema(facts.schema, `flow "${flow}" facts`);
+  const properties = (schema.properties ?? {}) as Record<string, object>;
+  for (const { who, fact } of used) {
+    if (!Object.hasOwn(properties, fact)) {
+      throw new BatonError(
+        'invalid_flow',
+        `Flow "${flow}": ${who} names the fact "${fact}", which the facts schema does not declare. Its facts are: ${Object.keys(properties).join(', ') || 'none'}.`,
+        { details: { flow, fact } },
+      );
+    }
+  }
+  const checks = new Map(
+    Object.entries(properties).map(([name, property]) => [name, validatorFor(property, `fact "${name}"`)]),
+  );
+  const initial = facts.initial;
+  return Object.freeze({
+    schema,
+    validator: validatorFor(schema, `flow "${flow}" facts`),
+    initial: typeof initial === 'function' ? (initial as (input: unknown) => unknown) : () => initial,
+    check: (name: string, value: unknown) => {
+      const validator = checks.get(name);
+      if (!validator) return `the flow declares no fact "${name}"`;
+      const checked = validator.validate(value);
+      return checked.ok ? null : formatViolations(checked.violations);
+    },
+  });
+}
+
+const WAITABLE: readonly WaitableLimit[] = ['turns', 'tokens', 'usd'];
+
+/** The limits whose policy is `wait`, checked: only resources may wait, and only `escalate` or `wait`. */
+function waitPolicy(
+  flow: string,
+  policy: FlowDefinition<string, Schema, Schema, readonly AnyAgent[]>['limitPolicy'],
+): ReadonlySet<WaitableLimit> {
+  const waits = new Set<WaitableLimit>();
+  if (policy === undefined) return waits;
+  if (typeof policy !== 'object' || policy === null) {
+    throw new BatonError(
+      'invalid_flow',
+      `Flow "${flow}": limitPolicy must be an object such as { tokens: 'wait' }.`,
+      {
+        details: { flow },
+      },
+    );
+  }
+  for (const [limit, what] of Object.entries(policy)) {
+    if (!(WAITABLE as readonly string[]).includes(limit)) {
+      throw new BatonError(
+        'invalid_flow',
+        `Flow "${flow}": limitPolicy.${limit} is not a limit that can wait. Only ${WAITABLE.join(', ')} can: the counters bound the flow's cycles.`,
+        { details: { flow, limit } },
+      );
+    }
+    if (what !== 'escalate' && what !== 'wait') {
+      throw new BatonError(
+        'invalid_flow',
+        `Flow "${flow}": limitPolicy.${limit} must be 'escalate' or 'wait', got ${JSON.stringify(what)}.`,
+        {
+          details: { flow, limit },
+        },
+      );
+    }
+    if (what === 'wait') waits.add(limit as WaitableLimit);
+  }
+  return waits;
 }

@@ -1,4 +1,5 @@
 import type { AnyAgent } from '../agents/define-agent.js';
+import type { JsonSchemaObject } from '../contracts/schema.js';
 import type { Validator } from '../contracts/validator.js';
 import type { ResolvedLimits } from './limits.js';
 
@@ -11,6 +12,18 @@ export type DonePredicate<I = unknown, O = unknown> = (args: {
   readonly output: O;
 }) => DoneResult;
 
+/** The flow's facts: typed state that declared tools write and declared agents read. */
+export interface FactsSpec {
+  /** The object schema of all the facts. */
+  readonly schema: JsonSchemaObject;
+  /** The facts a run starts with, from its validated input. */
+  readonly initial: (input: unknown) => unknown;
+  /** Checks the whole of the facts. */
+  readonly validator: Validator<unknown>;
+  /** Checks one fact's value: its violations in words, or null. */
+  readonly check: (name: string, value: unknown) => string | null;
+}
+
 /** The resolved definition of a flow that the machine's guards and actors work from. */
 export interface FlowSpec {
   readonly id: string;
@@ -22,4 +35,10 @@ export interface FlowSpec {
   readonly input: Validator<unknown>;
   readonly output: Validator<unknown>;
   readonly done: DonePredicate | undefined;
+  readonly facts: FactsSpec | null;
+  /** The resource limits whose policy is `wait`: running out asks a person for as much again. */
+  readonly waitOn: ReadonlySet<WaitableLimit>;
 }
+
+/** The limits a person may extend when they run out: resources, not the counters that bound cycles. */
+export type WaitableLimit = 'turns' | 'tokens' | 'usd';

@@ -14,8 +14,18 @@ export interface FlowLimits {
   readonly tokens?: number;
   /** Cost in US dollars (default: unlimited). */
   readonly usd?: number;
-  /** Wall-clock milliseconds from the start of the run (default: no deadline). */
+  /**
+   * Wall-clock milliseconds from the start of the run (default: no deadline). Time spent waiting for a
+   * person does not count: an answer moves the deadline on by the time the run waited.
+   */
   readonly ms?: number;
+  /** Questions and approvals a person may answer in one run (default 8): a conversation needs more. */
+  readonly asks?: number;
+  /**
+   * How long a person has to answer a question or an approval, in milliseconds (default: no limit). A
+   * later answer, or a resume after it, ends the run `escalated` / `human_timeout`.
+   */
+  readonly humanMs?: number;
 }
 
 /** Limits with every default filled in. */
@@ -39,6 +49,8 @@ export const DEFAULT_LIMITS: ResolvedLimits = Object.freeze({
   tokens: Number.POSITIVE_INFINITY,
   usd: Number.POSITIVE_INFINITY,
   ms: Number.POSITIVE_INFINITY,
+  asks: 8,
+  humanMs: Number.POSITIVE_INFINITY,
 });
 
 /**
@@ -54,6 +66,8 @@ const KINDS: { readonly [K in keyof FlowLimits]-?: 'count' | 'amount' | 'duratio
   tokens: 'amount',
   usd: 'amount',
   ms: 'duration',
+  asks: 'count',
+  humanMs: 'duration',
 };
 
 const EXPECTED = {

@@ -25,7 +25,15 @@ export interface RunEventSink extends AgentEventSink {
 }
 
 /** How the flow moved after an attempt, as the machine records it. */
-export type TransitionKind = 'handoff' | 'repair' | 'finish' | 'escalate' | 'fail' | 'cancel';
+export type TransitionKind =
+  | 'handoff'
+  | 'repair'
+  | 'finish'
+  | 'escalate'
+  | 'fail'
+  | 'cancel'
+  | 'wait'
+  | 'answer';
 
 /** What the machine itself records: each transition it takes, read from the verdict or the ending it set. */
 export type MachineEvent = {
@@ -36,6 +44,12 @@ export type MachineEvent = {
   readonly kind: TransitionKind;
   readonly code?: ReasonCode;
   readonly message?: string;
+  /** For a handoff: the validated payload the receiving agent gets as its whole input. */
+  readonly payload?: unknown;
+  /** For a wait or an answer: the id of the question (`HumanWait.id`). */
+  readonly question?: string;
+  /** For an answer: what the person answered, valid for the question's answer schema. */
+  readonly answer?: unknown;
 };
 
 /**

@@ -1,7 +1,36 @@
 import type { Feedback } from '../agents/decision.js';
 import type { Message } from '../agents/model.js';
 import type { ReasonCode } from '../contracts/reasons.js';
+import type { JsonSchemaObject } from '../contracts/schema.js';
 import type { Reason } from './context.js';
+
+/**
+ * A question a run waits on: an agent's `ask_human`, or a call of a tool that needs approval. It is kept
+ * in the verdict, so a stored snapshot holds it, and `answerRun` validates the answer against `answer`.
+ */
+export interface HumanWait {
+  /** The question's id, unique in its run: answering names it, so a late answer cannot answer the next one. */
+  readonly id: string;
+  /** An agent's question, a tool call's approval, or a limit that ran out and may be extended. */
+  readonly kind: 'ask' | 'approval' | 'limit';
+  /** For a limit: the code the run ends with if the person refuses more. */
+  readonly code?: ReasonCode;
+  /** The agent that asked, and the step of its attempt. */
+  readonly agent: string;
+  readonly step: number;
+  /** What the person is asked, in words. */
+  readonly question: string;
+  /** The JSON Schema the answer must satisfy. */
+  readonly answer: JsonSchemaObject;
+  /** For an approval: the tool and its call's arguments. */
+  readonly tool?: string;
+  readonly arguments?: unknown;
+  /** The model's id of the tool call that asked. */
+  readonly callId: string | null;
+  /** The clock's time when the run started waiting, and when the wait ends `human_timeout` (or null). */
+  readonly askedAt: number;
+  readonly expiresAt: number | null;
+}
 
 /** Which attempt a verdict assesses: the agent and the run's step number of that attempt. */
 interface Assessed {
@@ -31,6 +60,14 @@ export type Verdict = Assessed &
         readonly transcript: readonly Message[];
       }
     | { readonly kind: 'escalate' | 'fail'; readonly reason: Reason }
+    | {
+        readonly kind: 'wait';
+        readonly wait: HumanWait;
+        /** The visit's messages so far: the attempt after the answer continues them. */
+        readonly transcript: readonly Message[];
+        /** Set when the answer came: the next attempt reads it. */
+        readonly answer?: unknown;
+      }
   );
 
 /** The kinds of verdict, in the order the routing tries them. */

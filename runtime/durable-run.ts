@@ -1,6 +1,7 @@
 import type { AttemptJournal } from '../agents/attempt-journal.js';
 import type { Clock } from '../agents/clock.js';
 import { BatonError, isBatonError } from '../contracts/errors.js';
+import { AWAITING_HUMAN } from '../machines/build-machine.js';
 import type { FlowContext } from '../machines/context.js';
 import type { RunEvent } from './run-events.js';
 import { runUsage } from './run-watch.js';
@@ -97,7 +98,16 @@ export class DurableRun implements AttemptJournal {
     const key = `${context.step}|${JSON.stringify(snapshot.value)}`;
     if (key === this.lastKey || snapshot.status !== 'active') return;
     this.lastKey = key;
-    this.write('running', context, persisted());
+    this.write(snapshot.value === AWAITING_HUMAN ? 'awaiting_human' : 'running', context, persisted());
+  }
+
+  /**
+   * Lets go of a run that waits for a person, once its wait is committed: no lease, no renewal, nothing
+   * of it in this process. Resolves once it is stored.
+   */
+  park(): Promise<void> {
+    this.stopRenewal?.();
+    return this.flush().then(() => this.settings.store.release(this.settings.runId, this.settings.holder));
   }
 
   /** Commits the run's end: its final snapshot, status and last events. Resolves once it is stored. */

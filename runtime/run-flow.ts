@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { createActor, type InspectionEvent } from 'xstate';
 import type { Clock, Ids } from '../agents/clock.js';
 import { NO_USAGE } from '../agents/decision.js';
@@ -9,11 +10,12 @@ import { RUN_ACTOR, type RunEnv } from '../machines/run-env.js';
 import { checkModelsOption } from './check-models.js';
 import type { RunEvent } from './run-events.js';
 import { RunLog } from './run-log.js';
-import type { RunResult } from './run-result.js';
+import type { RunResult, StoredRunResult } from './run-result.js';
 import { describeAbort, listenerFailed, RunWatch, runUsage } from './run-watch.js';
 import type { Store } from './store/store.js';
 import { advanceStored, DEFAULT_LEASE_MS, newHolder } from './stored-run.js';
 import { randomIds, systemClock } from './system-clock.js';
+import { traceRun } from './telemetry/trace-run.js';
 
 /** Options of one run. Everything from outside (time, ids, models) is passed in here. */
 export interface RunOptions {
@@ -44,6 +46,18 @@ export interface RunOptions {
   readonly events?: boolean;
   /** An XState inspector, e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`. */
   readonly inspect?: (event: InspectionEvent) => void;
+  /**
+   * Trace the run with OpenTelemetry (needs `@opentelemetry/api`): spans per the GenAI semantic
+   * conventions, `invoke_workflow {flow}` with an `invoke_agent {agent}` span per attempt and `chat {model}`
+   * and `execute_tool {tool}` spans under it; handoffs, repairs and endings are span events. The run span
+   * is a child of the active context. See docs/observability.md.
+   */
+  readonly tracer?: Tracer;
+  /**
+   * Let the spans carry content (default false): the run's input and output, handoff payloads, repair
+   * feedback and reason messages. Without it, spans hold names, counts, codes and times only.
+   */
+  readonly traceContent?: boolean;
   /**
    * Keep the run in this store as it goes: each transition is committed before the next model call, each
    * model reply and tool result is journaled, and `resumeRun` continues it in any process after a crash.
@@ -88,8 +102,23 @@ export interface RunOptions {
 export function runFlow<Id extends string, I, O, N extends string>(
   flow: Flow<Id, I, O, N>,
   input: I,
+  options: RunOptions & { readonly store: Store },
+): Promise<StoredRunResult<O>>;
+export function runFlow<Id extends string, I, O, N extends string>(
+  flow: Flow<Id, I, O, N>,
+  input: I,
+  options?: RunOptions & { readonly store?: undefined },
+): Promise<RunResult<O>>;
+export function runFlow<Id extends string, I, O, N extends string>(
+  flow: Flow<Id, I, O, N>,
+  input: I,
+  options?: RunOptions,
+): Promise<StoredRunResult<O>>;
+export function runFlow<Id extends string, I, O, N extends string>(
+  flow: Flow<Id, I, O, N>,
+  input: I,
   options: RunOptions = {},
-): Promise<RunResult<O>> {
+): Promise<StoredRunResult<O>> {
   if (!isFlow(flow)) {
     return Promise.reject(
       new BatonError('invalid_argument', 'runFlow expects a flow made by defineFlow as its first argument.'),
@@ -97,6 +126,7 @@ export function runFlow<Id extends string, I, O, N extends string>(
   }
   try {
     checkModelsOption(flow, options.models);
+    if (options.tracer) return traceRun(flow, options, (traced) => runFlow(flow, input, traced));
     if (options.store) {
       const clock = options.clock ?? systemClock;
       return advanceStored<O>(
@@ -147,7 +177,15 @@ function startRun<Id extends string, I, O, N extends string>(
   }
   // No async function and no promise chain here: they would stay on the heap of every run in flight.
   return new Promise<RunResult<O>>((resolve, reject) => {
-    const watch = new RunWatch<O>(flow.id, runId, log, actor, resolve, reject);
+    // Without a store the machine cannot reach the human wait (`waits` is false): every result is an ending.
+    const watch = new RunWatch<O>(
+      flow.id,
+      runId,
+      log,
+      actor,
+      resolve as (r: StoredRunResult<O>) => void,
+      reject,
+    );
     actor.subscribe(watch);
     if (signal) watch.cancelOn(signal);
     const ms = flow.limits.ms;

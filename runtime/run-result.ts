@@ -1,4 +1,5 @@
 import type { Reason, RunUsage } from '../machines/context.js';
+import type { HumanWait } from '../machines/verdict.js';
 import type { RunEvent } from './run-events.js';
 
 interface ResultBase {
@@ -8,6 +9,8 @@ interface ResultBase {
   /** The states visited, in order, ending with the final state. */
   readonly path: readonly string[];
   readonly events: readonly RunEvent[];
+  /** The run's facts as it ended (or waits), for a flow that declares facts. */
+  readonly facts?: Readonly<Record<string, unknown>>;
 }
 
 /** A run that reached `done`: the output met the flow's output schema and its done predicate. */
@@ -25,3 +28,19 @@ export interface StoppedResult extends ResultBase {
 
 /** The outcome of a run. Flow outcomes are data: `runFlow` never throws for them. */
 export type RunResult<O = unknown> = DoneResult<O> | StoppedResult;
+
+/**
+ * A stored run that waits for a person: an agent asked a question, or a tool call needs approval. The run
+ * is committed as `awaiting_human` and held by no process; `answerRun` (or `baton answer`) goes on with it
+ * in whichever process answers. Only a run kept in a store can wait.
+ */
+export interface WaitingResult extends ResultBase {
+  readonly status: 'awaiting_human';
+  /** What the person is asked, the schema the answer must fit, and until when it may come. */
+  readonly question: HumanWait;
+  /** The last payload that passed its contract. */
+  readonly partial: unknown;
+}
+
+/** What a run kept in a store comes to: its ending, or a wait for a person. */
+export type StoredRunResult<O = unknown> = RunResult<O> | WaitingResult;

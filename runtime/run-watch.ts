@@ -1,11 +1,17 @@
 import type { Clock } from '../agents/clock.js';
 import type { VisitUsage } from '../agents/decision.js';
 import { BatonError } from '../contracts/errors.js';
-import type { CancelEvent, DeadlineEvent } from '../machines/build-machine.js';
+import {
+  type AnswerEvent,
+  AWAITING_HUMAN,
+  type CancelEvent,
+  type DeadlineEvent,
+  type HumanTimeoutEvent,
+} from '../machines/build-machine.js';
 import { type Ending, type FlowContext, type RunUsage, reason } from '../machines/context.js';
 import type { DurableRun } from './durable-run.js';
 import type { RunLog } from './run-log.js';
-import type { RunResult } from './run-result.js';
+import type { RunResult, StoredRunResult, WaitingResult } from './run-result.js';
 
 /**
  * Watches a run's actor: settles with the result when the actor reaches a final state (the actor then
@@ -20,13 +26,15 @@ export class RunWatch<O> {
   private settled = false;
   /** For a run kept in a store: its end is committed before the run settles. */
   durable: DurableRun | null = null;
+  /** The question being answered as the run resumes: its restored snapshot waits on it still. */
+  answering: string | null = null;
 
   constructor(
     private readonly flow: string,
     private readonly runId: string,
     private readonly log: RunLog,
     private readonly actor: RunActor,
-    private readonly resolve: (result: RunResult<O>) => void,
+    private readonly resolve: (result: StoredRunResult<O>) => void,
     private readonly reject: (error: BatonError) => void,
   ) {}
 
@@ -50,9 +58,12 @@ export class RunWatch<O> {
     // XState reports what an observer throws as an uncaught error, which would leave the run unsettled:
     // a defect here rejects the run, and the actor is stopped once XState has finished this step.
     try {
+      const waiting = snapshot.status === 'active' && snapshot.value === AWAITING_HUMAN;
+      if (waiting && waitId(snapshot.context) === this.answering) return;
       if (this.durable && snapshot.status === 'active')
         this.durable.transition(snapshot, () => this.actor.getPersistedSnapshot());
-      if (snapshot.status !== 'active') this.settle(snapshot.context);
+      if (waiting) this.park(snapshot.context);
+      else if (snapshot.status !== 'active') this.settle(snapshot.context);
     } catch (cause) {
       this.error(cause);
       queueMicrotask(() => this.actor.stop());
@@ -106,6 +117,43 @@ export class RunWatch<O> {
     return true;
   }
 
+  /**
+   * Settles a stored run that waits for a person: once the wait is committed, the lease is let go and the
+   * actor stopped, so the run lives only in the store until its answer comes.
+   */
+  private park(context: FlowContext): void {
+    const durable = this.durable;
+    if (!durable) {
+      this.error(new Error('a run that is not kept in a store reached the human wait'));
+      queueMicrotask(() => this.actor.stop());
+      return;
+    }
+    if (!this.end()) return;
+    const verdict = context.verdict;
+    if (verdict?.kind !== 'wait') throw new Error('the human wait holds no question');
+    const usage = runUsage(context.usage, context.handoffs);
+    const result: WaitingResult = {
+      runId: this.runId,
+      flow: this.flow,
+      usage,
+      path: context.path,
+      events: this.log.close(),
+      status: 'awaiting_human',
+      question: verdict.wait,
+      partial: context.partial,
+      ...(context.facts ? { facts: context.facts } : {}),
+    };
+    const failure = this.log.listenerFailure;
+    queueMicrotask(() => this.actor.stop());
+    durable.park().then(
+      () => {
+        if (!failure) this.resolve(result);
+        else this.reject(listenerFailed(this.flow, result, failure.error));
+      },
+      (error: BatonError) => this.reject(error),
+    );
+  }
+
   /** Settles the run that ended with `context`: with its result, or `listener_failed` holding it. */
   private settle(context: FlowContext): void {
     if (!this.end()) return;
@@ -128,7 +176,7 @@ export class RunWatch<O> {
 
 /** What the watch uses of a run's actor. */
 export interface RunActor {
-  send(event: CancelEvent | DeadlineEvent): void;
+  send(event: CancelEvent | DeadlineEvent | AnswerEvent | HumanTimeoutEvent): void;
   stop(): unknown;
   getSnapshot(): FlowSnapshot;
   getPersistedSnapshot(): unknown;
@@ -160,12 +208,36 @@ function resultOf<O>(flow: string, runId: string, context: FlowContext, log: Run
   if (ending.status === 'done') {
     log.record({ type: 'run.ended', status: ending.status, usage });
     const events = log.close();
-    return { runId, flow, usage, path, events, status: 'done', output: ending.output as O };
+    const done: RunResult<O> = {
+      runId,
+      flow,
+      usage,
+      path,
+      events,
+      status: 'done',
+      output: ending.output as O,
+    };
+    return context.facts ? { ...done, facts: context.facts } : done;
   }
   log.record({ type: 'run.ended', status: ending.status, code: ending.reason.code, usage });
   const { status, reason: why } = ending;
   const events = log.close();
-  return { runId, flow, usage, path, events, status, reason: why, partial: context.partial };
+  const stopped: RunResult<O> = {
+    runId,
+    flow,
+    usage,
+    path,
+    events,
+    status,
+    reason: why,
+    partial: context.partial,
+  };
+  return context.facts ? { ...stopped, facts: context.facts } : stopped;
+}
+
+/** The id of the question a context's run waits on, or null. */
+function waitId(context: FlowContext): string | null {
+  return context.verdict?.kind === 'wait' ? context.verdict.wait.id : null;
 }
 
 /** A run's usage: its visits' usage and its handoffs. */
@@ -181,7 +253,7 @@ export function runUsage(usage: VisitUsage, handoffs: number): RunUsage {
   };
 }
 
-export function listenerFailed(flow: string, result: RunResult<unknown>, error: unknown): BatonError {
+export function listenerFailed(flow: string, result: StoredRunResult<unknown>, error: unknown): BatonError {
   const why = error instanceof Error ? error.message : String(error);
   return new BatonError(
     'listener_failed',

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { createActor } from 'xstate';
 import type { Clock } from '../agents/clock.js';
 import { NO_USAGE } from '../agents/decision.js';
+import { AWAITING_HUMAN } from '../machines/build-machine.js';
 import type { FlowContext } from '../machines/context.js';
 import type { Flow } from '../machines/define-flow.js';
 import { RUN_ACTOR, type RunEnv } from '../machines/run-env.js';
@@ -10,7 +11,7 @@ import { DurableRun } from './durable-run.js';
 import type { RunEvent } from './run-events.js';
 import type { RunOptions } from './run-flow.js';
 import { RunLog } from './run-log.js';
-import type { RunResult } from './run-result.js';
+import type { StoredRunResult } from './run-result.js';
 import { describeAbort, RunWatch, runUsage } from './run-watch.js';
 import { envelopeMaker } from './store/envelope.js';
 import type { Store } from './store/store.js';
@@ -45,6 +46,15 @@ export type StoredStart =
       readonly recalled: ReadonlyMap<string, unknown>;
       /** A cancel was requested while no process advanced the run: it ends cancelled as it resumes. */
       readonly cancelled?: boolean;
+      /** For a run waiting for a person: the answer it goes on with, or its wait's timeout. */
+      readonly human?:
+        | {
+            readonly kind: 'answer';
+            readonly question: string;
+            readonly answer: unknown;
+            readonly at: number;
+          }
+        | { readonly kind: 'timeout'; readonly question: string };
     };
 
 /**
@@ -56,7 +66,7 @@ export function advanceStored<O>(
   flow: Flow,
   from: StoredStart,
   options: StoredRunOptions,
-): Promise<RunResult<O>> {
+): Promise<StoredRunResult<O>> {
   const { store, holder, leaseMs, clock, runId, signal } = options;
   let watch: RunWatch<O> | null = null;
   const durable = new DurableRun(
@@ -82,7 +92,7 @@ export function advanceStored<O>(
   const env: RunEnv = { clock, models: options.models, events: log, journal: durable };
   const startedAt = clock.now();
   const actor = createActor(flow.machine, {
-    input: { input: from.kind === 'new' ? from.input : null, runId, startedAt, env },
+    input: { input: from.kind === 'new' ? from.input : null, runId, startedAt, env, waits: true },
     systemId: RUN_ACTOR,
     ...(from.kind === 'resume' ? { snapshot: from.snapshot as never } : {}),
     ...(options.inspect ? { inspect: options.inspect } : {}),
@@ -103,10 +113,12 @@ export function advanceStored<O>(
       : Promise.resolve();
   return created.then(
     () =>
-      new Promise<RunResult<O>>((resolve, reject) => {
+      new Promise<StoredRunResult<O>>((resolve, reject) => {
         const running = new RunWatch<O>(flow.id, runId, log, actor, resolve, reject);
         watch = running;
         running.durable = durable;
+        const human = from.kind === 'resume' ? from.human : undefined;
+        if (human) running.answering = human.question;
         actor.subscribe(running);
         if (signal) running.cancelOn(signal);
         const deadline =
@@ -116,7 +128,10 @@ export function advanceStored<O>(
               ? startedAt + flow.limits.ms
               : null;
         if (deadline !== null) running.expireAfter(clock, deadline - clock.now());
-        durable.watch((why) => actor.send({ type: 'baton.cancel', reason: why }));
+        // A cancel found in the store after the run ended (or parked) has nothing left to stop.
+        durable.watch((why) => {
+          if (actor.getSnapshot().status === 'active') actor.send({ type: 'baton.cancel', reason: why });
+        });
         try {
           actor.start();
         } catch (error) {
@@ -127,6 +142,14 @@ export function advanceStored<O>(
         if (signal?.aborted) actor.send({ type: 'baton.cancel', reason: describeAbort(signal.reason) });
         else if (from.kind === 'resume' && from.cancelled)
           actor.send({ type: 'baton.cancel', reason: 'cancelled through the store' });
+        else if (human?.kind === 'answer')
+          actor.send({ type: 'baton.answer', question: human.question, answer: human.answer, at: human.at });
+        else if (human?.kind === 'timeout') actor.send({ type: 'baton.human_timeout' });
+        running.answering = null;
+        // An answer the machine did not take (answerRun validates first, so only a defect gets here)
+        // leaves the run waiting: it is let go again, not held.
+        const now = actor.getSnapshot();
+        if (human && now.status === 'active' && now.value === AWAITING_HUMAN) running.next(now);
       }),
   );
 }

@@ -1,5 +1,6 @@
 import * as baton from 'baton-flow';
 import * as parts from 'baton-flow/parts';
+import * as postgres from 'baton-flow/postgres';
 import * as testing from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -8,6 +9,7 @@ describe('public exports', () => {
   it('exports exactly these values from the root entry point', () => {
     expect(Object.keys(baton).sort()).toMatchInlineSnapshot(`
       [
+        "AWAITING_HUMAN",
         "BatonError",
         "CASSETTE_VERSION",
         "DEFAULT_LIMITS",
@@ -19,6 +21,7 @@ describe('public exports', () => {
         "PRICES",
         "REASONS",
         "SqliteStore",
+        "answerRun",
         "anthropic",
         "assertValid",
         "cancelRun",
@@ -30,6 +33,7 @@ describe('public exports', () => {
         "defineFlow",
         "defineStep",
         "defineTool",
+        "flowGraph",
         "formatDiagnostic",
         "formatDiagnostics",
         "formatViolations",
@@ -45,9 +49,13 @@ describe('public exports', () => {
         "replay",
         "resumeRun",
         "runFlow",
+        "runReport",
+        "runsReport",
         "scripted",
         "sequentialIds",
         "systemClock",
+        "toMermaid",
+        "toSvg",
         "validatorFor",
       ]
     `);
@@ -83,8 +91,23 @@ describe('public exports', () => {
     `);
   });
 
+  it('exports exactly these values from baton-flow/postgres', () => {
+    expect(Object.keys(postgres).sort()).toMatchInlineSnapshot(`
+      [
+        "PostgresStore",
+        "enqueueRun",
+        "startWorker",
+      ]
+    `);
+  });
+
   it('keeps the insides out of every entry point', () => {
-    const everything = [...Object.keys(baton), ...Object.keys(parts), ...Object.keys(testing)];
+    const everything = [
+      ...Object.keys(baton),
+      ...Object.keys(parts),
+      ...Object.keys(testing),
+      ...Object.keys(postgres),
+    ];
     for (const inside of [
       'judge',
       'decisionOf',

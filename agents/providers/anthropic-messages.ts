@@ -46,7 +46,7 @@ export function messagesBody(
     if (last && last.role === role && Array.isArray(last.content)) last.content.push(...blocks);
     else messages.push({ role, content: blocks });
   };
-  add('user', [{ type: 'text', text: renderInput(request.input) }]);
+  add('user', [{ type: 'text', text: renderInput(request.input, request.facts) }]);
   for (const message of request.messages) {
     if (message.role === 'assistant') add('assistant', assistantBlocks(message, memo));
     else if (message.role === 'tool')

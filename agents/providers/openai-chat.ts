@@ -31,7 +31,7 @@ export function chatBody(
 ): ChatCompletionCreateParamsNonStreaming {
   const messages: ChatCompletionMessageParam[] = [];
   if (request.instructions !== '') messages.push({ role: 'system', content: request.instructions });
-  messages.push({ role: 'user', content: renderInput(request.input) });
+  messages.push({ role: 'user', content: renderInput(request.input, request.facts) });
   for (const message of request.messages) messages.push(chatMessage(message));
   // An agent with no output cap and no token budget has an infinite cap: the request then sets none.
   const cap = !Number.isFinite(request.maxOutputTokens)

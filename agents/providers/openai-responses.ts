@@ -42,7 +42,7 @@ export function responsesBody(model: string, request: ModelRequest): ResponseCre
       },
     );
   }
-  const input: ResponseInputItem[] = [{ role: 'user', content: renderInput(request.input) }];
+  const input: ResponseInputItem[] = [{ role: 'user', content: renderInput(request.input, request.facts) }];
   for (const message of request.messages) input.push(...inputItems(message));
   return {
     model,

@@ -67,9 +67,13 @@ function isModuleNotFound(error: unknown, name: string): boolean {
   return notFound && String(message).includes(name);
 }
 
-/** The first user message of every request: the agent's validated input as JSON, and nothing else. */
-export function renderInput(input: unknown): string {
-  return JSON.stringify(input ?? null);
+/**
+ * The first user message of every request: the agent's validated input as JSON, then the facts it
+ * declared it reads (if any) as JSON after `Facts:`, and nothing else.
+ */
+export function renderInput(input: unknown, facts?: Readonly<Record<string, unknown>>): string {
+  const text = JSON.stringify(input ?? null);
+  return facts === undefined ? text : `${text}\n\nFacts: ${JSON.stringify(facts)}`;
 }
 
 /** A tool call from the raw argument text a model produced; text that is not JSON comes back `malformed`. */

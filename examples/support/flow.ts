@@ -48,10 +48,12 @@ const tech = defineAgent({
   input: TechCase,
   output: Resolution,
   instructions:
-    'Search the knowledge base, then finish with a reply that names the ticket. Hand billing questions to billing.',
+    'If the case does not say which version of the app the customer runs, ask them. Search the knowledge base, then finish with a reply that names the ticket. Hand billing questions to billing.',
   model: techModel,
   tools: [searchKb],
-  budget: { turns: 3, maxOutputTokens: 1024 },
+  budget: { turns: 4, maxOutputTokens: 1024 },
+  // Kept in a store (as `baton run` keeps it), the run waits for the customer's answer.
+  ask: true,
 });
 
 /** The support flow: triage hands the ticket to billing or tech, who finish with a reply that names it. */
@@ -65,7 +67,7 @@ export const support = defineFlow({
   routes: { triage: ['billing', 'tech'], billing: ['tech'], tech: ['billing'] },
   finish: ['billing', 'tech'],
   done: ({ input, output }) => output.ticketId === input.id || `the reply must name ticket ${input.id}`,
-  limits: { handoffs: 4, visits: 2, repairs: 2, tokens: 20_000, ms: 60_000 },
+  limits: { handoffs: 4, visits: 2, repairs: 2, tokens: 20_000, ms: 60_000, humanMs: 7 * 24 * 3_600_000 },
 });
 
 /** The ticket `baton run examples/support` answers when no --input is given (as in ticket.json). */

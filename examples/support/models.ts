@@ -31,9 +31,16 @@ export const triageModel = scripted((request): ScriptStep => {
       },
     };
   }
+  // The app's version, when the ticket names one: tech asks the customer for it otherwise.
+  const version = /\b\d+\.\d+(?:\.\d+)?\b/.exec(text)?.[0];
   return {
     handoff: 'tech',
-    payload: { ticketId: ticket.id, customer: ticket.customer, problem: ticket.subject, product: null },
+    payload: {
+      ticketId: ticket.id,
+      customer: ticket.customer,
+      problem: ticket.subject,
+      product: version ? `app ${version}` : null,
+    },
   };
 }, QUIET);
 
@@ -55,17 +62,25 @@ export const billingModel = scripted((request): ScriptStep => {
   };
 }, QUIET);
 
-/** Tech: searches the knowledge base, then replies with the article. */
+/**
+ * Tech: asks the customer which version they run when the ticket does not say, searches the knowledge
+ * base for the problem in that version, then replies with the article.
+ */
 export const techModel = scripted((request): ScriptStep => {
-  const input = request.input as { ticketId: string; problem: string };
+  const input = request.input as { ticketId: string; problem: string; product: string | null };
+  const asked = request.messages.find((m) => m.role === 'tool' && m.name === 'ask_human');
+  const version = input.product ?? (asked?.role === 'tool' ? `app ${asked.content}` : null);
+  if (version === null) return { ask: 'Which version of the app are you running? (Settings → About)' };
   const article = lastToolResult(request) as { title: string } | undefined;
-  if (!article) return { tool: 'search_kb', args: { query: input.problem } };
+  if (!article) return { tool: 'search_kb', args: { query: `${input.problem} (${version})` } };
   return {
     finish: {
       ticketId: input.ticketId,
       team: 'tech',
       reply: `Re ${input.ticketId}: please follow "${article.title}".`,
-      actions: ['searched knowledge base'],
+      actions: asked
+        ? ['asked the customer for the version', 'searched knowledge base']
+        : ['searched knowledge base'],
     },
   };
 }, QUIET);

@@ -104,6 +104,10 @@ export function edgeBounds(graph: MachineGraph, edge: GraphEdge): EdgeBounds {
       if (Number.isFinite(handoffs)) bounds.push({ counter: 'handoffs', limit: handoffs });
       if (Number.isFinite(visits)) bounds.push({ counter: `visits.${edge.to}`, limit: visits });
       if (bounds.length === 0) reasons.push('limits.handoffs and limits.visits are both Infinity');
+    } else if (limits && guard.type === 'answered' && has('answer')) {
+      const asks = limits.asks ?? Number.POSITIVE_INFINITY;
+      if (Number.isFinite(asks)) bounds.push({ counter: 'asks', limit: asks });
+      else reasons.push('limits.asks is Infinity');
     } else if (limits && guard.type === 'verdict' && guard.params.kind === 'repair' && has('repair')) {
       const repairs = limits.repairs ?? Number.POSITIVE_INFINITY;
       if (Number.isFinite(repairs)) bounds.push({ counter: 'repairs', limit: repairs });

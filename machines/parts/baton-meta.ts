@@ -17,7 +17,10 @@ export type BatonTransitionKind =
   | 'fail'
   | 'error'
   | 'cancel'
-  | 'deadline';
+  | 'deadline'
+  | 'wait'
+  | 'answer'
+  | 'human_timeout';
 
 /** A counter limit a transition is guarded by: the transition fires only while `counter < limit`. */
 export interface CounterBound {

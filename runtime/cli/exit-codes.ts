@@ -58,6 +58,10 @@ export function exitCodeOf(error: unknown): number {
     case 'invalid_schema':
     case 'run_finished':
     case 'snapshot_incompatible':
+    case 'invalid_answer':
+    case 'not_waiting':
+    case 'already_answered':
+    case 'run_waiting':
       return MISUSE_EXIT.data;
     case 'run_not_found':
       return MISUSE_EXIT.noInput;

@@ -1,6 +1,7 @@
 import type { Reason, RunUsage } from '../../machines/context.js';
+import type { HumanWait } from '../../machines/verdict.js';
 import type { RunEvent } from '../run-events.js';
-import type { RunResult } from '../run-result.js';
+import type { StoredRunResult } from '../run-result.js';
 
 const pad = (text: string, width: number) =>
   text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -22,7 +23,11 @@ export function formatEvent(event: RunEvent): string | null {
             ? `decision rejected, sent back for repair: ${firstLine(event.message)}`
             : event.kind === 'finish'
               ? 'finishes: done'
-              : `${event.to}: ${event.code ?? ''}`;
+              : event.kind === 'wait'
+                ? `asks a person (${event.question ?? '?'}): ${firstLine(event.message)}`
+                : event.kind === 'answer'
+                  ? `answered (${event.question ?? '?'}): ${JSON.stringify(event.answer)}`
+                  : `${event.to}: ${event.code ?? ''}`;
       return `  ${pad(String(event.step), 3)} ${pad(event.from, 12)} ${what}`;
     }
     default:
@@ -35,11 +40,23 @@ function firstLine(text: string | undefined): string {
 }
 
 /** The closing lines: the status, the output or reason, and usage. */
-export function formatResult(result: RunResult): string {
+export function formatResult(result: StoredRunResult, module?: string): string {
   const path = `path ${result.path.join(' → ')}`;
   const usage = formatUsage(result.usage);
+  if (result.status === 'awaiting_human')
+    return `${formatQuestion(result.runId, result.question, module)}\n${path}\n${usage}`;
   if (result.status === 'done') return `✔ done\n${JSON.stringify(result.output, null, 2)}\n${path}\n${usage}`;
   return `${formatReason(result.status, result.reason)}\n${path}\n${usage}`;
+}
+
+/** The question a run waits on, and how to answer it. */
+export function formatQuestion(runId: string, wait: HumanWait, module = '<flow module>'): string {
+  const until = wait.expiresAt === null ? '' : `, answer by ${new Date(wait.expiresAt).toISOString()}`;
+  const how =
+    wait.kind !== 'ask'
+      ? `baton answer ${module} ${runId} '{"approved": true}' --question ${wait.id}   (or '{"approved": false, "reason": "…"}')`
+      : `baton answer ${module} ${runId} "<your answer>" --question ${wait.id}`;
+  return `⏸ awaiting_human: agent ${wait.agent} ${wait.kind === 'approval' ? 'needs approval' : wait.kind === 'limit' ? 'ran out of a limit' : 'asks'} (${wait.id}${until})\n${wait.question}\nanswer with: ${how}`;
 }
 
 /** Why a run did not end `done`, in two lines: its status, reason code and where; then the message. */

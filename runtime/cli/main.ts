@@ -1,14 +1,19 @@
 import { parseArgs } from 'node:util';
+import { answerCommand } from './answer-command.js';
 import { cancelCommand } from './cancel-command.js';
+import { chatCommand } from './chat-command.js';
 import { checkCommand } from './check-command.js';
 import { CliError, exitCodeOf, misuseLine } from './exit-codes.js';
 import { gcCommand } from './gc-command.js';
+import { graphCommand } from './graph-command.js';
 import { COMMAND_HELP, USAGE } from './help.js';
 import type { CliIo } from './io.js';
+import { reportCommand } from './report-command.js';
 import { resumeCommand } from './resume-command.js';
 import { runCommand } from './run-command.js';
 import { runsCommand } from './runs-command.js';
 import { showCommand } from './show-command.js';
+import { workerCommand } from './worker-command.js';
 
 const HELP = 'Run `baton --help` for usage, or `baton <command> --help` for a command.';
 
@@ -28,7 +33,21 @@ const one = (what: string) => ({ min: 1, max: 1, what: `one ${what}` });
 /** Every command, in the order the help lists them. */
 const COMMANDS: Readonly<Record<string, Command>> = {
   run: {
-    options: ['input', 'flow', 'model', 'base-url', 'record', 'db', 'no-store', 'json', 'help'],
+    options: [
+      'input',
+      'flow',
+      'model',
+      'base-url',
+      'record',
+      'db',
+      'no-store',
+      'json',
+      'jsonl',
+      'quiet',
+      'inspect',
+      'inspect-port',
+      'help',
+    ],
     takes: one('flow module or folder'),
     run: ([module], v, io) =>
       runCommand(
@@ -42,6 +61,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
           record: v.record,
           db: v.db,
           noStore: v['no-store'],
+          jsonl: v.jsonl,
+          quiet: v.quiet,
+          inspect: v.inspect,
+          inspectPort: v['inspect-port'],
         },
         io,
       ),
@@ -63,7 +86,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: ([run], v, io) => showCommand({ run: run!, db: v.db, json: v.json }, io),
   },
   resume: {
-    options: ['flow', 'model', 'base-url', 'db', 'json', 'help'],
+    options: ['flow', 'model', 'base-url', 'db', 'json', 'jsonl', 'quiet', 'help'],
     takes: { min: 2, max: 2, what: 'a flow module or folder and a run id' },
     run: ([module, run], v, io) =>
       resumeCommand(
@@ -75,6 +98,44 @@ const COMMANDS: Readonly<Record<string, Command>> = {
           baseURL: v['base-url'],
           db: v.db,
           json: v.json,
+          jsonl: v.jsonl,
+          quiet: v.quiet,
+        },
+        io,
+      ),
+  },
+  answer: {
+    options: ['question', 'flow', 'model', 'base-url', 'db', 'json', 'help'],
+    takes: { min: 3, max: 3, what: 'a flow module or folder, a run id and the answer' },
+    run: ([module, run, answer], v, io) =>
+      answerCommand(
+        {
+          module: module!,
+          run: run!,
+          answer: answer!,
+          question: v.question,
+          flow: v.flow,
+          model: v.model,
+          baseURL: v['base-url'],
+          db: v.db,
+          json: v.json,
+        },
+        io,
+      ),
+  },
+  chat: {
+    options: ['input', 'flow', 'model', 'base-url', 'db', 'no-store', 'help'],
+    takes: one('flow module or folder'),
+    run: ([module], v, io) =>
+      chatCommand(
+        {
+          module: module!,
+          input: v.input,
+          flow: v.flow,
+          model: v.model,
+          baseURL: v['base-url'],
+          db: v.db,
+          noStore: v['no-store'],
         },
         io,
       ),
@@ -84,10 +145,31 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     takes: one('run id'),
     run: ([run], v, io) => cancelCommand({ run: run!, db: v.db }, io),
   },
+  graph: {
+    options: ['flow', 'format', 'out', 'help'],
+    takes: one('flow module or folder'),
+    run: ([module], v, io) =>
+      graphCommand({ module: module!, flow: v.flow, format: v.format, out: v.out }, io),
+  },
+  report: {
+    options: ['flow', 'limit', 'out', 'db', 'help'],
+    takes: {
+      min: 0,
+      max: 2,
+      what: 'a run id, trace file or folder of traces, and optionally the flow module',
+    },
+    run: ([run, module], v, io) =>
+      reportCommand({ run, module, flow: v.flow, limit: v.limit, out: v.out, db: v.db }, io),
+  },
   gc: {
     options: ['older-than', 'db', 'help'],
     takes: { min: 0, max: 0, what: 'no argument' },
     run: (_, v, io) => gcCommand({ olderThan: v['older-than'], db: v.db }, io),
+  },
+  worker: {
+    options: ['db', 'concurrency', 'help'],
+    takes: { min: 1, max: Number.POSITIVE_INFINITY, what: 'at least one flow module or folder' },
+    run: (modules, v, io) => workerCommand({ modules, db: v.db, concurrency: v.concurrency }, io),
   },
 };
 
@@ -159,7 +241,15 @@ function parse(argv: readonly string[]) {
         status: { type: 'string' },
         limit: { type: 'string' },
         'older-than': { type: 'string' },
+        concurrency: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        question: { type: 'string' },
         json: { type: 'boolean' },
+        jsonl: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        inspect: { type: 'boolean' },
+        'inspect-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

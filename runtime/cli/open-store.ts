@@ -1,6 +1,8 @@
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isBatonError } from '../../contracts/errors.js';
+import { where } from '../store/postgres-driver.js';
+import { PostgresStore } from '../store/postgres-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './exit-codes.js';
@@ -67,6 +69,8 @@ export async function openRunStore(
       throw new CliError('usage', 'invalid_argument', '--no-store and --db contradict each other: pass one.');
     return null;
   }
+  const postgres = await openPostgres(flags, io);
+  if (postgres) return postgres;
   const { path, shown, named } = dbPath(flags, io);
   const made = makeFolder(dirname(path));
   try {
@@ -91,6 +95,8 @@ export async function openExistingStore(
   io: CliIo,
   open: OpenStore = openSqlite,
 ): Promise<OpenedStore> {
+  const postgres = await openPostgres(flags, io);
+  if (postgres) return postgres;
   const { path, shown, named } = dbPath(flags, io);
   if (!statOf(path)) {
     throw new CliError(
@@ -128,6 +134,17 @@ export async function closing<T>(opened: OpenedStore | null, work: () => Promise
   }
   await opened?.store.close();
   return result;
+}
+
+/**
+ * The Postgres store that `--db` or `BATON_DB` names with a `postgres://` URL, or null when they name a
+ * file; shown without its user and password.
+ */
+async function openPostgres(flags: StoreFlags, io: CliIo): Promise<OpenedStore | null> {
+  const url = (flags.db ?? io.env[DB_VARIABLE])?.trim();
+  if (url === undefined || !/^postgres(ql)?:\/\//.test(url)) return null;
+  const store = await PostgresStore.open(url);
+  return { store, shown: `postgres://${where(store.target)}/${store.target.database}` };
 }
 
 /** Creates a folder and its missing parents; returns the first one it created, or undefined. */

@@ -3,20 +3,21 @@ import { resolve } from 'node:path';
 import type { Model } from '../../agents/model.js';
 import { record } from '../../agents/providers/record.js';
 import { runFlow } from '../run-flow.js';
-import type { RunResult } from '../run-result.js';
+import type { StoredRunResult } from '../run-result.js';
 import { CliError } from './exit-codes.js';
 import { formatEvent, formatResult } from './format-events.js';
 import type { CliIo } from './io.js';
 import { loadRunTarget, pickFlow } from './load-flows.js';
 import { type ModelFlags, modelOption } from './model-option.js';
 import { closing, openRunStore, type StoreFlags } from './open-store.js';
+import { checkViewFlags, openRunView, type ViewFlags } from './run-view.js';
 import { statOf } from './stat-of.js';
 
 /** Exit codes of `baton run`, by the run's status. */
-export const RUN_EXIT = { done: 0, failed: 1, escalated: 2, cancelled: 3 } as const;
+export const RUN_EXIT = { done: 0, failed: 1, escalated: 2, cancelled: 3, awaiting_human: 4 } as const;
 
 /** Options of `baton run`. */
-export interface RunCommandOptions extends ModelFlags, StoreFlags {
+export interface RunCommandOptions extends ModelFlags, StoreFlags, ViewFlags {
   readonly module: string;
   readonly input?: string | undefined;
   readonly flow?: string | undefined;
@@ -91,6 +92,7 @@ function parseJson(text: string, what: string, details: Record<string, unknown>)
  */
 export async function runCommand(options: RunCommandOptions, io: CliIo): Promise<number> {
   // What the command line says is checked before the module is imported, which may take a while.
+  checkViewFlags(options);
   const given = options.input !== undefined ? readInput(options.input, io.cwd) : undefined;
   const model = await modelOption(options, io);
   const cassette = options.record === undefined ? undefined : resolve(io.cwd, options.record);
@@ -116,21 +118,25 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   const controller = new AbortController();
   io.onInterrupt(() => controller.abort(new Error('interrupted')));
   const opened = await openRunStore(options, io);
-  const result = await closing(opened, () =>
-    runFlow(flow, input, {
-      signal: controller.signal,
-      ...(models ? { models } : {}),
-      ...(opened ? { store: opened.store } : {}),
-      onEvent: printSteps(options, io),
-    }),
+  const view = await openRunView(options, io);
+  const result = await view.during(() =>
+    closing(opened, () =>
+      runFlow(flow, input, {
+        signal: controller.signal,
+        ...(models ? { models } : {}),
+        ...(opened ? { store: opened.store } : {}),
+        ...view.runOptions,
+      }),
+    ),
   );
   printResult(result, options, io);
-  // The run's id goes to stderr with --json, so that stdout stays one JSON document.
+  // The run's id goes to stderr with --json and --jsonl, so that stdout stays JSON.
   if (opened) {
     const line = `run ${result.runId} stored in ${opened.shown}`;
-    if (options.json) io.err(line);
+    if (options.json || options.jsonl) io.err(line);
     else io.out(line);
   }
+  await view.hold();
   return RUN_EXIT[result.status];
 }
 
@@ -143,13 +149,25 @@ export function printSteps(options: { readonly json?: boolean | undefined }, io:
   };
 }
 
-/** The closing lines of `baton run` and `baton resume`: the result, or the whole of it as JSON. */
+/**
+ * The closing lines of `baton run` and `baton resume`: the result, the whole of it as JSON, or with
+ * `--jsonl` one last line `{"type":"result", ...}` without the events, which were printed already.
+ */
 export function printResult(
-  result: RunResult,
-  options: { readonly json?: boolean | undefined },
+  result: StoredRunResult,
+  options: {
+    readonly json?: boolean | undefined;
+    readonly jsonl?: boolean | undefined;
+    readonly module?: string;
+  },
   io: CliIo,
 ): void {
-  io.out(options.json ? JSON.stringify(result, null, 2) : formatResult(result));
+  if (options.jsonl) {
+    const { events: _events, ...rest } = result;
+    io.out(JSON.stringify({ type: 'result', ...rest }));
+    return;
+  }
+  io.out(options.json ? JSON.stringify(result, null, 2) : formatResult(result, options.module));
 }
 
 /** Wraps the run's model (or each agent's own) so that every call is written to the cassette `file`. */

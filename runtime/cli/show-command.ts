@@ -2,9 +2,10 @@ import { BatonError } from '../../contracts/errors.js';
 import type { Ending } from '../../machines/context.js';
 import type { StoredRun } from '../store/store.js';
 import { contextOf } from '../stored-run.js';
-import { formatEvent, formatReason, formatUsage } from './format-events.js';
+import { formatQuestion, formatReason, formatUsage } from './format-events.js';
 import type { CliIo } from './io.js';
 import { type StoreFlags, withRunDatabase } from './open-store.js';
+import { Progress } from './progress.js';
 import { formatAge, runSummary } from './runs-command.js';
 
 /** Options of `baton show`. */
@@ -26,7 +27,9 @@ export async function showCommand(options: ShowCommandOptions, io: CliIo): Promi
     const path: readonly string[] = Array.isArray(context?.path) ? context.path : [];
     const ending: Ending | null = context?.ending ?? null;
     if (options.json) {
-      io.out(JSON.stringify({ ...runSummary(run), path, ending, events }, null, 2));
+      const question =
+        run.status === 'awaiting_human' && context?.verdict?.kind === 'wait' ? context.verdict.wait : null;
+      io.out(JSON.stringify({ ...runSummary(run), path, ending, question, events }, null, 2));
       return 0;
     }
     const now = Date.now();
@@ -43,11 +46,12 @@ export async function showCommand(options: ShowCommandOptions, io: CliIo): Promi
     );
     if (ending?.status === 'done') io.out(`✔ done\n${JSON.stringify(ending.output, null, 2)}`);
     else if (ending) io.out(formatReason(ending.status, ending.reason));
+    else if (run.status === 'awaiting_human' && context?.verdict?.kind === 'wait')
+      io.out(formatQuestion(run.id, context.verdict.wait, '<flow module>'));
     io.out(`events (${events.length})`);
-    for (const event of events) {
-      const line = formatEvent(event);
-      if (line !== null) io.out(line);
-    }
+    // The steps as `baton run` printed them, each attempt with its tokens and duration.
+    const steps = new Progress({ style: 'lines', out: (line) => io.out(line) });
+    for (const event of events) steps.event(event);
     return 0;
   });
 }

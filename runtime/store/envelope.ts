@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BatonError } from '../../contracts/errors.js';
 import type { AnyFlow } from '../../machines/define-flow.js';
+import { DEFAULT_LIMITS } from '../../machines/limits.js';
 import { SNAPSHOT_SCHEMA, type SnapshotEnvelope } from './store.js';
 
 /** Turns a snapshot stored by an earlier version of a flow into one this version can resume. */
@@ -38,21 +39,42 @@ export function machineHash(flow: AnyFlow): string {
     kind: agent.kind,
     input: agent.input,
     output: agent.output ?? null,
-    tools: agent.kind === 'agent' ? agent.tools.map((tool) => ({ name: tool.name, input: tool.input })) : [],
+    tools:
+      agent.kind === 'agent'
+        ? agent.tools.map((tool) => ({
+            name: tool.name,
+            input: tool.input,
+            // Entered only when set, so that flows stored before facts existed keep their hash.
+            ...(tool.writes.length > 0 ? { writes: tool.writes } : {}),
+          }))
+        : [],
+    ...(agent.kind === 'agent' && agent.facts.length > 0 ? { facts: agent.facts } : {}),
   }));
   const definition = {
     start: flow.start,
     routes: flow.routes,
     finish: [...flow.finish].sort(),
-    limits: flow.limits,
+    limits: hashedLimits(flow.limits),
     input: flow.input,
     output: flow.output,
     agents,
+    ...(flow.spec.facts ? { facts: flow.spec.facts.schema } : {}),
+    ...(flow.spec.waitOn.size > 0 ? { waitOn: [...flow.spec.waitOn].sort() } : {}),
   };
   return createHash('sha256')
     .update(JSON.stringify(canonical(definition)))
     .digest('hex')
     .slice(0, 32);
+}
+
+/** Limits added after the snapshot schema was fixed; they enter the hash only when a flow sets them. */
+const LATER_LIMITS = ['asks', 'humanMs'] as const;
+
+/** A flow's limits as the hash reads them: a later limit at its default is left out, so runs stored before it existed still resume. */
+function hashedLimits(limits: AnyFlow['limits']): Record<string, number> {
+  const out: Record<string, number> = { ...limits };
+  for (const key of LATER_LIMITS) if (limits[key] === DEFAULT_LIMITS[key]) delete out[key];
+  return out;
 }
 
 /** The names of a flow machine's states. */

@@ -27,6 +27,11 @@ export interface FlowPathsOptions {
   readonly ends?: readonly string[];
   /** Throw `invalid_argument` beyond this many paths (default 1000). */
   readonly limit?: number;
+  /**
+   * Include the paths through the human wait (`awaiting_human`), which only a run kept in a store can take
+   * (default false: a scripted test runs in memory, where a question ends the run `needs_human`).
+   */
+  readonly waits?: boolean;
 }
 
 /**
@@ -86,7 +91,7 @@ export function flowPaths(target: Checkable, options: FlowPathsOptions = {}): Fl
     }
     onPath.add(state);
     for (const edge of graph.outgoing(state)) {
-      if (onPath.has(edge.to)) continue;
+      if (onPath.has(edge.to) || (edge.kind === 'wait' && options.waits !== true)) continue;
       steps.push(stepOf(edge, graph.states.get(state)?.agent?.agent ?? null));
       walk(edge.to);
       steps.pop();

@@ -67,6 +67,7 @@ export const ENTRIES = {
   'baton-flow': 'index.ts',
   'baton-flow/parts': 'parts.ts',
   'baton-flow/testing': 'testing.ts',
+  'baton-flow/postgres': 'postgres.ts',
 } as const;
 
 /** One exported name of an entry point, with its doc comment. */

@@ -57,7 +57,7 @@ describe('check', () => {
     });
     expect(bounds.longest).toEqual({
       handoffs: 2,
-      modelCalls: 8,
+      modelCalls: 9,
       states: ['start', 'triage', 'billing', 'tech', 'done'],
       exact: true,
     });

@@ -59,7 +59,7 @@ describe('baton misuse: the command line', () => {
     const { exit, message } = await misuse(['launch', FLOW], 'invalid_argument');
     expect(exit).toBe(64);
     expect(message).toContain(
-      'Unknown command "launch": the commands are run, check, runs, show, resume, cancel and gc.',
+      'Unknown command "launch": the commands are run, check, runs, show, resume, answer, chat, cancel, graph, report, gc and worker.',
     );
   });
 

@@ -70,7 +70,7 @@ describe('baton CLI', () => {
         '--json',
         '--no-store',
         '--input',
-        '{"id":"T-7","customer":"c","subject":"App crashes","body":"on start"}',
+        '{"id":"T-7","customer":"c","subject":"App 2.3 crashes","body":"on start"}',
       ],
       cli,
     );
@@ -92,7 +92,7 @@ describe('baton CLI', () => {
     const b = io();
     expect(await main(['launch'], b.io)).toBe(64);
     expect(b.err).toEqual([
-      'baton: invalid_argument: Unknown command "launch": the commands are run, check, runs, show, resume, cancel and gc. Run `baton --help` for usage, or `baton <command> --help` for a command.',
+      'baton: invalid_argument: Unknown command "launch": the commands are run, check, runs, show, resume, answer, chat, cancel, graph, report, gc and worker. Run `baton --help` for usage, or `baton <command> --help` for a command.',
     ]);
   });
 

@@ -94,7 +94,7 @@ describe('a stored run killed with SIGKILL, resumed in another process', () => {
       const uninterrupted = await runFlow(killFlow(reference.log), input, {
         models: replyFor(reference.log),
       });
-      expect(result.status === 'done' ? 'done' : JSON.stringify(result.reason)).toBe('done');
+      expect(result.status === 'done' ? 'done' : JSON.stringify(result)).toBe('done');
       expect(result.status === 'done' && result.output).toEqual(
         uninterrupted.status === 'done' && uninterrupted.output,
       );
@@ -139,6 +139,49 @@ describe('a stored run killed with SIGKILL, resumed in another process', () => {
       expect(await one.get('killed')).toMatchObject({ status: 'done', lease: null });
     } finally {
       await Promise.all([one.close(), two.close()]);
+    }
+  });
+
+  it('waits for an approval with no process holding it, and finishes once after the approver was killed mid-tool', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'baton-approve-'));
+    folders.push(folder);
+    const db = join(folder, 'runs.db');
+    const logFile = join(folder, 'calls.jsonl');
+    // The first process parks the run for the approval and is killed while idle.
+    await killAt(db, logFile, 'awaiting');
+    const store = await SqliteStore.open(db);
+    try {
+      expect(await store.get('killed')).toMatchObject({ status: 'awaiting_human', lease: null });
+      // A second process approves; it is killed while the approved tool runs.
+      await killAt(db, logFile, 'approve:tool');
+      const before: Call[] = readFileSync(logFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Call);
+      expect((await store.get('killed'))?.status).toBe('running');
+      // A third (this one) resumes once the second's lease expired: the tool in flight runs again with the
+      // same key, nothing else is paid for twice.
+      const after = recorder();
+      const clock = manualClock(Date.now() + 60_000);
+      const result = await resumeRun(killFlow(after.log, true), 'killed', {
+        store,
+        models: replyFor(after.log, true),
+        clock,
+      });
+      expect(result.status === 'done' ? 'done' : JSON.stringify(result)).toBe('done');
+      const keys = [...before, ...after.calls].map((c) => `${c.kind} ${c.key}`);
+      const publishes = keys.filter((key) => key.startsWith('tool publish:'));
+      expect(publishes).toHaveLength(2);
+      expect(publishes[0]).toBe(publishes[1]);
+      expect(keys.filter((key, i) => keys.indexOf(key) !== i)).toEqual([publishes[0]]);
+      expect(await store.get('killed')).toMatchObject({ status: 'done', lease: null });
+      // The approval is in the run's log, once.
+      const answers = (await store.events('killed')).filter(
+        (e) => e.type === 'transition' && e.kind === 'answer',
+      );
+      expect(answers).toHaveLength(1);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resumeRun, SqliteStore } from 'baton-flow';
+import { answerRun, resumeRun, SqliteStore } from 'baton-flow';
 import { manualClock } from 'baton-flow/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killFlow, replyFor } from '../fixtures/durable-flow.js';
@@ -40,6 +40,40 @@ describe('databases written by earlier versions', () => {
         path: ['researcher', 'writer', 'editor', 'done'],
       });
       expect(calls).toEqual(['editor']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('answers the approval awaiting-approval.v1.db waits on, and the approved tool runs once', async () => {
+    const store = await SqliteStore.open(copyOf('awaiting-approval.v1.db'));
+    try {
+      expect(await store.get('killed')).toMatchObject({
+        status: 'awaiting_human',
+        agent: 'editor',
+        lease: null,
+      });
+      const calls: string[] = [];
+      const log = {
+        model: (agent: string) => calls.push(agent),
+        tool: (key: string) => calls.push(key.split(':')[0]!),
+      };
+      const result = await answerRun(
+        killFlow(log, true),
+        'killed',
+        { approved: true },
+        {
+          store,
+          models: replyFor(log, true),
+          question: 'q3',
+        },
+      );
+      expect(result).toMatchObject({
+        status: 'done',
+        output: { title: 'On tides', body: 'the moon pulls' },
+        path: ['researcher', 'writer', 'editor', 'done'],
+      });
+      expect(calls).toEqual(['publish', 'editor']);
     } finally {
       await store.close();
     }

@@ -1,0 +1,400 @@
+import { BatonError, isBatonError } from '../../contracts/errors.js';
+import type { RunEvent } from '../run-events.js';
+import {
+  isConnectionFailure,
+  openPool,
+  type PostgresClient,
+  type PostgresConnection,
+  type PostgresPool,
+  type PostgresQueryable,
+  type PostgresResult,
+  type PostgresTarget,
+  postgresFailure,
+  sqlState,
+  targetOf,
+} from './postgres-driver.js';
+import {
+  type PostgresStoreOptions,
+  type QueuedRun,
+  type StrandedRun,
+  storeSettings,
+} from './postgres-options.js';
+import { committedTwice, jsonText, RUN_COLUMNS, refusalOf, runFromRow } from './postgres-rows.js';
+import { migrate } from './postgres-schema.js';
+import { commitStatement, FINISHED, fenceStatement, insertRunStatement } from './postgres-statements.js';
+import type {
+  Commit,
+  CommitOutcome,
+  JournalEntry,
+  Lease,
+  NewRun,
+  RunFilter,
+  Store,
+  StoredRun,
+  StoredStatus,
+} from './store.js';
+import {
+  checkEvents,
+  leaseRefusal,
+  readFilter,
+  runExists,
+  runFinished,
+  runNotFound,
+  storeClosed,
+} from './store-rules.js';
+
+/**
+ * A store in a Postgres database, through the `pg` package (an optional dependency: `npm install pg`),
+ * for runs that many processes on many machines advance: workers (`startWorker`) take them over from each
+ * other. Its tables live in a schema of their own (`baton` by default), migrated when it is opened; several
+ * processes opening it at once wait for each other's migration under an advisory lock. Each commit is one
+ * statement, fenced twice: the run's row changes only for the lease holder at the next sequence number,
+ * and `UNIQUE (run_id, seq)` on the commits table refuses a second commit with the same number, so a
+ * process that lost its lease can never write over the one that took it. `requestCancel` also notifies
+ * listening workers (LISTEN / NOTIFY), which cancel the run at once. A server that cannot be reached is a
+ * retryable `store_error` naming its host and port.
+ *
+ * @example
+ * ```ts
+ * import { PostgresStore } from 'baton-flow/postgres';
+ *
+ * const store = await PostgresStore.open('postgres://baton@127.0.0.1:5432/baton');
+ * try {
+ *   for (const run of await store.list({ status: 'running' })) console.log(run.id, run.lease?.holder);
+ * } finally {
+ *   await store.close();
+ * }
+ * ```
+ */
+export class PostgresStore implements Store {
+  private closed = false;
+
+  private constructor(
+    private readonly db: PostgresPool,
+    /** The schema the store's tables are in. */
+    readonly schema: string,
+    /** Where the server is: host, port and database, as messages name it. */
+    readonly target: PostgresTarget,
+    private readonly owned: boolean,
+  ) {}
+
+  /**
+   * Connects to Postgres and brings the store's schema up to date. `missing_dependency` when `pg` is not
+   * installed and no `pool` is given; `store_error` when the server cannot be reached (naming host and
+   * port, retryable), refuses the login, has no such database, or holds a schema that is not Baton's or is
+   * newer than this code; `invalid_argument` for a bad option.
+   */
+  static async open(
+    connection: PostgresConnection,
+    options: PostgresStoreOptions = {},
+  ): Promise<PostgresStore> {
+    const { schema, max, connectTimeoutMs } = storeSettings(options);
+    const target = targetOf(connection);
+    const owned = options.pool === undefined;
+    const pool = options.pool ?? (await openPool(connection, { max, connectTimeoutMs }));
+    // An idle connection that breaks is reported on the pool: without a listener it would end the process.
+    const { onError } = options;
+    pool.on('error', (error) => onError?.(postgresFailure(error, target)));
+    try {
+      await migrate(pool, schema, target);
+    } catch (error) {
+      if (owned) await pool.end().catch(() => undefined);
+      throw error;
+    }
+    return new PostgresStore(pool, schema, target, owned);
+  }
+
+  /** Stores a new run with its first events, leased to its creator; `run_exists` if the id is taken. */
+  async create(run: NewRun): Promise<void> {
+    await this.insertRun(this.db, run, run.lease);
+  }
+
+  /** Commits one transition and its events in one statement, fenced by sequence number and lease holder. */
+  async commit(commit: Commit): Promise<CommitOutcome> {
+    // The events' own order is checked here; that they follow the stored log is checked by the statement.
+    checkEvents(commit.runId, commit.events, Number.NEGATIVE_INFINITY);
+    const s = this.schema;
+    const values = [
+      commit.runId,
+      commit.seq,
+      commit.status,
+      commit.agent,
+      jsonText(commit.usage),
+      jsonText(commit.snapshot),
+      commit.at,
+      commit.holder,
+      commit.events[0]?.seq ?? null,
+      commit.events.map((event) => event.seq),
+      commit.events.map((event) => jsonText(event)),
+    ];
+    for (let tries = 1; ; tries += 1) {
+      const { rows } = await this.query(commitStatement(s), values, (state) =>
+        state === '23505' ? committedTwice(commit) : null,
+      );
+      if (rows[0]) return { cancelRequested: rows[0].cancel_requested === true };
+      const refusal = await this.refusal(commit);
+      // Nothing refuses the commit now: the run changed between the statement and the look at it.
+      if (refusal === null && tries < 3) continue;
+      throw (
+        refusal ??
+        new BatonError('internal_error', `Commit ${commit.seq} of run "${commit.runId}" changed nothing.`, {
+          details: { runId: commit.runId, seq: commit.seq },
+        })
+      );
+    }
+  }
+
+  /** The run, or null. */
+  async get(runId: string): Promise<StoredRun | null> {
+    const { rows } = await this.query(`SELECT ${RUN_COLUMNS} FROM ${this.schema}.runs WHERE id = $1`, [
+      runId,
+    ]);
+    return rows[0] ? runFromRow(rows[0]) : null;
+  }
+
+  /** The runs that match, newest first (by creation time, then id). */
+  async list(filter: RunFilter = {}): Promise<StoredRun[]> {
+    const { statuses, limit } = readFilter(filter);
+    const { rows } = await this.query(
+      `SELECT ${RUN_COLUMNS} FROM ${this.schema}.runs
+       WHERE ($1::text[] IS NULL OR status = ANY($1::text[])) AND ($2::text IS NULL OR flow = $2)
+       ORDER BY created_at DESC, id DESC LIMIT $3`,
+      [statuses, filter.flow ?? null, limit],
+    );
+    return rows.map(runFromRow);
+  }
+
+  /** The run's events after `after`, in order; none for an unknown run. */
+  async events(runId: string, after = 0): Promise<RunEvent[]> {
+    const { rows } = await this.query(
+      `SELECT body FROM ${this.schema}.events WHERE run_id = $1 AND seq > $2 ORDER BY seq`,
+      [runId, after],
+    );
+    return rows.map((row) => row.body as RunEvent);
+  }
+
+  /** Takes or renews the lease of a run for `holder` until `now + ttlMs`, or throws `lease_held`. */
+  async lease(runId: string, holder: string, now: number, ttlMs: number): Promise<Lease> {
+    const lease = { holder, expiresAt: now + ttlMs };
+    for (;;) {
+      const { rowCount } = await this.query(
+        `UPDATE ${this.schema}.runs SET lease_holder = $2, lease_expires_at = $3
+         WHERE id = $1 AND (lease_holder IS NULL OR lease_holder = $2 OR lease_expires_at <= $4)`,
+        [runId, holder, lease.expiresAt, now],
+      );
+      if (rowCount === 1) return lease;
+      const { rows } = await this.query(
+        `SELECT lease_holder, lease_expires_at FROM ${this.schema}.runs WHERE id = $1`,
+        [runId],
+      );
+      const row = rows[0];
+      if (!row) throw runNotFound(runId);
+      const current =
+        row.lease_holder === null
+          ? null
+          : { holder: String(row.lease_holder), expiresAt: Number(row.lease_expires_at) };
+      const refusal = leaseRefusal(runId, current, holder, now);
+      if (refusal) throw refusal;
+      // The holder let go between the update and the look: try again.
+    }
+  }
+
+  /** Lets go of the lease if `holder` holds it. */
+  async release(runId: string, holder: string): Promise<void> {
+    await this.query(
+      `UPDATE ${this.schema}.runs SET lease_holder = NULL, lease_expires_at = NULL
+       WHERE id = $1 AND lease_holder = $2`,
+      [runId, holder],
+    );
+  }
+
+  /** Marks the run to be cancelled by whoever advances it, and tells listening workers at once. */
+  async requestCancel(runId: string): Promise<void> {
+    const { rowCount } = await this.query(
+      `UPDATE ${this.schema}.runs SET cancel_requested = true WHERE id = $1 AND status NOT IN (${FINISHED})
+       RETURNING pg_notify($2, id)`,
+      [runId, this.channel('cancel')],
+    );
+    if (rowCount === 1) return;
+    const { rows } = await this.query(`SELECT status FROM ${this.schema}.runs WHERE id = $1`, [runId]);
+    if (!rows[0]) throw runNotFound(runId);
+    throw runFinished(runId, rows[0].status as StoredStatus);
+  }
+
+  /** Journals what an attempt finished; the first value for a (run, step, key) is kept. */
+  async journal(entry: JournalEntry): Promise<void> {
+    await this.query(
+      `INSERT INTO ${this.schema}.journal (run_id, step, key, value, at) VALUES ($1, $2, $3, $4::json, $5)
+       ON CONFLICT (run_id, step, key) DO NOTHING`,
+      [entry.runId, entry.step, entry.key, jsonText(entry.value), entry.at],
+      // The journal's foreign key refuses an entry of a run that is not there.
+      (state) => (state === '23503' ? runNotFound(entry.runId) : null),
+    );
+  }
+
+  /** One step's journal, in the order it was written. */
+  async journaled(runId: string, step: number): Promise<JournalEntry[]> {
+    const { rows } = await this.query(
+      `SELECT step, key, value, at FROM ${this.schema}.journal WHERE run_id = $1 AND step = $2 ORDER BY position`,
+      [runId, step],
+    );
+    return rows.map((row) => ({
+      runId,
+      step: Number(row.step),
+      key: String(row.key),
+      value: row.value,
+      at: Number(row.at),
+    }));
+  }
+
+  /** Deletes finished runs last updated before `before`; their commits, events and journal go with them. */
+  async deleteFinished(before: number): Promise<number> {
+    const { rowCount } = await this.query(
+      `DELETE FROM ${this.schema}.runs WHERE status IN (${FINISHED}) AND updated_at < $1`,
+      [before],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** Closes the pool (one given to `open` is left open); later calls fail. Closing again does nothing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.owned) await this.db.end().catch((error: unknown) => Promise.reject(this.failure(error)));
+  }
+
+  /**
+   * Runs still `running` of these flows whose lease expired before `now`: their process died or stalled,
+   * and any process may take them over. The oldest expiry first, at most `limit` (default 100).
+   */
+  async stranded(options: {
+    readonly flows: readonly string[];
+    readonly now: number;
+    readonly limit?: number;
+  }): Promise<StrandedRun[]> {
+    const { rows } = await this.query(
+      `SELECT id, flow FROM ${this.schema}.runs
+       WHERE status = 'running' AND flow = ANY($1::text[]) AND lease_holder IS NOT NULL AND lease_expires_at <= $2
+       ORDER BY lease_expires_at LIMIT $3`,
+      [options.flows, options.now, options.limit ?? 100],
+    );
+    return rows.map((row) => ({ id: String(row.id), flow: String(row.flow) }));
+  }
+
+  /**
+   * Creates a run that no process holds, and in the same transaction calls `also` with the connection:
+   * the queue's job is sent there, so a run exists exactly when its job does. `run_exists` if the id is taken.
+   * @internal
+   */
+  async createQueued(run: QueuedRun, also: (db: PostgresQueryable) => Promise<void>): Promise<void> {
+    await this.transaction(async (db) => {
+      await this.insertRun(db, run, null);
+      await also(db);
+    });
+  }
+
+  /**
+   * A connection of its own, outside the pool's turn-taking, for LISTEN and session locks; `release(true)`
+   * closes it.
+   * @internal
+   */
+  async dedicatedClient(): Promise<PostgresClient> {
+    if (this.closed) throw storeClosed();
+    try {
+      return await this.db.connect();
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  /**
+   * The pool, for a job queue that keeps its tables in the same database.
+   * @internal
+   */
+  get pool(): PostgresQueryable {
+    return { query: (text, values) => this.query(text, values ?? []) };
+  }
+
+  /**
+   * The NOTIFY channel of this store's schema for `kind`: `cancel` (a run id), `work` (a flow id), `slot`.
+   * @internal
+   */
+  channel(kind: 'cancel' | 'work' | 'slot'): string {
+    return `${this.schema}_${kind}`;
+  }
+
+  /** Turns a driver error into the store's error. */
+  private failure(error: unknown): BatonError {
+    return postgresFailure(error, this.target);
+  }
+
+  private async insertRun(db: PostgresQueryable, run: QueuedRun, lease: Lease | null): Promise<void> {
+    checkEvents(run.id, run.events, 0);
+    const s = this.schema;
+    const { rows } = await this.query(
+      insertRunStatement(s),
+      [
+        run.id,
+        run.flow,
+        run.flowVersion,
+        jsonText(run.usage),
+        jsonText(run.snapshot),
+        lease?.holder ?? null,
+        lease?.expiresAt ?? null,
+        run.at,
+        run.events.map((event) => event.seq),
+        run.events.map((event) => jsonText(event)),
+      ],
+      undefined,
+      db,
+    );
+    if (rows.length === 0) throw runExists(run.id);
+  }
+
+  /** Why a commit that changed no row was refused, or null when nothing refuses it now. */
+  private async refusal(commit: Commit): Promise<BatonError | null> {
+    const { rows } = await this.query(fenceStatement(this.schema), [commit.runId]);
+    return refusalOf(rows[0], commit);
+  }
+
+  /**
+   * Runs one statement on the pool (or on `db`), turning a failure into the store's error; `known` maps a
+   * SQLSTATE to an error of its own.
+   */
+  private async query(
+    text: string,
+    values: unknown[],
+    known?: (state: string) => BatonError | null,
+    db: PostgresQueryable = this.db,
+  ): Promise<PostgresResult> {
+    if (this.closed) throw storeClosed();
+    try {
+      return await db.query(text, values);
+    } catch (error) {
+      throw known?.(sqlState(error)) ?? this.failure(error);
+    }
+  }
+
+  /** Runs `work` in one transaction on one connection; rolls back if anything throws. */
+  private async transaction<T>(work: (db: PostgresQueryable) => Promise<T>): Promise<T> {
+    const client = await this.dedicatedClient();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      const cause = isBatonError(error) ? error.cause : error;
+      if (cause instanceof Error && isConnectionFailure(cause)) broken = cause;
+      throw isBatonError(error) ? error : this.failure(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import type { Clock } from '../../agents/clock.js';
+import type { BatonError } from '../../contracts/errors.js';
+import {
+  isConnectionFailure,
+  type PostgresClient,
+  type PostgresResult,
+  postgresFailure,
+} from '../store/postgres-driver.js';
+import type { PostgresStore } from '../store/postgres-store.js';
+
+/** What the worker hears on its connection. */
+export interface ControlHandlers {
+  /** A NOTIFY on one of the store's channels: `cancel` (a run id), `work` (a flow id), `slot`. */
+  readonly notify: (kind: 'cancel' | 'work' | 'slot', payload: string) => void;
+  /** The connection broke: the session locks it held are gone, and notifications may have been missed. */
+  readonly lost: (error: BatonError) => void;
+  /** A new connection listens again; what was notified while none listened was missed. */
+  readonly reconnected: () => void;
+}
+
+const KINDS = ['cancel', 'work', 'slot'] as const;
+const FIRST_RETRY_MS = 200;
+const LAST_RETRY_MS = 5_000;
+
+/**
+ * A worker's own connection to Postgres, outside the pool's turn-taking: it LISTENs for cancels, new jobs
+ * and freed slots, and holds the session-level advisory locks of concurrency slots (the server lets go of
+ * them when the connection ends, so a worker that dies holds none). When it breaks it reconnects with a
+ * growing delay; until then cancels still arrive at the next lease renewal.
+ */
+export class Control {
+  private client: PostgresClient | null = null;
+  private connecting: Promise<PostgresClient> | null = null;
+  private closed = false;
+  private retryMs = FIRST_RETRY_MS;
+  private timer: unknown = null;
+  /** Which connection this is: a slot taken on an earlier one was let go of when it broke. */
+  generation = 0;
+
+  constructor(
+    private readonly store: PostgresStore,
+    private readonly clock: Clock,
+    private readonly handlers: ControlHandlers,
+  ) {}
+
+  /** Connects and listens; rejects with the store's error when the server cannot be reached. */
+  async open(): Promise<void> {
+    await this.connect();
+  }
+
+  /** Runs one statement on this connection, connecting again first if it broke. */
+  async query(text: string, values: unknown[]): Promise<PostgresResult> {
+    const client = await this.connect();
+    try {
+      return await client.query(text, values);
+    } catch (error) {
+      if (isConnectionFailure(error)) this.drop(client, error as Error);
+      throw postgresFailure(error, this.store.target);
+    }
+  }
+
+  /** Closes the connection; the server lets go of every lock it held. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.clock.clearTimeout(this.timer);
+    const client = this.client ?? (await this.connecting?.catch(() => null)) ?? null;
+    this.client = null;
+    client?.release(true);
+  }
+
+  private connect(): Promise<PostgresClient> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= this.listen().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async listen(): Promise<PostgresClient> {
+    const client = await this.store.dedicatedClient();
+    client.on('error', (error) => this.drop(client, error));
+    client.on('end', () => this.drop(client, new Error('Connection terminated')));
+    client.on('notification', ({ channel, payload }) => {
+      const kind = KINDS.find((k) => this.store.channel(k) === channel);
+      if (kind) this.handlers.notify(kind, payload ?? '');
+    });
+    try {
+      await client.query(KINDS.map((kind) => `LISTEN ${this.store.channel(kind)}`).join('; '));
+    } catch (error) {
+      client.release(true);
+      throw postgresFailure(error, this.store.target);
+    }
+    if (this.closed) {
+      client.release(true);
+      throw postgresFailure(new Error('the worker stopped'), this.store.target);
+    }
+    this.client = client;
+    this.generation += 1;
+    this.retryMs = FIRST_RETRY_MS;
+    return client;
+  }
+
+  /** Forgets a broken connection and tries to connect again, later and later. */
+  private drop(client: PostgresClient, error: Error): void {
+    if (this.client !== client) return;
+    this.client = null;
+    client.release(error);
+    this.handlers.lost(postgresFailure(error, this.store.target));
+    this.reconnectLater();
+  }
+
+  private reconnectLater(): void {
+    if (this.closed) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.connect().then(
+        () => this.handlers.reconnected(),
+        () => {
+          this.retryMs = Math.min(this.retryMs * 2, LAST_RETRY_MS);
+          this.reconnectLater();
+        },
+      );
+    }, this.retryMs);
+  }
+}

@@ -1,0 +1,193 @@
+import { loadSdk } from '../../agents/providers/provider-support.js';
+import { BatonError, isBatonError } from '../../contracts/errors.js';
+import type { PostgresQueryable } from '../store/postgres-driver.js';
+import type { PostgresStore } from '../store/postgres-store.js';
+
+/** A job of a flow's queue: which run to advance. */
+export interface RunJob {
+  readonly id: string;
+  readonly data: unknown;
+}
+
+/** pg-boss's `PgBoss`, as far as Baton uses it. */
+interface Boss {
+  start(): Promise<unknown>;
+  stop(options?: {
+    readonly graceful?: boolean;
+    readonly close?: boolean;
+    readonly wait?: boolean;
+  }): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  createQueue(name: string, options?: Readonly<Record<string, unknown>>): Promise<void>;
+  send(name: string, data: object, options?: Readonly<Record<string, unknown>>): Promise<string | null>;
+  fetch(name: string, options?: { readonly batchSize?: number }): Promise<RunJob[] | null>;
+  complete(name: string, id: string, data?: object): Promise<unknown>;
+  fail(name: string, id: string, data?: object): Promise<unknown>;
+}
+
+type BossConstructor = new (options: Readonly<Record<string, unknown>>) => Boss;
+
+/** pg-boss's way to run SQL: on Baton's pool, or inside Baton's transaction. */
+const executor = (db: PostgresQueryable) => ({
+  executeSql: (text: string, values?: unknown[]) => db.query(text, values ?? []),
+});
+
+/**
+ * How a flow's queue treats its jobs. A job is tried again with a growing delay (1 s, 2 s, 4 s, ...) when
+ * the worker fails it (a lost connection, a store error), up to ten times; a job active for longer than
+ * `expireInSeconds` is taken to be lost and delivered again (the run's lease tells whether it still is).
+ */
+export const QUEUE_SETTINGS = {
+  policy: 'standard',
+  retryLimit: 10,
+  retryDelay: 1,
+  retryBackoff: true,
+  expireInSeconds: 15 * 60,
+} as const;
+
+/** The pg-boss queue that holds the jobs of a flow's runs. */
+export function queueName(flow: string): string {
+  return `flow.${flow}`;
+}
+
+/** The schema pg-boss keeps its tables in, beside the store's. */
+export function queueSchema(store: PostgresStore): string {
+  return `${store.schema}_queue`;
+}
+
+/**
+ * The job queue of a Postgres store, on pg-boss, in the same database (its own schema) and on the store's
+ * pool. `missing_dependency` when pg-boss is not installed.
+ */
+export class RunQueue {
+  private readonly queues = new Set<string>();
+
+  private constructor(
+    private readonly boss: Boss,
+    private readonly store: PostgresStore,
+  ) {}
+
+  /**
+   * Opens the queue; `started` also installs or migrates pg-boss's tables and, with `maintain`, runs its
+   * maintenance (expiring lost jobs, archiving done ones) as one of the processes that take turns at it.
+   */
+  static async open(
+    store: PostgresStore,
+    options: {
+      readonly start: boolean;
+      readonly maintain: boolean;
+      readonly onError?: (error: BatonError) => void;
+    },
+    load: () => Promise<unknown> = () => import('pg-boss'),
+  ): Promise<RunQueue> {
+    const loaded = (await loadSdk({
+      name: 'pg-boss',
+      load,
+      neededBy: 'Baton workers',
+      install: 'npm install pg-boss@10',
+    })) as { default?: BossConstructor } | BossConstructor;
+    const PgBoss = typeof loaded === 'function' ? loaded : loaded.default;
+    if (typeof PgBoss !== 'function')
+      throw new BatonError(
+        'missing_dependency',
+        'The installed "pg-boss" package has no PgBoss class: install pg-boss 10.',
+        {
+          details: { package: 'pg-boss' },
+        },
+      );
+    const boss = new PgBoss({
+      db: executor(store.pool),
+      schema: queueSchema(store),
+      supervise: options.maintain,
+      schedule: false,
+      migrate: true,
+    });
+    boss.on('error', (error) => options.onError?.(queueFailure(error, store)));
+    const queue = new RunQueue(boss, store);
+    if (options.start) await queue.guard(() => boss.start());
+    return queue;
+  }
+
+  /** Makes sure the queue of a flow exists (once per flow for this object). */
+  async ensure(flow: string): Promise<void> {
+    if (this.queues.has(flow)) return;
+    await this.guard(() => this.boss.createQueue(queueName(flow), QUEUE_SETTINGS));
+    this.queues.add(flow);
+  }
+
+  /**
+   * Sends a job to advance a run, on `db` when given (a transaction that creates the run), and notifies the
+   * workers of the flow. With `singleton`, a job for the same run sent in the same window of that many
+   * seconds is not sent again.
+   */
+  async send(
+    flow: string,
+    runId: string,
+    options: { readonly db?: PostgresQueryable; readonly singleton?: number } = {},
+  ): Promise<void> {
+    const db = options.db ?? this.store.pool;
+    const sent = await this.guard(() =>
+      this.boss.send(
+        queueName(flow),
+        { runId },
+        {
+          db: executor(db),
+          ...(options.singleton ? { singletonKey: runId, singletonSeconds: options.singleton } : {}),
+        },
+      ),
+    );
+    // pg-boss sends nothing to a queue that does not exist, or again within a singleton's window.
+    if (sent === null && !options.singleton)
+      throw new BatonError(
+        'store_error',
+        `The queue of flow "${flow}" does not exist in the Postgres store at ${this.store.target.host}:${this.store.target.port}: start a worker of the flow, or enqueue a new run of it, to create it.`,
+        { details: { flow, runId, retryable: false } },
+      );
+    await db.query('SELECT pg_notify($1, $2)', [this.store.channel('work'), flow]);
+  }
+
+  /** Takes up to `count` jobs of a flow's queue, marking them active. */
+  async fetch(flow: string, count: number): Promise<RunJob[]> {
+    return (await this.guard(() => this.boss.fetch(queueName(flow), { batchSize: count }))) ?? [];
+  }
+
+  /** Marks a job done. */
+  async complete(flow: string, job: string, note: string): Promise<void> {
+    await this.guard(() => this.boss.complete(queueName(flow), job, { note }));
+  }
+
+  /** Marks a job failed: pg-boss tries it again later, up to its retry limit. */
+  async fail(flow: string, job: string, error: BatonError): Promise<void> {
+    await this.guard(() =>
+      this.boss.fail(queueName(flow), job, { code: error.code, message: error.message }),
+    );
+  }
+
+  /** Stops pg-boss's maintenance; the store's pool stays open. */
+  async stop(): Promise<void> {
+    await this.guard(() => this.boss.stop({ graceful: false, close: false }));
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw queueFailure(error, this.store);
+    }
+  }
+}
+
+/** A pg-boss failure as a `store_error` (a `BatonError`, e.g. the store's own, passes through). */
+function queueFailure(error: unknown, store: PostgresStore): BatonError {
+  if (isBatonError(error)) return error;
+  const said = error instanceof Error ? error.message : String(error);
+  return new BatonError(
+    'store_error',
+    `The job queue (pg-boss) in the Postgres store at ${store.target.host}:${store.target.port} failed: ${said}`,
+    {
+      cause: error,
+      retryable: true,
+      details: { host: store.target.host, port: store.target.port, retryable: true },
+    },
+  );
+}

@@ -1,0 +1,398 @@
+import { BatonError, isBatonError } from '../../contracts/errors.js';
+import type { AnyFlow } from '../../machines/define-flow.js';
+import { resumeRun } from '../resume-run.js';
+import { FINISHED_STATUSES } from '../store/store.js';
+import { Control } from './control.js';
+import { RevocableStore } from './revocable-store.js';
+import { type RunJob, RunQueue } from './run-queue.js';
+import { Slots, type SlotToken } from './slots.js';
+import { modelsFor, type WorkerModels } from './worker-models.js';
+import {
+  type WorkerEvent,
+  type WorkerOptions,
+  type WorkerSettings,
+  workerSettings,
+} from './worker-options.js';
+
+/** A running worker: what it advances now, and how to stop it. */
+export interface Worker {
+  /** The worker's id: every lease it holds starts with it. */
+  readonly id: string;
+  /** The ids of the runs it advances now. */
+  running(): string[];
+  /**
+   * Stops the worker: it takes no more jobs, lets the runs in flight finish for `graceMs` (default: the
+   * worker's), then releases the rest, which other workers take over at once from their last commit.
+   * Resolves when nothing is left; calling it again returns the same promise.
+   */
+  stop(options?: { readonly graceMs?: number }): Promise<void>;
+}
+
+/** One job being worked on. */
+interface InFlight {
+  readonly runId: string;
+  readonly flow: AnyFlow;
+  readonly job: RunJob;
+  readonly holder: string;
+  readonly controller: AbortController;
+  readonly view: RevocableStore;
+  released: boolean;
+  done: Promise<void>;
+}
+
+/** Codes of a refusal that means the job has nothing (more) to do: the run is elsewhere, waits or ended. */
+const NOTHING_TO_DO = new Set([
+  'lease_held',
+  'store_conflict',
+  'run_finished',
+  'run_not_found',
+  'run_waiting',
+]);
+
+/**
+ * Starts a worker that advances the runs of its flows: it takes their jobs from a pg-boss queue in the
+ * store's database (`enqueueRun` sends them), leases each run, advances it with `resumeRun` to its end or
+ * its next wait, and commits as it goes. pg-boss delivers the jobs, retries failed ones with a growing
+ * delay, and expires lost ones; the run's lease and fenced commits make the outcome right: a job delivered
+ * twice advances its run once, since the second delivery finds the run ended or leased by a live worker.
+ * A run whose worker died (its lease expired) is found by the other workers' sweep and taken over, with no
+ * step by anyone. A cancel from any process (`cancelRun`, `baton cancel`) reaches the worker holding the
+ * run at once, through LISTEN / NOTIFY. A run that stops at a wait (`awaiting_human`) gives back its lease
+ * and its slot: `enqueueRun({ store, runId })` hands it to the workers again. Stopping (`stop()`, or the
+ * `signal`) takes no more jobs, lets the runs in flight finish for `graceMs`, and releases the rest to
+ * other workers. Rejects with `invalid_argument` for bad options, `missing_dependency` when pg-boss is not
+ * installed, and `store_error` when the database cannot be reached.
+ *
+ * @example
+ * ```ts
+ * import type { AnyFlow } from 'baton-flow';
+ * import { PostgresStore, startWorker } from 'baton-flow/postgres';
+ *
+ * declare const support: AnyFlow;
+ * const store = await PostgresStore.open('postgres://baton@127.0.0.1:5432/baton');
+ * const stopping = new AbortController();
+ * process.once('SIGTERM', () => stopping.abort());
+ *
+ * const worker = await startWorker({
+ *   store,
+ *   flows: [support],
+ *   concurrency: 8,
+ *   limits: { agents: { triage: 20 } }, // at most 20 triage calls in flight across all workers
+ *   signal: stopping.signal,
+ *   onEvent: (event) => console.log(event.type, 'runId' in event ? event.runId : ''),
+ * });
+ * console.log(`worker ${worker.id} started`);
+ * ```
+ */
+export async function startWorker(options: WorkerOptions): Promise<Worker> {
+  const settings = workerSettings(options);
+  const worker = new RunWorker(settings, options.onEvent);
+  await worker.start();
+  if (options.signal) {
+    const signal = options.signal;
+    const stop = () => {
+      worker
+        .stop()
+        .catch((error: unknown) => options.onEvent?.({ type: 'error', error: asBatonError(error) }));
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  }
+  return worker;
+}
+
+class RunWorker implements Worker {
+  readonly id: string;
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly control: Control;
+  private readonly slots: Slots;
+  private readonly models = new Map<string, WorkerModels | undefined>();
+  private queue: RunQueue | null = null;
+  private stopping = false;
+  private stopped: Promise<void> | null = null;
+  private loop: Promise<void> = Promise.resolve();
+  private wakeUp: (() => void) | null = null;
+  /** A wake that came while the loop was busy: its next sleep returns at once. */
+  private woken = false;
+  private sweeper: unknown = null;
+  private turn = 0;
+
+  constructor(
+    private readonly settings: WorkerSettings,
+    private readonly listener: ((event: WorkerEvent) => void) | undefined,
+  ) {
+    this.id = settings.id;
+    const { store, clock } = settings;
+    this.control = new Control(store, clock, {
+      notify: (kind, payload) => this.notified(kind, payload),
+      lost: (error) => {
+        this.slots.lost();
+        this.emit({ type: 'error', error });
+      },
+      reconnected: () => {
+        this.wake();
+        this.recheckCancels();
+      },
+    });
+    this.slots = new Slots(this.control, store.schema, clock);
+    for (const flow of settings.flows.values())
+      this.models.set(flow.id, modelsFor(flow, settings.models, settings.agentLimits, this.slots));
+  }
+
+  async start(): Promise<void> {
+    const queue = await RunQueue.open(this.settings.store, {
+      start: true,
+      maintain: true,
+      onError: (error) => this.emit({ type: 'error', error }),
+    });
+    try {
+      for (const flow of this.settings.flows.keys()) await queue.ensure(flow);
+      await this.control.open();
+    } catch (error) {
+      await queue.stop().catch(() => undefined);
+      await this.control.close();
+      throw error;
+    }
+    this.queue = queue;
+    this.loop = this.work();
+    this.scheduleSweep();
+  }
+
+  running(): string[] {
+    return [...new Set([...this.inFlight.values()].map((entry) => entry.runId))];
+  }
+
+  stop(options: { readonly graceMs?: number } = {}): Promise<void> {
+    this.stopped ??= this.shutdown(options.graceMs ?? this.settings.graceMs);
+    return this.stopped;
+  }
+
+  /** Takes jobs while slots are free, then sleeps until a job, a freed slot, the poll interval or a stop. */
+  private async work(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        await this.fill();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        this.emit({ type: 'error', error: asBatonError(error) });
+      }
+      if (this.stopping) return;
+      const { pollMs } = this.settings;
+      await this.sleep(failures === 0 ? pollMs : Math.min(pollMs * 2 ** (failures - 1), 30_000));
+    }
+  }
+
+  /** Fetches as many jobs as there are free slots, flow by flow, starting with a different flow each time. */
+  private async fill(): Promise<void> {
+    const flows = [...this.settings.flows.values()];
+    const first = this.turn++ % flows.length;
+    for (const flow of [...flows.slice(first), ...flows.slice(0, first)]) {
+      const free = this.settings.concurrency - this.inFlight.size;
+      if (free <= 0 || this.stopping || !this.queue) return;
+      const limit = this.settings.flowLimits[flow.id];
+      const tokens = limit === undefined ? [] : await this.slots.tryTake(`flow:${flow.id}`, limit, free);
+      const wanted = limit === undefined ? free : tokens.length;
+      if (wanted === 0) continue;
+      let jobs: RunJob[] = [];
+      try {
+        jobs = await this.queue.fetch(flow.id, wanted);
+      } finally {
+        for (const unused of tokens.slice(jobs.length)) await this.slots.give(unused);
+      }
+      for (const [i, job] of jobs.entries()) this.begin(flow, job, tokens[i]);
+    }
+  }
+
+  private begin(flow: AnyFlow, job: RunJob, token: SlotToken | undefined): void {
+    const runId = (job.data as { runId?: unknown } | null)?.runId;
+    const entry: InFlight = {
+      runId: typeof runId === 'string' ? runId : '',
+      flow,
+      job,
+      holder: `${this.id}/${job.id.slice(0, 8)}`,
+      controller: new AbortController(),
+      view: new RevocableStore(this.settings.store),
+      released: false,
+      done: Promise.resolve(),
+    };
+    this.inFlight.set(job.id, entry);
+    entry.done = this.advance(entry)
+      .catch((error: unknown) => this.emit({ type: 'error', error: asBatonError(error) }))
+      .finally(async () => {
+        this.inFlight.delete(job.id);
+        if (token) await this.slots.give(token);
+        this.wake();
+      });
+  }
+
+  /** Advances the run of one job to its end or its next wait, and settles the job. */
+  private async advance(entry: InFlight): Promise<void> {
+    const { store, clock, leaseMs, migrations } = this.settings;
+    const { runId, flow, job } = entry;
+    const queue = this.queue as RunQueue;
+    const skip = async (why: string) => {
+      await queue.complete(flow.id, job.id, why);
+      this.emit({ type: 'run.skipped', runId, flow: flow.id, why });
+    };
+    if (runId === '') return await skip('the job names no run');
+    const run = await store.get(runId);
+    if (!run) return await skip('the store has no such run');
+    if (FINISHED_STATUSES.includes(run.status)) return await skip(`the run ended ${run.status}`);
+    if (run.lease && run.lease.expiresAt > clock.now())
+      return await skip(
+        `${run.lease.holder} holds the run until ${new Date(run.lease.expiresAt).toISOString()}`,
+      );
+    this.emit({ type: 'run.taken', runId, flow: flow.id });
+    const models = this.models.get(flow.id);
+    let status: string;
+    try {
+      const result = await resumeRun(flow, runId, {
+        store: entry.view,
+        holder: entry.holder,
+        leaseMs,
+        clock,
+        signal: entry.controller.signal,
+        events: false,
+        ...(models ? { models } : {}),
+        ...(migrations ? { migrations } : {}),
+      });
+      status = result.status;
+    } catch (error) {
+      if (entry.released) return await this.handBack(entry);
+      const failure = asBatonError(error);
+      await store.release(runId, entry.holder).catch(() => undefined);
+      if (NOTHING_TO_DO.has(failure.code)) return await skip(failure.message);
+      this.emit({ type: 'run.failed', runId, flow: flow.id, error: failure });
+      await queue.fail(flow.id, job.id, failure);
+      return;
+    }
+    if (entry.released) return await this.handBack(entry);
+    // A run that stopped at a wait holds no lease: its answer, or enqueueRun, brings it back.
+    await store.release(runId, entry.holder).catch(() => undefined);
+    this.emit({ type: 'run.left', runId, flow: flow.id, status });
+    await queue.complete(flow.id, job.id, status);
+  }
+
+  /** After a stop released a run: lets go of its lease and sends it to another worker. */
+  private async handBack(entry: InFlight): Promise<void> {
+    const { store } = this.settings;
+    const queue = this.queue as RunQueue;
+    await store.release(entry.runId, entry.holder);
+    const run = await store.get(entry.runId);
+    if (run && !FINISHED_STATUSES.includes(run.status)) await queue.send(entry.flow.id, entry.runId);
+    await queue.complete(entry.flow.id, entry.job.id, 'released');
+    this.emit({ type: 'run.released', runId: entry.runId, flow: entry.flow.id });
+  }
+
+  /** Sends a job for every run of its flows whose holder died (its lease expired), then sweeps again later. */
+  private scheduleSweep(): void {
+    if (this.stopping) return;
+    const { clock, sweepMs, store, flows } = this.settings;
+    this.sweeper = clock.setTimeout(async () => {
+      try {
+        const stranded = await store.stranded({ flows: [...flows.keys()], now: clock.now() });
+        const window = Math.max(1, Math.ceil(sweepMs / 1000));
+        for (const run of stranded) {
+          if (this.stopping) break;
+          await this.queue?.send(run.flow, run.id, { singleton: window });
+        }
+      } catch (error) {
+        this.emit({ type: 'error', error: asBatonError(error) });
+      }
+      this.scheduleSweep();
+    }, sweepMs);
+  }
+
+  private notified(kind: 'cancel' | 'work' | 'slot', payload: string): void {
+    if (kind === 'slot') this.slots.wake();
+    else if (kind === 'work') {
+      if (this.settings.flows.has(payload)) this.wake();
+    } else
+      for (const entry of this.inFlight.values())
+        if (entry.runId === payload && !entry.released) {
+          entry.view.cancelled();
+          entry.controller.abort(new Error('cancelled through the store'));
+        }
+  }
+
+  /** Cancels the runs in flight whose cancel was asked while no connection listened for it. */
+  private recheckCancels(): void {
+    for (const entry of this.inFlight.values()) {
+      if (entry.released || entry.controller.signal.aborted) continue;
+      this.settings.store.get(entry.runId).then(
+        (run) => {
+          if (run?.cancelRequested) this.notified('cancel', entry.runId);
+        },
+        (error: unknown) => this.emit({ type: 'error', error: asBatonError(error) }),
+      );
+    }
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.settings.clock.clearTimeout(this.sweeper);
+    this.wake();
+    await this.loop;
+    const settled = () => Promise.all([...this.inFlight.values()].map((entry) => entry.done));
+    if (this.inFlight.size > 0) await this.within(settled(), graceMs);
+    for (const entry of this.inFlight.values()) {
+      // Writes of the run are refused from now on, here, so aborting it commits nothing: the run stays at
+      // its last commit for the next worker.
+      entry.released = true;
+      entry.view.revoke();
+      entry.controller.abort(new Error('the worker is stopping'));
+    }
+    await settled();
+    await this.queue?.stop().catch(() => undefined);
+    await this.control.close();
+  }
+
+  private wake(): void {
+    if (this.wakeUp) this.wakeUp();
+    else this.woken = true;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || this.stopping) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = this.settings.clock.setTimeout(() => done(), ms);
+      const done = () => {
+        this.wakeUp = null;
+        this.woken = false;
+        this.settings.clock.clearTimeout(timer);
+        resolve();
+      };
+      this.wakeUp = done;
+    });
+  }
+
+  /** Resolves when `work` does, or after `ms`, whichever comes first; leaves no timer behind. */
+  private within(work: Promise<unknown>, ms: number): Promise<void> {
+    const { clock } = this.settings;
+    let timer: unknown;
+    const timeout = new Promise<void>((resolve) => {
+      timer = clock.setTimeout(resolve, ms);
+    });
+    return Promise.race([work.then(() => undefined), timeout]).finally(() => clock.clearTimeout(timer));
+  }
+
+  private emit(event: WorkerEvent): void {
+    try {
+      this.listener?.(event);
+    } catch {
+      // A listener's failure is its own: the worker goes on.
+    }
+  }
+}
+
+function asBatonError(error: unknown): BatonError {
+  if (isBatonError(error)) return error;
+  return new BatonError('internal_error', error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
+}

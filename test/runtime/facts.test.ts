@@ -1,0 +1,268 @@
+import {
+  type AnyAgent,
+  type AnyTool,
+  type BatonError,
+  defineAgent,
+  defineFlow,
+  defineTool,
+  isBatonError,
+  MemoryStore,
+  type Model,
+  type ModelReply,
+  type ModelRequest,
+  resumeRun,
+  runFlow,
+} from 'baton-flow';
+import { manualClock, scripted } from 'baton-flow/testing';
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
+
+const Request = Type.Object({ passenger: Type.String(), want: Type.String() });
+const Booking = Type.Object({ confirmation: Type.String() });
+const Facts = Type.Object({
+  passenger: Type.String(),
+  seat: Type.Union([Type.String({ pattern: '^[0-9]{1,2}[A-F]$' }), Type.Null()]),
+  flight: Type.String(),
+});
+
+const call = (name: string, args: unknown, id = `c-${name}`): ModelReply => ({
+  text: '',
+  toolCalls: [{ id, name, arguments: args as Record<string, unknown> }],
+  stop: 'tool_calls',
+  usage: { inputTokens: 50, outputTokens: 5 },
+});
+
+/** A seat tool: writes `seat` (or, to test the guard, whatever fact it is told to). */
+function seatTool(ran: string[] = [], fact = 'seat') {
+  return defineTool({
+    name: 'update_seat',
+    description: 'Moves the passenger to a seat.',
+    input: Type.Object({ seat: Type.String() }),
+    writes: ['seat'],
+    run: ({ input, facts, write }) => {
+      ran.push(input.seat);
+      write(fact, input.seat);
+      return { moved: `${String(facts.passenger)} to ${input.seat}` };
+    },
+  });
+}
+
+/**
+ * booking (updates the seat) → confirm (reads passenger and seat). The models answer from their requests,
+ * so what they see of the facts decides what they do.
+ */
+function airline(
+  booking: Model,
+  confirm: Model,
+  tools: AnyTool[] = [seatTool()],
+  options: { initial?: unknown } = {},
+) {
+  const agents: AnyAgent[] = [
+    defineAgent({
+      name: 'booking',
+      description: 'Books seats.',
+      input: Request,
+      instructions: 'Book the seat, then hand over.',
+      model: booking,
+      tools,
+      facts: ['seat'],
+    }),
+    defineAgent({
+      name: 'confirm',
+      description: 'Confirms.',
+      input: Request,
+      instructions: 'Confirm the booking.',
+      model: confirm,
+      facts: ['passenger', 'seat'],
+    }),
+  ];
+  return defineFlow({
+    id: 'airline',
+    input: Request,
+    output: Booking,
+    start: 'booking',
+    agents,
+    routes: { booking: ['confirm'] },
+    finish: ['confirm'],
+    facts: {
+      schema: Facts,
+      initial:
+        (options.initial as never) ??
+        ((input: { passenger: string }) => ({ passenger: input.passenger, seat: null, flight: 'FLT-123' })),
+    },
+  });
+}
+
+const bookingModel = (seat: string) =>
+  scripted((request) => {
+    const done = request.messages.some((m) => m.role === 'tool');
+    if (!done) return { tool: 'update_seat', args: { seat } };
+    return { handoff: 'confirm', payload: request.input };
+  });
+const confirmModel = () =>
+  scripted((request) => {
+    const facts = request.facts as { passenger: string; seat: string | null } | undefined;
+    return { finish: { confirmation: `${facts?.passenger ?? '?'} in ${facts?.seat ?? 'no seat'}` } };
+  });
+
+const input = { passenger: 'Ada', want: 'a window seat' };
+
+async function rejection(thunk: () => unknown): Promise<BatonError> {
+  try {
+    await thunk();
+  } catch (error) {
+    if (isBatonError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('facts', () => {
+  it('a tool writes a fact; a later agent that declares it sees it; the result carries the facts', async () => {
+    const confirm = confirmModel();
+    const result = await runFlow(airline(bookingModel('12A'), confirm), input);
+    expect(result.status === 'done' && result.output).toEqual({ confirmation: 'Ada in 12A' });
+    expect(result.facts).toEqual({ passenger: 'Ada', seat: '12A', flight: 'FLT-123' });
+    // The confirm agent sees only the facts it declared, never the flight.
+    expect(confirm.requests[0]!.facts).toEqual({ passenger: 'Ada', seat: '12A' });
+  });
+
+  it('the agent that wrote the fact sees it on its next turn; an agent that declares none sees none', async () => {
+    const booking = bookingModel('3C');
+    await runFlow(airline(booking, confirmModel()), input);
+    expect(booking.requests[0]!.facts).toEqual({ seat: null });
+    expect(booking.requests[1]!.facts).toEqual({ seat: '3C' });
+    const quiet = scripted([{ finish: { confirmation: 'x' } }]);
+    const plain = defineAgent({
+      name: 'plain',
+      description: 'P.',
+      input: Request,
+      instructions: 'Finish.',
+      model: quiet,
+    });
+    const flow = defineFlow({
+      id: 'plain',
+      input: Request,
+      output: Booking,
+      start: 'plain',
+      agents: [plain],
+      finish: ['plain'],
+      facts: { schema: Facts, initial: { passenger: 'x', seat: null, flight: 'y' } },
+    });
+    await runFlow(flow, input);
+    expect(quiet.requests[0]!.facts).toBeUndefined();
+  });
+
+  it('refuses a write of a fact the tool did not declare, or a value that does not fit: the call fails, the fact stands', async () => {
+    for (const [tool, seat, expected] of [
+      [seatTool([], 'flight'), '12A', 'may not write fact "flight"'],
+      [seatTool(), 'the aisle', 'Fact "seat" does not fit'],
+    ] as const) {
+      const booking = scripted((request: ModelRequest) => {
+        const result = request.messages.find((m) => m.role === 'tool');
+        if (!result) return { tool: 'update_seat', args: { seat } };
+        return { handoff: 'confirm', payload: request.input };
+      });
+      const result = await runFlow(airline(booking, confirmModel(), [tool]), input);
+      const answer = booking.requests[1]!.messages.find((m) => m.role === 'tool');
+      expect(answer?.role === 'tool' && answer.isError).toBe(true);
+      expect(answer?.role === 'tool' && answer.content).toContain(expected);
+      expect(result.facts).toEqual({ passenger: 'Ada', seat: null, flight: 'FLT-123' });
+    }
+  });
+
+  it('rejects at definition a fact no schema declares, and facts named in a flow without facts', async () => {
+    const bad = defineTool({
+      name: 'bad',
+      description: 'B.',
+      input: Type.Object({}),
+      writes: ['gate'],
+      run: () => null,
+    });
+    const error = await rejection(() => airline(bookingModel('1A'), confirmModel(), [bad]));
+    expect(error.code).toBe('invalid_flow');
+    expect(error.message).toContain('tool "bad" names the fact "gate"');
+    const reader = defineAgent({
+      name: 'reader',
+      description: 'R.',
+      input: Request,
+      instructions: 'Read.',
+      model: scripted([]),
+      facts: ['seat'],
+    });
+    const none = await rejection(() =>
+      defineFlow({
+        id: 'none',
+        input: Request,
+        output: Booking,
+        start: 'reader',
+        agents: [reader],
+        finish: ['reader'],
+      }),
+    );
+    expect(none.code).toBe('invalid_flow');
+    expect(none.message).toContain('declares no facts');
+    expect(
+      (
+        await rejection(() =>
+          defineTool({
+            name: 'b2',
+            description: 'B.',
+            input: Type.Object({}),
+            writes: 'seat' as never,
+            run: () => null,
+          }),
+        )
+      ).code,
+    ).toBe('invalid_agent');
+  });
+
+  it('ends failed / invalid_input, before any model call, when the initial facts do not fit or the initial function throws', async () => {
+    for (const initial of [
+      { passenger: 'Ada', seat: 'aisle', flight: 'F' },
+      () => {
+        throw new Error('no such passenger');
+      },
+      () => 42,
+    ]) {
+      const booking = bookingModel('1A');
+      const result = await runFlow(airline(booking, confirmModel(), [seatTool()], { initial }), input);
+      expect(result.status).toBe('failed');
+      expect(result.status === 'failed' && result.reason.code).toBe('invalid_input');
+      expect(result.status === 'failed' && result.reason.message).toContain('facts');
+      expect(booking.requests).toHaveLength(0);
+    }
+  });
+
+  it('replays a fact a tool wrote before a crash, without running the tool again', async () => {
+    const store = new MemoryStore();
+    const ran: string[] = [];
+    // The first process: the tool runs and writes, then the model call after it never returns.
+    let calls = 0;
+    const dying: Model = {
+      id: 'dying',
+      call: () => {
+        calls += 1;
+        if (calls === 1) return Promise.resolve(call('update_seat', { seat: '7F' }));
+        return new Promise(() => undefined);
+      },
+    };
+    void runFlow(airline(dying, confirmModel(), [seatTool(ran)]), input, {
+      store,
+      runId: 'crash',
+      leaseMs: 1_000,
+      clock: manualClock(0),
+    });
+    while (calls < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(ran).toEqual(['7F']);
+    // Another process resumes once the lease expired: the journaled reply and tool result replay.
+    const again: string[] = [];
+    const result = await resumeRun(airline(bookingModel('9A'), confirmModel(), [seatTool(again)]), 'crash', {
+      store,
+      clock: manualClock(60_000),
+    });
+    expect(again).toEqual([]);
+    expect(result.status === 'done' && result.output).toEqual({ confirmation: 'Ada in 7F' });
+    expect(result.facts).toMatchObject({ seat: '7F' });
+  });
+});

@@ -1,0 +1,141 @@
+// `baton worker`: a real process against a throwaway Postgres, stopped with SIGTERM; and its misuses.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { enqueueRun, PostgresStore } from 'baton-flow/postgres';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sampleInput, support } from '../../examples/support/flow.js';
+import { main } from '../../runtime/cli/main.js';
+import { postgresMissing, skippedNote, usePostgres } from '../helpers/postgres.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const postgres = usePostgres();
+let url = '';
+beforeAll(async () => {
+  if (postgresMissing === null) url = await postgres.database();
+});
+
+const stores: PostgresStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+});
+
+function io(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: {
+      cwd: root,
+      env,
+      out: (line: string) => out.push(line),
+      err: (line: string) => err.push(line),
+      onInterrupt: () => undefined,
+    },
+  };
+}
+
+describe('baton worker', () => {
+  it('refuses to start without a Postgres URL (exit 64)', async () => {
+    const { err, io: cli } = io({ BATON_DB: '.baton/runs.db' });
+    expect(await main(['worker', 'examples/support/flow.ts'], cli)).toBe(64);
+    expect(err.join('\n')).toMatch(
+      /needs a Postgres database: pass --db postgres:\/\/.*not \.baton\/runs\.db/,
+    );
+  });
+
+  it('refuses a concurrency that is not a whole number (exit 64)', async () => {
+    const { err, io: cli } = io();
+    const argv = [
+      'worker',
+      'examples/support/flow.ts',
+      '--db',
+      'postgres://127.0.0.1/x',
+      '--concurrency',
+      'many',
+    ];
+    expect(await main(argv, cli)).toBe(64);
+    expect(err.join('\n')).toContain('--concurrency must be a whole number');
+  });
+
+  it('fails at once, naming host and port, when the database cannot be reached (exit 74)', async () => {
+    const closed = createServer();
+    const port = await new Promise<number>((done) =>
+      closed.listen(0, '127.0.0.1', () => done((closed.address() as { port: number }).port)),
+    );
+    await new Promise((done) => closed.close(done));
+    const { err, io: cli } = io();
+    const code = await main(
+      ['worker', 'examples/support/flow.ts', '--db', `postgres://baton@127.0.0.1:${port}/runs`],
+      cli,
+    );
+    expect(code).toBe(74);
+    expect(err.join('\n')).toMatch(
+      new RegExp(`baton: store_error: Cannot reach Postgres at 127\\.0\\.0\\.1:${port}`),
+    );
+  });
+
+  it.skipIf(postgresMissing !== null)(
+    `lists and cancels runs in a Postgres store named by a postgres:// URL${skippedNote}`,
+    async () => {
+      const db = await postgres.database(); // a database of this test's own
+      const store = await PostgresStore.open(db);
+      stores.push(store);
+      const queued = await enqueueRun({ store, flow: support, input: sampleInput });
+      const listed = io();
+      expect(await main(['runs', '--db', db], listed.io)).toBe(0);
+      expect(listed.out.join('\n')).toContain(queued);
+      const cancelled = io();
+      expect(await main(['cancel', queued, '--db', db], cancelled.io)).toBe(0);
+      expect(cancelled.out.join('\n')).toContain(`Run ${queued} is cancelled`);
+      expect(await store.get(queued)).toMatchObject({ status: 'cancelled', lease: null });
+    },
+  );
+
+  it.skipIf(postgresMissing !== null)(
+    `advances a queued run of the support example and stops on SIGTERM with exit 0${skippedNote}`,
+    async () => {
+      const store = await PostgresStore.open(url);
+      stores.push(store);
+      const runId = await enqueueRun({ store, flow: support, input: sampleInput });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'runtime/cli/bin.ts',
+          'worker',
+          'examples/support',
+          '--db',
+          url,
+          '--concurrency',
+          '2',
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      let stopped = false;
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (stopped || !out.includes(`← ${runId} (support) done`)) return;
+        stopped = true;
+        child.kill('SIGTERM');
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        err += chunk.toString();
+      });
+      const code = await new Promise<number | null>((done) => child.on('exit', done));
+      expect({ code, err, out }).toMatchObject({ code: 0, err: '' });
+      expect(out).toMatch(
+        /^baton worker .+: advancing runs of support from 127\.0\.0\.1:\d+\/baton_test_\w+, 2 at a time/,
+      );
+      expect(out).toContain(`→ ${runId} (support) taken`);
+      expect(out).toMatch(/: stopped\.\n$/);
+      expect(await store.get(runId)).toMatchObject({ status: 'done', lease: null });
+    },
+    60_000,
+  );
+});
