@@ -22,6 +22,8 @@ export type {
   AgentBudget,
   AgentDefinition,
   AnyAgent,
+  ClaimRules,
+  FeedbackRules,
   ResolvedBudget,
   Step,
   StepContext,
@@ -101,12 +103,29 @@ export type { Diagnostic } from './machines/check/diagnostic.js';
 export { formatDiagnostic, formatDiagnostics } from './machines/check/format-diagnostics.js';
 export type { FlowBounds, PathSummary } from './machines/check/path-bounds.js';
 export type { Ending, FlowContext, FlowMachineInput, Reason, RunUsage } from './machines/context.js';
-export type { AnyFlow, FactsDefinition, Flow, FlowDefinition, NameOf } from './machines/define-flow.js';
+export type {
+  AnyFlow,
+  FactsDefinition,
+  Flow,
+  FlowDefinition,
+  NameOf,
+  VerifyDefinition,
+} from './machines/define-flow.js';
 export { defineFlow, isFlow } from './machines/define-flow.js';
+export type { JudgeDefinition, JudgeInput, JudgeVerdict } from './machines/define-judge.js';
+export { defineJudge } from './machines/define-judge.js';
 export type { DonePredicate, DoneResult } from './machines/flow-spec.js';
 export type { FlowLimits, ResolvedLimits } from './machines/limits.js';
 export { DEFAULT_LIMITS } from './machines/limits.js';
 export type { HumanWait, Verdict, VerdictKind } from './machines/verdict.js';
+export type {
+  BestRound,
+  Candidate,
+  CheckArgs,
+  CheckResult,
+  Criterion,
+  CriterionResult,
+} from './machines/verify.js';
 export type { AnswerOptions } from './runtime/answer-run.js';
 export { answerRun } from './runtime/answer-run.js';
 export type { CancelOutcome } from './runtime/cancel-run.js';

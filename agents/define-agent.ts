@@ -59,6 +59,33 @@ export interface AgentDefinition<N extends string, I extends Schema, O extends S
    * each model turn starts. It sees no other fact.
    */
   readonly facts?: readonly string[];
+  /**
+   * Claims its decisions make, checked against what it did: the field of its handoff payload or result
+   * that lists them (`[{ kind, target? }]`), and for each kind of claim the tool whose successful call in
+   * this visit backs it (`{ edited: 'edit_file', tested: 'run_tests' }`). A claim with a `target` is
+   * backed only by a call whose arguments hold that value. A claim nothing backs is sent back for repair,
+   * and ends the run `action_mismatch` when the repairs run out.
+   */
+  readonly claims?: ClaimRules;
+  /**
+   * Review feedback it must answer: the field of its input that holds feedback items (`[{ id, … }]`) and
+   * the field of its next handoff payload or result that answers them (`[{ id, status: 'fixed' | 'declined',
+   * reason? }]`). Every open item must be answered, a declined one with a reason; otherwise the decision
+   * is sent back for repair, and the run ends `input_ignored` when the repairs run out.
+   */
+  readonly feedback?: FeedbackRules;
+}
+
+/** How an agent's claims are checked: where they are, and which tool backs each kind. */
+export interface ClaimRules {
+  readonly field: string;
+  readonly backedBy: Readonly<Record<string, string>>;
+}
+
+/** Where an agent finds the feedback it must answer, and where it answers it. */
+export interface FeedbackRules {
+  readonly items: string;
+  readonly answers: string;
 }
 
 /** The resolved per-visit budget of an agent: its `budget` with the defaults filled in. */
@@ -101,6 +128,8 @@ export interface Agent<N extends string = string, I = unknown, O = unknown> exte
   readonly ask: boolean;
   /** The facts its model sees. */
   readonly facts: readonly string[];
+  readonly claims: ClaimRules | null;
+  readonly feedback: FeedbackRules | null;
 }
 
 /** What a code step's `run` receives: its validated input and the signal that aborts its attempt. */
@@ -169,6 +198,45 @@ function factNames(agent: string, facts: readonly string[] | undefined): readonl
     );
   }
   return facts;
+}
+
+/** An agent's claim rules, checked: every kind is backed by one of its own tools. */
+function claimRules(
+  agent: string,
+  claims: ClaimRules | undefined,
+  tools: readonly AnyTool[],
+): ClaimRules | null {
+  if (claims === undefined) return null;
+  const refuse = (why: string) =>
+    new BatonError('invalid_agent', `Agent "${agent}": claims ${why}`, { details: { agent } });
+  if (typeof claims?.field !== 'string' || claims.field === '')
+    throw refuse('needs the field that lists them.');
+  const kinds = Object.entries(claims.backedBy ?? {});
+  if (kinds.length === 0)
+    throw refuse("needs backedBy: the tool that backs each kind of claim, e.g. { edited: 'edit_file' }.");
+  for (const [kind, tool] of kinds) {
+    if (!tools.some((t) => t.name === tool))
+      throw refuse(`kind "${kind}" is backed by "${String(tool)}", which is not one of its tools.`);
+  }
+  return Object.freeze({ field: claims.field, backedBy: Object.freeze({ ...claims.backedBy }) });
+}
+
+/** An agent's feedback rules, checked. */
+function feedbackRules(agent: string, feedback: FeedbackRules | undefined): FeedbackRules | null {
+  if (feedback === undefined) return null;
+  if (
+    typeof feedback?.items !== 'string' ||
+    typeof feedback.answers !== 'string' ||
+    !feedback.items ||
+    !feedback.answers
+  ) {
+    throw new BatonError(
+      'invalid_agent',
+      `Agent "${agent}": feedback needs the input field of the items and the output field of the answers, e.g. { items: 'feedback', answers: 'addressed' }.`,
+      { details: { agent } },
+    );
+  }
+  return Object.freeze({ items: feedback.items, answers: feedback.answers });
 }
 
 /** The repeats a visit allows: a whole number ≥ 0, or Infinity. */
@@ -280,6 +348,8 @@ export function defineAgent<
     tools,
     ask: definition.ask ?? false,
     facts: Object.freeze([...factNames(name, definition.facts)]),
+    claims: claimRules(name, definition.claims, tools),
+    feedback: feedbackRules(name, definition.feedback),
     budget: {
       turns: count(budget.turns, 4, `agent "${name}" budget.turns`),
       tokens: count(budget.tokens, Number.POSITIVE_INFINITY, `agent "${name}" budget.tokens`),

@@ -1,4 +1,6 @@
 import type { AgentOutcome, Feedback, VisitUsage } from '../agents/decision.js';
+import type { AnyAgent } from '../agents/define-agent.js';
+import type { Message } from '../agents/model.js';
 import { shapeProblem } from '../contracts/depth.js';
 import { fingerprint } from '../contracts/fingerprint.js';
 import type { ReasonCode } from '../contracts/reasons.js';
@@ -7,6 +9,14 @@ import { formatViolations, type Violation } from '../contracts/violations.js';
 import { type FlowContext, reason } from './context.js';
 import type { FlowSpec, WaitableLimit } from './flow-spec.js';
 import type { HumanWait, Verdict } from './verdict.js';
+import {
+  type BestRound,
+  type Candidate,
+  type CriterionResult,
+  readJudgement,
+  roundFeedback,
+  runChecks,
+} from './verify.js';
 
 type Judgement = Verdict extends infer V ? (V extends Verdict ? Omit<V, 'agent' | 'step'> : never) : never;
 
@@ -44,6 +54,9 @@ function decide(
   const participant = spec.agents.get(name);
   const where = { state: name, agent: name, step: context.step };
   const decision = outcome.decision;
+  if (spec.verify?.judge && name === spec.verify.judge.name && context.candidate) {
+    return judgement(spec, context, outcome, context.candidate);
+  }
 
   const escalate = (code: ReasonCode, message: string, details?: Record<string, unknown>): Judgement => ({
     kind: 'escalate',
@@ -222,6 +235,9 @@ function decide(
           { callId: decision.callId, tool },
         );
       }
+      const accountable = accountability(participant, context.payload, decision.payload, outcome.transcript);
+      if (accountable)
+        return repairOrFail(accountable.code, accountable.message, { callId: decision.callId, tool });
       const print = fingerprint(decision.payload, decision.to);
       if (context.seen.includes(print)) {
         return escalate(
@@ -263,6 +279,9 @@ function decide(
           feedback,
         );
       }
+      const accountable = accountability(participant, context.payload, decision.output, outcome.transcript);
+      if (accountable) return repairOrFail(accountable.code, accountable.message, feedback);
+      if (spec.verify) return verification(spec, context, outcome, name, decision);
       return { kind: 'done', output: decision.output };
     }
     default:
@@ -275,6 +294,213 @@ function decide(
         ),
       };
   }
+}
+
+/**
+ * What an agent's decision must account for: every piece of review feedback in its input answered
+ * (`input_ignored`), and every claim it makes backed by a successful call of the tool that does it in this
+ * visit (`action_mismatch`). Null when it accounts for everything, or declares neither rule.
+ */
+function accountability(
+  participant: AnyAgent | undefined,
+  input: unknown,
+  decided: unknown,
+  transcript: readonly Message[],
+): { readonly code: 'input_ignored' | 'action_mismatch'; readonly message: string } | null {
+  if (participant?.kind !== 'agent') return null;
+  const { feedback, claims } = participant;
+  if (feedback) {
+    const items = listAt(input, feedback.items);
+    const answers = listAt(decided, feedback.answers);
+    const open: string[] = [];
+    for (const item of items) {
+      const id = (item as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string' && typeof id !== 'number') continue;
+      const answer = answers.find((a) => (a as { id?: unknown } | null)?.id === id) as
+        | { status?: unknown; reason?: unknown }
+        | undefined;
+      const ok =
+        answer?.status === 'fixed' ||
+        (answer?.status === 'declined' && typeof answer.reason === 'string' && answer.reason.trim() !== '');
+      if (!ok) open.push(String(id));
+    }
+    if (open.length > 0) {
+      return {
+        code: 'input_ignored',
+        message: `Feedback item${open.length === 1 ? '' : 's'} ${open.map((id) => `"${id}"`).join(', ')} ${open.length === 1 ? 'is' : 'are'} not answered. List each in "${feedback.answers}" as { id, status: "fixed" } or { id, status: "declined", reason }.`,
+      };
+    }
+  }
+  if (claims) {
+    const unbacked: string[] = [];
+    for (const claim of listAt(decided, claims.field)) {
+      const { kind, target } = (claim ?? {}) as { kind?: unknown; target?: unknown };
+      const tool = typeof kind === 'string' ? claims.backedBy[kind] : undefined;
+      const what = `${String(kind)}${target === undefined ? '' : ` ${JSON.stringify(target)}`}`;
+      if (tool === undefined) {
+        unbacked.push(
+          `${what} (no tool backs a claim of this kind: ${Object.keys(claims.backedBy).join(', ')})`,
+        );
+        continue;
+      }
+      if (!backed(transcript, tool, target))
+        unbacked.push(
+          `${what} (no successful call of "${tool}"${target === undefined ? '' : ' with it'} in this visit)`,
+        );
+    }
+    if (unbacked.length > 0) {
+      return {
+        code: 'action_mismatch',
+        message: `These claims have nothing to back them:\n${unbacked.map((u) => `- ${u}`).join('\n')}\nDo what you claim with the tool, or leave the claim out.`,
+      };
+    }
+  }
+  return null;
+}
+
+/** The list at `field` of a decided value, or none. */
+function listAt(value: unknown, field: string): readonly unknown[] {
+  const list = (value as Record<string, unknown> | null)?.[field];
+  return Array.isArray(list) ? list : [];
+}
+
+/** Whether the visit has a successful call of `tool`, with `target` among its argument values if given. */
+function backed(transcript: readonly Message[], tool: string, target: unknown): boolean {
+  for (const message of transcript) {
+    if (message.role !== 'assistant') continue;
+    for (const call of message.toolCalls) {
+      if (call.name !== tool || call.malformed) continue;
+      const result = transcript.find((m) => m.role === 'tool' && m.callId === call.id);
+      if (result?.role !== 'tool' || result.isError) continue;
+      if (target === undefined) return true;
+      const args = call.arguments;
+      if (args && typeof args === 'object' && Object.values(args).some((v) => v === target)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The verify stage on a finish that met the done contract: the deterministic checks first; when they all
+ * pass, the judge (if the flow has judged criteria); else the round's outcome.
+ */
+function verification(
+  spec: FlowSpec,
+  context: FlowContext,
+  outcome: AgentOutcome,
+  name: string,
+  decision: { readonly output: unknown; readonly callId: string | null },
+): Judgement {
+  const verify = spec.verify!;
+  const checked = runChecks(verify.criteria, context.input, decision.output);
+  const candidate: Candidate = {
+    agent: name,
+    payload: context.payload,
+    transcript: outcome.transcript,
+    callId: decision.callId,
+    output: decision.output,
+    checked,
+  };
+  // A check failed: the judge is not asked (it could not pass it anyway), and the round ends here.
+  if (checked.some((r) => !r.pass) || verify.judged.length === 0)
+    return roundOutcome(spec, context, candidate, checked);
+  return { kind: 'verify', candidate };
+}
+
+/** Reads the judge's attempt: its verdict on the judged criteria, with the checks, makes the round's outcome. */
+function judgement(
+  spec: FlowSpec,
+  context: FlowContext,
+  outcome: AgentOutcome,
+  candidate: Candidate,
+): Judgement {
+  const verify = spec.verify!;
+  const judge = verify.judge!.name;
+  const where = { state: judge, agent: judge, step: context.step };
+  const decision = outcome.decision;
+  if (decision.kind === 'exhausted')
+    return { kind: 'escalate', reason: reason(decision.code, decision.message, where) };
+  if (decision.kind === 'failed')
+    return { kind: 'fail', reason: reason(decision.code, decision.message, where, decision.details) };
+  const read =
+    decision.kind === 'finish'
+      ? readJudgement(decision.output, verify.judged)
+      : { problem: `the judge decided "${decision.kind}" instead of giving its verdict` };
+  if ('problem' in read) {
+    return {
+      kind: 'escalate',
+      reason: reason(
+        'verification_incomplete',
+        `Verification of the result of "${candidate.agent}" is incomplete: ${read.problem}. A criterion nobody checked does not pass.`,
+        where,
+      ),
+      keep: candidate.output,
+    };
+  }
+  return roundOutcome(spec, context, candidate, [...candidate.checked, ...read.results]);
+}
+
+/**
+ * The outcome of a verification round: `done` when every criterion passed; else the worker revises with
+ * the failed criteria, while rounds are left and this round passed more criteria than the best before it;
+ * else the run ends `verification_failed` with the best result kept.
+ */
+function roundOutcome(
+  spec: FlowSpec,
+  context: FlowContext,
+  candidate: Candidate,
+  results: readonly CriterionResult[],
+): Judgement {
+  const verify = spec.verify!;
+  const total = verify.criteria.length;
+  const passed = results.filter((r) => r.pass).length;
+  if (passed === total && results.length === total) return { kind: 'done', output: candidate.output };
+  const round = (context.rounds ?? 0) + 1;
+  const best = context.best ?? null;
+  const where = { state: candidate.agent, agent: candidate.agent, step: context.step };
+  const failed = results.filter((r) => !r.pass).map((r) => r.id);
+  const stop = (why: string, kept: BestRound): Judgement => ({
+    kind: 'escalate',
+    reason: reason(
+      'verification_failed',
+      `${why} Failing: ${failed.join(', ')}. The best result (round ${kept.round}, ${kept.passed} of ${total} criteria passed) is kept as the partial result.`,
+      where,
+      {
+        round,
+        passed,
+        total,
+        results,
+        best: kept,
+      },
+    ),
+    keep: kept.output,
+  });
+  const mine: BestRound = { round, output: candidate.output, passed };
+  if (best && passed <= best.passed) {
+    return stop(
+      `Round ${round} of verification passed ${passed} of ${total} criteria, no more than round ${best.round} (${best.passed}): the loop made no progress and stops.`,
+      best,
+    );
+  }
+  if (round >= verify.rounds) {
+    return stop(
+      `Verification failed after ${round} round${round === 1 ? '' : 's'} (limit ${verify.rounds}).`,
+      mine,
+    );
+  }
+  return {
+    kind: 'revise',
+    to: candidate.agent,
+    payload: candidate.payload,
+    feedback: {
+      callId: candidate.callId,
+      tool: candidate.callId === null ? null : 'finish',
+      message: roundFeedback(results, round, verify.rounds),
+    },
+    transcript: candidate.transcript,
+    results,
+    best: mine,
+  };
 }
 
 /** Nothing granted beyond the limits. */

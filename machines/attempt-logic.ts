@@ -133,6 +133,9 @@ export function planOf(spec: FlowSpec, context: FlowContext): AttemptPlan {
  * the question the last attempt asked (as the answer to its `ask_human` call) or to its approvals.
  */
 function retryOf(verdict: Verdict | null, agent: string | null): Retry | null {
+  // A failed verification round: the worker continues its visit with the failed criteria.
+  if (verdict?.kind === 'revise')
+    return verdict.to === agent ? { transcript: verdict.transcript, feedback: verdict.feedback } : null;
   if (verdict === null || verdict.agent !== agent) return null;
   if (verdict.kind === 'repair') return { transcript: verdict.transcript, feedback: verdict.feedback };
   if (verdict.kind !== 'wait' || verdict.answer === undefined) return null;

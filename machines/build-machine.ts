@@ -64,6 +64,9 @@ export type FlowEvent =
   | AnswerEvent
   | HumanTimeoutEvent;
 
+/** The state in which a flow's judge judges a finished result (`verify` with judged criteria). */
+const VERIFYING = 'verifying';
+
 /**
  * The state a run waits in for a person's answer, and the status of a stored run there: not final, and
  * held by no process. Only a flow with an agent that may ask, or a tool that may need approval, has it.
@@ -94,7 +97,7 @@ export const AWAITING_HUMAN = 'awaiting_human';
 export const FINAL_STATES = ['done', 'escalated', 'failed', 'cancelled'] as const;
 
 /** State names a flow keeps for itself. */
-export const RESERVED_STATES: readonly string[] = ['start', AWAITING_HUMAN, ...FINAL_STATES];
+export const RESERVED_STATES: readonly string[] = ['start', AWAITING_HUMAN, VERIFYING, ...FINAL_STATES];
 
 /** Transition metadata that `check` and `flowPaths` read. */
 const meta = (baton: BatonTransitionMeta) => ({ baton });
@@ -125,8 +128,9 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
     ending,
   });
 
+  const judge = spec.verify?.judge ?? null;
   const actors = Object.fromEntries(
-    [...spec.agents].map(([name, participant]) => [
+    [...spec.agents, ...(judge ? ([[judge.name, judge]] as const) : [])].map(([name, participant]) => [
       name,
       agentActor(spec, participant, tools.get(name) ?? []),
     ]),
@@ -170,6 +174,10 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           (context.asks ?? 0) < spec.limits.asks &&
           validatorFor(wait.answer, 'answer').validate(event.answer).ok
         );
+      },
+      reviseTo: ({ context }, params: { to: string }) => {
+        const verdict = context.verdict;
+        return verdict?.step === context.step && verdict.kind === 'revise' && verdict.to === params.to;
       },
       handoffTo: ({ context }, params: { to: string }) => {
         const verdict = context.verdict;
@@ -249,6 +257,40 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         };
       }),
       repair: assign(({ context }) => ({ step: context.step + 1, repairs: context.repairs + 1 })),
+      /** Hands a finished result to the judge: a new attempt, of the judge, on the result and its criteria. */
+      startVerify: assign(({ context }) => {
+        const verdict = context.verdict;
+        if (verdict?.kind !== 'verify' || !spec.verify?.judge) return {};
+        return {
+          step: context.step + 1,
+          candidate: verdict.candidate,
+          // The judge's attempt has a budget of its own, not what is left of the worker's visit.
+          spent: NO_USAGE,
+          calibration: null,
+          agent: spec.verify.judge.name,
+          payload: {
+            result: verdict.candidate.output,
+            criteria: spec.verify.judged.map((c) => ({ id: c.id, description: c.description })),
+          },
+        };
+      }),
+      /** A failed round goes back to its worker, whose visit continues with the failed criteria. */
+      revise: assign(({ context }) => {
+        const verdict = context.verdict;
+        if (verdict?.kind !== 'revise') return {};
+        return {
+          step: context.step + 1,
+          rounds: (context.rounds ?? 0) + 1,
+          best: verdict.best,
+          agent: verdict.to,
+          payload: verdict.payload,
+          candidate: null,
+          // Each round is a new budget for the worker, as a new visit is: the rounds bound how many.
+          spent: NO_USAGE,
+          calibration: null,
+          repairs: 0,
+        };
+      }),
       /**
        * Takes a person's answer: the next attempt of the same visit continues with it. The run's deadline
        * moves on by the time the run waited.
@@ -315,7 +357,11 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
                 `Agent "${context.agent}" made a decision no transition accepts.`,
                 where(context),
               );
-        return end(context, { status, reason: why });
+        const ended = end(context, { status, reason: why });
+        // The verify stage hands over its best round rather than the last payload.
+        return verdict && 'keep' in verdict && verdict.keep !== undefined
+          ? { ...ended, partial: verdict.keep }
+          : ended;
       }),
       crash: assign(({ context, event }) => {
         const error = (event as { error?: unknown }).error;
@@ -397,6 +443,22 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           );
           return;
         }
+        if (kind === 'verify' && verdict?.kind === 'verify') {
+          events.record({ type: 'transition', step: verdict.step, from: verdict.agent, to: VERIFYING, kind });
+          return;
+        }
+        if (kind === 'revise' && verdict?.kind === 'revise') {
+          events.record({
+            type: 'transition',
+            step: verdict.step,
+            from: verdict.agent,
+            to: verdict.to,
+            kind,
+            code: 'verification_failed',
+            message: verdict.feedback.message,
+          });
+          return;
+        }
         if (kind === 'repair' && verdict?.kind === 'repair') {
           const { step, agent, feedback, code } = verdict;
           events.record({
@@ -442,6 +504,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         input: spec.input.schema,
         output: spec.output.schema,
         limits: spec.limits,
+        ...(spec.verify ? { rounds: spec.verify.rounds } : {}),
       } satisfies FlowMeta,
     },
     context: ({ input }) => initialContext(spec.id, spec.limits.ms, input),
@@ -481,6 +544,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
       },
       ...Object.fromEntries([...spec.agents.keys()].map((name) => [name, agentState(spec, name)])),
       ...(waiters(spec).length > 0 ? { [AWAITING_HUMAN]: awaitingState(spec) } : {}),
+      ...(judge ? { [VERIFYING]: verifyingState(spec, judge.name) } : {}),
       done: { type: 'final' },
       escalated: { type: 'final' },
       failed: { type: 'final' },
@@ -562,6 +626,7 @@ function agentState(spec: FlowSpec, name: string) {
               actions: ['finish' as const, record('finish')],
               meta: meta({ kind: 'finish' }),
             },
+            ...verifyExits(spec, name),
           ]
         : []),
       {
@@ -611,6 +676,80 @@ function startFacts(
 
 function factsOf(started: ReturnType<typeof startFacts>): Record<string, unknown> | null {
   return started.ok ? started.facts : null;
+}
+
+/** A finishing agent's ways into the verify stage: to the judge, and back to itself to revise. */
+function verifyExits(spec: FlowSpec, name: string) {
+  if (!spec.verify) return [];
+  const record = (kind: TransitionKind) => ({ type: 'record' as const, params: { kind } });
+  return [
+    ...(spec.verify.judge
+      ? [
+          {
+            guard: { type: 'verdict' as const, params: { kind: 'verify' as const } },
+            target: VERIFYING,
+            actions: ['startVerify' as const, record('verify')],
+            meta: meta({ kind: 'verify' }),
+          },
+        ]
+      : []),
+    {
+      guard: { type: 'reviseTo' as const, params: { to: name } },
+      target: name,
+      reenter: true,
+      actions: ['revise' as const, record('revise')],
+      meta: meta({ kind: 'revise', to: name, bounds: [{ counter: 'rounds', limit: spec.verify.rounds }] }),
+    },
+  ];
+}
+
+/**
+ * The state the judge works in: it invokes the judge on the candidate result, then routes on the
+ * verdict like an agent state: done, back to the worker to revise (bounded by `verify.rounds`), or an
+ * ending.
+ */
+function verifyingState(spec: FlowSpec, judge: string) {
+  const record = (kind: TransitionKind) => ({ type: 'record' as const, params: { kind } });
+  return {
+    meta: { baton: { kind: 'verify', judge } },
+    invoke: {
+      id: judge,
+      src: judge,
+      input: ({ context }: { context: FlowContext }) => planOf(spec, context),
+      onDone: { actions: 'assess' as const, meta: meta({ kind: 'assess' }) },
+      onError: {
+        target: 'failed',
+        actions: ['crash' as const, record('fail')],
+        meta: meta({ kind: 'error' }),
+      },
+    },
+    always: [
+      {
+        guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
+        target: 'escalated',
+        actions: ['conclude' as const, record('escalate')],
+        meta: meta({ kind: 'escalate' }),
+      },
+      {
+        guard: { type: 'verdict' as const, params: { kind: 'done' as const } },
+        target: 'done',
+        actions: ['finish' as const, record('finish')],
+        meta: meta({ kind: 'finish' }),
+      },
+      ...[...spec.finish].map((to) => ({
+        guard: { type: 'reviseTo' as const, params: { to } },
+        target: to,
+        actions: ['revise' as const, record('revise')],
+        meta: meta({ kind: 'revise', to, bounds: [{ counter: 'rounds', limit: spec.verify?.rounds ?? 0 }] }),
+      })),
+      {
+        guard: 'assessed' as const,
+        target: 'failed',
+        actions: ['conclude' as const, record('fail')],
+        meta: meta({ kind: 'fail' }),
+      },
+    ],
+  };
 }
 
 /** Whether a participant can make the run wait for a person: it may ask, or a tool of its may need approval. */

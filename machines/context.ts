@@ -2,6 +2,7 @@ import { type Calibration, NO_USAGE, type VisitUsage } from '../agents/decision.
 import { REASONS, type ReasonCode } from '../contracts/reasons.js';
 import type { RunEnv } from './run-env.js';
 import type { Verdict } from './verdict.js';
+import type { BestRound, Candidate } from './verify.js';
 
 /** Why a run ended other than `done`: a stable code, its MAST tags, and where and when it happened. */
 export interface Reason {
@@ -85,6 +86,10 @@ export interface FlowContext {
   readonly waits?: boolean;
   /** Questions and approvals answered so far, bounded by `limits.asks`. */
   readonly asks?: number;
+  /** Rounds of verification taken, the candidate the judge is judging, and the best round so far. */
+  readonly rounds?: number;
+  readonly candidate?: Candidate | null;
+  readonly best?: BestRound | null;
   /** What people allowed beyond the flow's resource limits (a limit whose policy is `wait`). */
   readonly grants?: { readonly turns: number; readonly tokens: number; readonly usd: number };
   /** The flow's facts (typed state its tools write), or null for a flow without facts. */

@@ -5,10 +5,11 @@ import { assertObjectSchema, type Infer, type JsonSchemaObject, type Schema } fr
 import { validatorFor } from '../contracts/validator.js';
 import { formatViolations } from '../contracts/violations.js';
 import { buildMachine, type FlowMachine } from './build-machine.js';
-import type { DonePredicate, FactsSpec, FlowSpec, WaitableLimit } from './flow-spec.js';
+import type { DonePredicate, FactsSpec, FlowSpec, VerifySpec, WaitableLimit } from './flow-spec.js';
 import type { FlowLimits, ResolvedLimits } from './limits.js';
 import { toolSpecsFor } from './tool-specs.js';
 import { validateFlowDefinition } from './validate-flow.js';
+import { type Criterion, JUDGE_INPUT, JUDGE_VERDICT } from './verify.js';
 
 /** The name of an agent or step. */
 export type NameOf<A> = A extends { readonly name: infer N extends string } ? N : never;
@@ -55,6 +56,24 @@ export interface FlowDefinition<
    * (handoffs, visits, repairs) bound the flow's cycles and cannot wait.
    */
   readonly limitPolicy?: { readonly [K in WaitableLimit]?: 'escalate' | 'wait' };
+  /**
+   * The verify stage: a finish that meets the done contract is checked against acceptance criteria
+   * before `done`. Deterministic checks run first; the judge (made with `defineJudge`) is called only
+   * when they all pass, and sees only the result and the criteria it judges. Failed criteria go back to
+   * the worker as feedback, for at most `rounds` rounds (default 3); a round that passes no more criteria
+   * than the best before it stops the loop. Either way the run ends `escalated` / `verification_failed`
+   * with the best result as its partial.
+   */
+  readonly verify?: VerifyDefinition<Infer<I>, Infer<O>>;
+}
+
+/** The `verify` of a flow definition. */
+export interface VerifyDefinition<In = unknown, Out = unknown> {
+  readonly criteria: readonly Criterion<In, Out>[];
+  /** The judge of the criteria with `judge: true`, made with `defineJudge`. */
+  readonly judge?: AnyAgent;
+  /** Rounds a run may take (default 3). */
+  readonly rounds?: number;
 }
 
 /** The `facts` of a flow definition. */
@@ -160,6 +179,7 @@ export function defineFlow<
     done: definition.done as DonePredicate | undefined,
     facts: factsSpec(id, definition.facts as FactsDefinition | undefined, definition.agents),
     waitOn: waitPolicy(id, definition.limitPolicy),
+    verify: verifySpec(id, definition.verify as VerifyDefinition | undefined, definition.agents),
   });
   const tools = new Map<Names, readonly ToolSpec[]>();
   for (const [name, agent] of agents) {
@@ -167,6 +187,8 @@ export function defineFlow<
     const finishSchema = finish.has(name) ? (agent.output ?? output) : null;
     tools.set(name, toolSpecsFor(agent, targets, finishSchema));
   }
+  const judge = spec.verify?.judge;
+  if (judge) tools.set(judge.name as Names, toolSpecsFor(judge, [], JUDGE_VERDICT));
   const flow: Flow<Id, Infer<I>, Infer<O>, Names> = {
     kind: 'flow',
     id,
@@ -295,4 +317,51 @@ function waitPolicy(
     if (what === 'wait') waits.add(limit as WaitableLimit);
   }
   return waits;
+}
+
+/**
+ * Resolves a flow's verify stage, refusing (`invalid_flow`) what could not verify anything: no criteria, a
+ * criterion without a check or a judge, two criteria with one id, judged criteria and no judge, or a judge
+ * not made with `defineJudge` (whose fixed input keeps the worker's transcript from it).
+ */
+function verifySpec(
+  flow: string,
+  verify: VerifyDefinition | undefined,
+  agents: readonly AnyAgent[],
+): VerifySpec | null {
+  if (verify === undefined) return null;
+  const refuse = (why: string) =>
+    new BatonError('invalid_flow', `Flow "${flow}": verify ${why}`, { details: { flow } });
+  const criteria = verify.criteria;
+  if (!Array.isArray(criteria) || criteria.length === 0)
+    throw refuse(
+      'needs at least one criterion: { id, description, check } or { id, description, judge: true }.',
+    );
+  const ids = new Set<string>();
+  for (const criterion of criteria) {
+    if (typeof criterion?.id !== 'string' || criterion.id === '')
+      throw refuse('has a criterion without an id.');
+    if (ids.has(criterion.id)) throw refuse(`has two criteria with the id "${criterion.id}".`);
+    ids.add(criterion.id);
+    if (typeof criterion.check !== 'function' && criterion.judge !== true)
+      throw refuse(
+        `criterion "${criterion.id}" has no check: give it a check function, or judge: true and a judge.`,
+      );
+  }
+  const judged = criteria.filter((c) => c.judge === true);
+  const judge = verify.judge ?? null;
+  if (judged.length > 0 && !judge)
+    throw refuse(
+      `judges ${judged.map((c) => `"${c.id}"`).join(', ')} but names no judge: add judge: defineJudge({ ... }).`,
+    );
+  if (judge && judge.input !== JUDGE_INPUT)
+    throw refuse(
+      `judge "${judge.name}" must be made with defineJudge, so that it sees only the result and the criteria, never the worker's transcript.`,
+    );
+  if (judge && agents.some((agent) => agent.name === judge.name))
+    throw refuse(`judge "${judge.name}" has the name of one of the flow's agents.`);
+  const rounds = verify.rounds ?? 3;
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw refuse(`rounds must be a whole number of at least 1, got ${String(rounds)}.`);
+  return Object.freeze({ criteria: [...criteria] as Criterion[], judged, judge, rounds });
 }

@@ -2,6 +2,7 @@ import type { AnyAgent } from '../agents/define-agent.js';
 import type { JsonSchemaObject } from '../contracts/schema.js';
 import type { Validator } from '../contracts/validator.js';
 import type { ResolvedLimits } from './limits.js';
+import type { Criterion } from './verify.js';
 
 /** What a done predicate returns: true when done, else the unmet conditions (a string or a list). */
 export type DoneResult = boolean | string | readonly string[];
@@ -38,6 +39,18 @@ export interface FlowSpec {
   readonly facts: FactsSpec | null;
   /** The resource limits whose policy is `wait`: running out asks a person for as much again. */
   readonly waitOn: ReadonlySet<WaitableLimit>;
+  /** The verify stage: every finish is checked against these criteria before `done`. */
+  readonly verify: VerifySpec | null;
+}
+
+/** A flow's resolved verify stage. */
+export interface VerifySpec {
+  readonly criteria: readonly Criterion[];
+  /** The criteria the judge judges. */
+  readonly judged: readonly Criterion[];
+  readonly judge: AnyAgent | null;
+  /** Rounds of verification a run may take; the worker revises between them. */
+  readonly rounds: number;
 }
 
 /** The limits a person may extend when they run out: resources, not the counters that bound cycles. */

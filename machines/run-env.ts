@@ -33,7 +33,9 @@ export type TransitionKind =
   | 'fail'
   | 'cancel'
   | 'wait'
-  | 'answer';
+  | 'answer'
+  | 'verify'
+  | 'revise';
 
 /** What the machine itself records: each transition it takes, read from the verdict or the ending it set. */
 export type MachineEvent = {

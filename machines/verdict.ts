@@ -3,6 +3,7 @@ import type { Message } from '../agents/model.js';
 import type { ReasonCode } from '../contracts/reasons.js';
 import type { JsonSchemaObject } from '../contracts/schema.js';
 import type { Reason } from './context.js';
+import type { BestRound, Candidate, CriterionResult } from './verify.js';
 
 /**
  * A question a run waits on: an agent's `ask_human`, or a call of a tool that needs approval. It is kept
@@ -59,7 +60,27 @@ export type Verdict = Assessed &
         /** The visit's messages so far: the next attempt continues them, then reads the feedback. */
         readonly transcript: readonly Message[];
       }
-    | { readonly kind: 'escalate' | 'fail'; readonly reason: Reason }
+    | {
+        readonly kind: 'escalate' | 'fail';
+        readonly reason: Reason;
+        /** What the run hands over as its partial result instead of the last payload (the best round). */
+        readonly keep?: unknown;
+      }
+    | {
+        /** The finish met the done contract and the checks: the judge is called on it. */
+        readonly kind: 'verify';
+        readonly candidate: Candidate;
+      }
+    | {
+        /** A round of verification failed: the worker revises, continuing its visit with the feedback. */
+        readonly kind: 'revise';
+        readonly to: string;
+        readonly payload: unknown;
+        readonly feedback: Feedback;
+        readonly transcript: readonly Message[];
+        readonly results: readonly CriterionResult[];
+        readonly best: BestRound;
+      }
     | {
         readonly kind: 'wait';
         readonly wait: HumanWait;

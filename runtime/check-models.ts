@@ -47,7 +47,11 @@ function describe(value: unknown): string {
  */
 export function checkModelsOption(flow: AnyFlow, models: unknown): void {
   if (models === undefined || isModel(models)) return;
-  const agents = [...flow.agents.values()].filter((a) => a.kind === 'agent').map((a) => a.name);
+  // The judge of the verify stage calls a model too, so it may be given one.
+  const judge = flow.spec.verify?.judge ?? null;
+  const agents = [...flow.agents.values(), ...(judge ? [judge] : [])]
+    .filter((a) => a.kind === 'agent')
+    .map((a) => a.name);
   const where = `runFlow(flow "${flow.id}"): options.models`;
   const forms = `a model (an object with a string id and a call function) or an object of models by agent name (${agents.join(', ') || 'the flow has no model agents'})`;
   if (!isPlainObject(models)) {
@@ -56,7 +60,7 @@ export function checkModelsOption(flow: AnyFlow, models: unknown): void {
     });
   }
   for (const [key, value] of Object.entries(models)) {
-    const agent = flow.agents.get(key);
+    const agent = flow.agents.get(key) ?? (judge?.name === key ? judge : undefined);
     if (!agent) {
       throw new BatonError(
         'invalid_argument',

@@ -31,6 +31,7 @@ describe('public exports', () => {
         "costOf",
         "defineAgent",
         "defineFlow",
+        "defineJudge",
         "defineStep",
         "defineTool",
         "flowGraph",

@@ -104,6 +104,11 @@ export function edgeBounds(graph: MachineGraph, edge: GraphEdge): EdgeBounds {
       if (Number.isFinite(handoffs)) bounds.push({ counter: 'handoffs', limit: handoffs });
       if (Number.isFinite(visits)) bounds.push({ counter: `visits.${edge.to}`, limit: visits });
       if (bounds.length === 0) reasons.push('limits.handoffs and limits.visits are both Infinity');
+    } else if (limits && guard.type === 'reviseTo' && has('revise')) {
+      const rounds = graph.flow?.kind === 'flow' ? graph.flow.rounds : undefined;
+      if (typeof rounds === 'number' && Number.isFinite(rounds))
+        bounds.push({ counter: 'rounds', limit: rounds });
+      else reasons.push('the verify stage has no finite rounds');
     } else if (limits && guard.type === 'answered' && has('answer')) {
       const asks = limits.asks ?? Number.POSITIVE_INFINITY;
       if (Number.isFinite(asks)) bounds.push({ counter: 'asks', limit: asks });

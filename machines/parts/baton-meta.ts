@@ -20,7 +20,9 @@ export type BatonTransitionKind =
   | 'deadline'
   | 'wait'
   | 'answer'
-  | 'human_timeout';
+  | 'human_timeout'
+  | 'verify'
+  | 'revise';
 
 /** A counter limit a transition is guarded by: the transition fires only while `counter < limit`. */
 export interface CounterBound {
@@ -71,6 +73,8 @@ export interface FlowMeta {
   readonly output?: object;
   /** Present on `defineFlow` machines only: its handoff, visit and repair guards enforce these. */
   readonly limits?: Readonly<Record<string, number>>;
+  /** Present on `defineFlow` machines with a verify stage: its revise guards enforce this many rounds. */
+  readonly rounds?: number;
 }
 
 /**

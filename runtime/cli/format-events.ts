@@ -16,22 +16,33 @@ export function formatEvent(event: RunEvent): string | null {
     case 'tool.returned':
       return `  ${pad(String(event.step), 3)} ${pad(event.agent, 12)} tool ${event.tool}: ${event.ok ? 'ok' : 'error'}`;
     case 'transition': {
-      const what =
-        event.kind === 'handoff'
-          ? `hands off to ${event.to}`
-          : event.kind === 'repair'
-            ? `decision rejected, sent back for repair: ${firstLine(event.message)}`
-            : event.kind === 'finish'
-              ? 'finishes: done'
-              : event.kind === 'wait'
-                ? `asks a person (${event.question ?? '?'}): ${firstLine(event.message)}`
-                : event.kind === 'answer'
-                  ? `answered (${event.question ?? '?'}): ${JSON.stringify(event.answer)}`
-                  : `${event.to}: ${event.code ?? ''}`;
+      const what = transitionText(event);
       return `  ${pad(String(event.step), 3)} ${pad(event.from, 12)} ${what}`;
     }
     default:
       return null;
+  }
+}
+
+/** What a transition did, in words. */
+function transitionText(event: Extract<RunEvent, { type: 'transition' }>): string {
+  switch (event.kind) {
+    case 'handoff':
+      return `hands off to ${event.to}`;
+    case 'repair':
+      return `decision rejected, sent back for repair: ${firstLine(event.message)}`;
+    case 'finish':
+      return 'finishes: done';
+    case 'wait':
+      return `asks a person (${event.question ?? '?'}): ${firstLine(event.message)}`;
+    case 'answer':
+      return `answered (${event.question ?? '?'}): ${JSON.stringify(event.answer)}`;
+    case 'verify':
+      return 'finishes: the judge verifies the result';
+    case 'revise':
+      return `verification failed, sent back to ${event.to}: ${firstLine(event.message)}`;
+    default:
+      return `${event.to}: ${event.code ?? ''}`;
   }
 }
 
