@@ -16,6 +16,12 @@ export type {
 } from './runtime/store/postgres-driver.js';
 export type { PostgresStoreOptions, QueuedRun, StrandedRun } from './runtime/store/postgres-options.js';
 export { PostgresStore } from './runtime/store/postgres-store.js';
+export type {
+  AnswerEnqueued,
+  EnqueueAnswer,
+  EnqueueAnswerResult,
+} from './runtime/worker/enqueue-answer.js';
+export { enqueueAnswer } from './runtime/worker/enqueue-answer.js';
 export type { EnqueueNewRun, EnqueueStoredRun } from './runtime/worker/enqueue-run.js';
 export { enqueueRun } from './runtime/worker/enqueue-run.js';
 export type { Worker } from './runtime/worker/start-worker.js';

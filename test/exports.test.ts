@@ -96,6 +96,7 @@ describe('public exports', () => {
     expect(Object.keys(postgres).sort()).toMatchInlineSnapshot(`
       [
         "PostgresStore",
+        "enqueueAnswer",
         "enqueueRun",
         "startWorker",
       ]

@@ -294,6 +294,29 @@ export class PostgresStore implements Store {
   }
 
   /**
+   * Lets go of `holder`'s lease of a run and, in the same transaction, calls `also` with the connection:
+   * the queue's job is sent there, so the run is either still leased (and found by a sweep once the lease
+   * expires) or free with a job that brings a worker to it, never free without one.
+   * @internal
+   */
+  async releaseWith(
+    runId: string,
+    holder: string,
+    also: (db: PostgresQueryable) => Promise<void>,
+  ): Promise<void> {
+    await this.transaction(async (db) => {
+      await this.query(
+        `UPDATE ${this.schema}.runs SET lease_holder = NULL, lease_expires_at = NULL
+         WHERE id = $1 AND lease_holder = $2`,
+        [runId, holder],
+        undefined,
+        db,
+      );
+      await also(db);
+    });
+  }
+
+  /**
    * A connection of its own, outside the pool's turn-taking, for LISTEN and session locks; `release(true)`
    * closes it.
    * @internal

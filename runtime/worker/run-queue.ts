@@ -1,6 +1,6 @@
 import { loadSdk } from '../../agents/providers/provider-support.js';
 import { BatonError, isBatonError } from '../../contracts/errors.js';
-import type { PostgresQueryable } from '../store/postgres-driver.js';
+import { type PostgresQueryable, sqlState } from '../store/postgres-driver.js';
 import type { PostgresStore } from '../store/postgres-store.js';
 
 /** A job of a flow's queue: which run to advance. */
@@ -24,6 +24,10 @@ interface Boss {
   complete(name: string, id: string, data?: object): Promise<unknown>;
   fail(name: string, id: string, data?: object): Promise<unknown>;
 }
+
+/** SQLSTATEs of two installs of pg-boss's tables colliding: unique_violation, duplicate_schema, duplicate_object, duplicate_table. */
+const INSTALL_RACES = new Set(['23505', '42P06', '42710', '42P07']);
+const INSTALL_TRIES = 5;
 
 type BossConstructor = new (options: Readonly<Record<string, unknown>>) => Boss;
 
@@ -95,23 +99,47 @@ export class RunQueue {
           details: { package: 'pg-boss' },
         },
       );
-    const boss = new PgBoss({
-      db: executor(store.pool),
-      schema: queueSchema(store),
-      supervise: options.maintain,
-      schedule: false,
-      migrate: true,
-    });
-    boss.on('error', (error) => options.onError?.(queueFailure(error, store)));
-    const queue = new RunQueue(boss, store);
-    if (options.start) await queue.guard(() => boss.start());
-    return queue;
+    const make = () => {
+      const boss = new PgBoss({
+        db: executor(store.pool),
+        schema: queueSchema(store),
+        supervise: options.maintain,
+        schedule: false,
+        migrate: true,
+      });
+      boss.on('error', (error) => options.onError?.(queueFailure(error, store)));
+      return new RunQueue(boss, store);
+    };
+    if (!options.start) return make();
+    for (let tries = 1; ; tries += 1) {
+      const queue = make();
+      try {
+        await queue.boss.start();
+        return queue;
+      } catch (error) {
+        // Processes that install pg-boss's tables at once can collide on them (a name that another has
+        // just created); the next try finds them installed. A PgBoss that failed to start cannot start
+        // again, so each try has its own.
+        const state = sqlState(isBatonError(error) ? error.cause : error);
+        if (tries >= INSTALL_TRIES || !INSTALL_RACES.has(state)) throw queueFailure(error, store);
+      }
+    }
   }
 
   /** Makes sure the queue of a flow exists (once per flow for this object). */
   async ensure(flow: string): Promise<void> {
     if (this.queues.has(flow)) return;
-    await this.guard(() => this.boss.createQueue(queueName(flow), QUEUE_SETTINGS));
+    for (let tries = 1; ; tries += 1) {
+      try {
+        await this.boss.createQueue(queueName(flow), QUEUE_SETTINGS);
+        break;
+      } catch (error) {
+        // Processes that create one queue at once can deadlock or collide; the next try finds it made.
+        const state = sqlState(isBatonError(error) ? error.cause : error);
+        if (tries >= INSTALL_TRIES || !(INSTALL_RACES.has(state) || state === '40P01'))
+          throw queueFailure(error, this.store);
+      }
+    }
     this.queues.add(flow);
   }
 
@@ -144,6 +172,37 @@ export class RunQueue {
         { details: { flow, runId, retryable: false } },
       );
     await db.query('SELECT pg_notify($1, $2)', [this.store.channel('work'), flow]);
+  }
+
+  /**
+   * Runs of these flows that are `running`, held by no process, unchanged since `before`, and that no job
+   * will bring a worker to: none waits in their queue (`created`, `retry`) or ended `failed`, and none was
+   * taken within the last `leaseMs`. Their job was taken by a worker that died before it leased the run
+   * (a lease would have made the sweep of expired leases find them). At most `limit`.
+   */
+  async unclaimed(options: {
+    readonly flows: readonly string[];
+    readonly before: number;
+    readonly leaseMs: number;
+    readonly limit: number;
+  }): Promise<{ id: string; flow: string }[]> {
+    const s = this.store.schema;
+    const q = queueSchema(this.store);
+    const { rows } = await this.guard(() =>
+      this.store.pool.query(
+        `SELECT r.id, r.flow FROM ${s}.runs r
+         WHERE r.status = 'running' AND r.lease_holder IS NULL AND r.flow = ANY($1::text[])
+           AND r.updated_at <= $2
+           AND NOT EXISTS (
+             SELECT 1 FROM ${q}.job j
+             WHERE j.name = 'flow.' || r.flow AND j.data->>'runId' = r.id
+               AND (j.state IN ('created', 'retry', 'failed')
+                 OR (j.state = 'active' AND j.started_on > now() - make_interval(secs => $3))))
+         ORDER BY r.updated_at LIMIT $4`,
+        [options.flows, options.before, options.leaseMs / 1000, options.limit],
+      ),
+    );
+    return rows.map((row) => ({ id: String(row.id), flow: String(row.flow) }));
   }
 
   /** Takes up to `count` jobs of a flow's queue, marking them active. */

@@ -286,13 +286,22 @@ class RunWorker implements Worker {
     this.emit({ type: 'run.released', runId: entry.runId, flow: entry.flow.id });
   }
 
-  /** Sends a job for every run of its flows whose holder died (its lease expired), then sweeps again later. */
+  /**
+   * Sends a job for every run of its flows whose holder died (its lease expired), or whose job was taken by
+   * a worker that died before it leased the run; then sweeps again later.
+   */
   private scheduleSweep(): void {
     if (this.stopping) return;
-    const { clock, sweepMs, store, flows } = this.settings;
+    const { clock, sweepMs, store, flows, leaseMs } = this.settings;
     this.sweeper = clock.setTimeout(async () => {
       try {
-        const stranded = await store.stranded({ flows: [...flows.keys()], now: clock.now() });
+        const now = clock.now();
+        const names = [...flows.keys()];
+        const stranded = await store.stranded({ flows: names, now });
+        if (this.queue)
+          stranded.push(
+            ...(await this.queue.unclaimed({ flows: names, before: now - leaseMs, leaseMs, limit: 100 })),
+          );
         const window = Math.max(1, Math.ceil(sweepMs / 1000));
         for (const run of stranded) {
           if (this.stopping) break;
