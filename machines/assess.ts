@@ -282,7 +282,14 @@ function decide(
       const accountable = accountability(participant, context.payload, decision.output, outcome.transcript);
       if (accountable) return repairOrFail(accountable.code, accountable.message, feedback);
       if (spec.verify) return verification(spec, context, outcome, name, decision);
-      return { kind: 'done', output: decision.output };
+      return confirmed(spec, context, {
+        agent: name,
+        payload: context.payload,
+        transcript: outcome.transcript,
+        callId: decision.callId,
+        output: decision.output,
+        at: outcome.endedAt,
+      });
     }
     default:
       return {
@@ -380,6 +387,60 @@ function backed(transcript: readonly Message[], tool: string, target: unknown): 
   return false;
 }
 
+/** A result that met its contracts, and where it came from. */
+interface Accepted {
+  readonly agent: string;
+  readonly payload: unknown;
+  readonly transcript: readonly Message[];
+  readonly callId: string | null;
+  readonly output: unknown;
+  /** The clock's time it was accepted at. */
+  readonly at: number;
+}
+
+/**
+ * `done` for an accepted result, unless it rests on a critical assumption (the flow's `assumptions`
+ * field): then a person confirms it first (a wait, in a stored run) or the run ends `needs_human`.
+ */
+function confirmed(spec: FlowSpec, context: FlowContext, accepted: Accepted): Judgement {
+  const field = spec.assumptions;
+  const critical = field
+    ? listAt(accepted.output, field).filter((a) => (a as { critical?: unknown } | null)?.critical === true)
+    : [];
+  if (critical.length === 0) return { kind: 'done', output: accepted.output };
+  const texts = critical.map((a) => {
+    const text = (a as { text?: unknown }).text;
+    return typeof text === 'string' ? text : JSON.stringify(a);
+  });
+  const question = `Agent "${accepted.agent}" finished on critical assumptions a person must confirm:\n${texts.map((t) => `- ${t}`).join('\n')}\nConfirm them?`;
+  const where = { state: accepted.agent, agent: accepted.agent, step: context.step };
+  if (context.waits !== true || (context.asks ?? 0) >= spec.limits.asks) {
+    return {
+      kind: 'escalate',
+      reason: reason('needs_human', question, where, { question, assumptions: texts }),
+      keep: accepted.output,
+    };
+  }
+  const askedAt = accepted.at;
+  return {
+    kind: 'wait',
+    wait: {
+      id: `q${context.step}`,
+      kind: 'confirm',
+      agent: accepted.agent,
+      step: context.step,
+      question,
+      answer: APPROVAL_ANSWER,
+      output: accepted.output,
+      payload: accepted.payload,
+      callId: accepted.callId,
+      askedAt,
+      expiresAt: Number.isFinite(spec.limits.humanMs) ? askedAt + spec.limits.humanMs : null,
+    },
+    transcript: accepted.transcript,
+  };
+}
+
 /**
  * The verify stage on a finish that met the done contract: the deterministic checks first; when they all
  * pass, the judge (if the flow has judged criteria); else the round's outcome.
@@ -403,7 +464,7 @@ function verification(
   };
   // A check failed: the judge is not asked (it could not pass it anyway), and the round ends here.
   if (checked.some((r) => !r.pass) || verify.judged.length === 0)
-    return roundOutcome(spec, context, candidate, checked);
+    return roundOutcome(spec, context, candidate, checked, outcome.endedAt);
   return { kind: 'verify', candidate };
 }
 
@@ -437,7 +498,7 @@ function judgement(
       keep: candidate.output,
     };
   }
-  return roundOutcome(spec, context, candidate, [...candidate.checked, ...read.results]);
+  return roundOutcome(spec, context, candidate, [...candidate.checked, ...read.results], outcome.endedAt);
 }
 
 /**
@@ -450,11 +511,12 @@ function roundOutcome(
   context: FlowContext,
   candidate: Candidate,
   results: readonly CriterionResult[],
+  at: number,
 ): Judgement {
   const verify = spec.verify!;
   const total = verify.criteria.length;
   const passed = results.filter((r) => r.pass).length;
-  if (passed === total && results.length === total) return { kind: 'done', output: candidate.output };
+  if (passed === total && results.length === total) return confirmed(spec, context, { ...candidate, at });
   const round = (context.rounds ?? 0) + 1;
   const best = context.best ?? null;
   const where = { state: candidate.agent, agent: candidate.agent, step: context.step };

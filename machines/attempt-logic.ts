@@ -136,10 +136,22 @@ function retryOf(verdict: Verdict | null, agent: string | null): Retry | null {
   // A failed verification round: the worker continues its visit with the failed criteria.
   if (verdict?.kind === 'revise')
     return verdict.to === agent ? { transcript: verdict.transcript, feedback: verdict.feedback } : null;
-  if (verdict === null || verdict.agent !== agent) return null;
-  if (verdict.kind === 'repair') return { transcript: verdict.transcript, feedback: verdict.feedback };
-  if (verdict.kind !== 'wait' || verdict.answer === undefined) return null;
+  if (verdict === null) return null;
+  if (verdict.kind === 'repair')
+    return verdict.agent === agent ? { transcript: verdict.transcript, feedback: verdict.feedback } : null;
+  if (verdict.kind !== 'wait' || verdict.answer === undefined || verdict.wait.agent !== agent) return null;
   const { wait, transcript, answer } = verdict;
+  if (wait.kind === 'confirm') {
+    const why = (answer as { reason?: string }).reason ?? 'no reason given';
+    return {
+      transcript,
+      feedback: {
+        callId: wait.callId,
+        tool: wait.callId === null ? null : 'finish',
+        message: `A person did not confirm the critical assumptions of your result: ${why}. Finish again without them, or with what they said.`,
+      },
+    };
+  }
   // A limit a person extended: the visit goes on where it stopped, with more to spend.
   if (wait.kind === 'limit') return { transcript, feedback: null };
   if (wait.kind === 'approval') {

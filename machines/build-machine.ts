@@ -151,6 +151,18 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
         const verdict = context.verdict;
         return verdict?.step === context.step && verdict.kind === params.kind;
       },
+      // A person confirmed the critical assumptions of a result that met its contracts: it is done.
+      confirmed: ({ context, event }) => {
+        const verdict = context.verdict;
+        return (
+          event.type === 'baton.answer' &&
+          verdict?.kind === 'wait' &&
+          verdict.wait.kind === 'confirm' &&
+          event.question === verdict.wait.id &&
+          validatorFor(verdict.wait.answer, 'answer').validate(event.answer).ok &&
+          (event.answer as { approved?: unknown }).approved === true
+        );
+      },
       // A valid refusal to extend a limit: the run ends.
       refused: ({ context, event }) => {
         const verdict = context.verdict;
@@ -308,6 +320,21 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           ...(verdict.wait.kind === 'limit'
             ? { grants: granted(spec, context.grants ?? NO_GRANTS, verdict.wait.code), spent: NO_USAGE }
             : {}),
+          // Assumptions a person did not confirm go back to the worker that made them, from wherever it waited.
+          ...(verdict.wait.kind === 'confirm'
+            ? { agent: verdict.wait.agent, payload: verdict.wait.payload, candidate: null }
+            : {}),
+        };
+      }),
+      /** A person confirmed a result's critical assumptions: the run is done with it. */
+      finishConfirmed: assign(({ context }) => {
+        const verdict = context.verdict;
+        if (verdict?.kind !== 'wait') return {};
+        const output = verdict.wait.output;
+        return {
+          partial: output,
+          path: context.path.concat('done'),
+          ending: { status: 'done' as const, output },
         };
       }),
       /** A person refused to extend a limit: the run ends as it would have without the wait. */
@@ -724,6 +751,16 @@ function verifyingState(spec: FlowSpec, judge: string) {
       },
     },
     always: [
+      ...(spec.assumptions
+        ? [
+            {
+              guard: { type: 'verdict' as const, params: { kind: 'wait' as const } },
+              target: AWAITING_HUMAN,
+              actions: [record('wait')],
+              meta: meta({ kind: 'wait' }),
+            },
+          ]
+        : []),
       {
         guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
         target: 'escalated',
@@ -755,6 +792,7 @@ function verifyingState(spec: FlowSpec, judge: string) {
 /** Whether a participant can make the run wait for a person: it may ask, or a tool of its may need approval. */
 function canWait(spec: FlowSpec, participant: AnyAgent | undefined): boolean {
   if (participant?.kind !== 'agent') return false;
+  if (spec.assumptions && spec.finish.has(participant.name)) return true;
   return spec.waitOn.size > 0 || participant.ask || participant.tools.some((t) => t.approvals);
 }
 
@@ -786,6 +824,16 @@ function awaitingState(spec: FlowSpec) {
     meta: { baton: { kind: 'human' } },
     on: {
       'baton.answer': [
+        ...(spec.assumptions
+          ? [
+              {
+                guard: 'confirmed' as const,
+                target: 'done',
+                actions: ['finishConfirmed' as const, record('finish')],
+                meta: meta({ kind: 'finish' }),
+              },
+            ]
+          : []),
         ...(spec.waitOn.size > 0
           ? [
               {

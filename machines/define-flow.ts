@@ -65,6 +65,12 @@ export interface FlowDefinition<
    * with the best result as its partial.
    */
   readonly verify?: VerifyDefinition<Infer<I>, Infer<O>>;
+  /**
+   * The field of the result that lists the assumptions it rests on (`[{ text, critical }]`). A result with
+   * a critical assumption goes to a person before `done`: in a stored run the run waits for them to
+   * confirm it (rejecting sends the worker their reason); without a store it ends `needs_human`.
+   */
+  readonly assumptions?: string;
 }
 
 /** The `verify` of a flow definition. */
@@ -180,6 +186,7 @@ export function defineFlow<
     facts: factsSpec(id, definition.facts as FactsDefinition | undefined, definition.agents),
     waitOn: waitPolicy(id, definition.limitPolicy),
     verify: verifySpec(id, definition.verify as VerifyDefinition | undefined, definition.agents),
+    assumptions: assumptionsField(id, definition.assumptions),
   });
   const tools = new Map<Names, readonly ToolSpec[]>();
   for (const [name, agent] of agents) {
@@ -364,4 +371,18 @@ function verifySpec(
   if (!Number.isInteger(rounds) || rounds < 1)
     throw refuse(`rounds must be a whole number of at least 1, got ${String(rounds)}.`);
   return Object.freeze({ criteria: [...criteria] as Criterion[], judged, judge, rounds });
+}
+
+/** The result field that lists assumptions, checked. */
+function assumptionsField(flow: string, field: string | undefined): string | null {
+  if (field === undefined) return null;
+  if (typeof field !== 'string' || field === '')
+    throw new BatonError(
+      'invalid_flow',
+      `Flow "${flow}": assumptions must name the field of the result that lists them.`,
+      {
+        details: { flow },
+      },
+    );
+  return field;
 }

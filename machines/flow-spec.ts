@@ -41,6 +41,8 @@ export interface FlowSpec {
   readonly waitOn: ReadonlySet<WaitableLimit>;
   /** The verify stage: every finish is checked against these criteria before `done`. */
   readonly verify: VerifySpec | null;
+  /** The field of a result that lists the assumptions it rests on, or null. */
+  readonly assumptions: string | null;
 }
 
 /** A flow's resolved verify stage. */

@@ -12,8 +12,11 @@ import type { BestRound, Candidate, CriterionResult } from './verify.js';
 export interface HumanWait {
   /** The question's id, unique in its run: answering names it, so a late answer cannot answer the next one. */
   readonly id: string;
-  /** An agent's question, a tool call's approval, or a limit that ran out and may be extended. */
-  readonly kind: 'ask' | 'approval' | 'limit';
+  /**
+   * An agent's question, a tool call's approval, a limit that ran out and may be extended, or critical
+   * assumptions a finished result rests on, to confirm before `done`.
+   */
+  readonly kind: 'ask' | 'approval' | 'limit' | 'confirm';
   /** For a limit: the code the run ends with if the person refuses more. */
   readonly code?: ReasonCode;
   /** The agent that asked, and the step of its attempt. */
@@ -26,6 +29,9 @@ export interface HumanWait {
   /** For an approval: the tool and its call's arguments. */
   readonly tool?: string;
   readonly arguments?: unknown;
+  /** For a confirmation of critical assumptions: the result that waits for it, and its worker's input. */
+  readonly output?: unknown;
+  readonly payload?: unknown;
   /** The model's id of the tool call that asked. */
   readonly callId: string | null;
   /** The clock's time when the run started waiting, and when the wait ends `human_timeout` (or null). */

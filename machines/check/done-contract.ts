@@ -15,6 +15,14 @@ export function doneContractOf(graph: MachineGraph, edge: GraphEdge): { output: 
       return { output: typeof output === 'object' && output !== null ? output : null };
     }
     const flow = graph.flow?.kind === 'flow';
+    // A result a person confirmed met the flow's done contract before it waited.
+    if (
+      flow &&
+      guard.type === 'confirmed' &&
+      namedActions(edge.transition).some((a) => a.type === 'finishConfirmed')
+    ) {
+      return { output: graph.flow?.output ?? null };
+    }
     if (
       flow &&
       guard.type === 'verdict' &&

@@ -473,3 +473,79 @@ describe('a limit whose policy is wait', () => {
     ).toThrow(/limitPolicy.handoffs is not a limit that can wait/);
   });
 });
+
+describe('critical assumptions', () => {
+  const Answer = Type.Object({
+    id: Type.String(),
+    answer: Type.String(),
+    assumptions: Type.Array(Type.Object({ text: Type.String(), critical: Type.Boolean() })),
+  });
+
+  function assumingFlow(results: readonly unknown[]) {
+    const model = scripted(results.map((finish) => ({ finish })));
+    const tech = defineAgent({
+      name: 'tech',
+      description: 'Answers.',
+      input: Ticket,
+      output: Answer,
+      instructions: 'Answer; list what you assumed.',
+      model,
+    });
+    const flow = defineFlow({
+      id: 'assuming',
+      input: Ticket,
+      output: Answer,
+      start: 'tech',
+      agents: [tech],
+      finish: ['tech'],
+      assumptions: 'assumptions',
+    });
+    return { flow, model };
+  }
+  const risky = {
+    id: 'T-1',
+    answer: 'reset it',
+    assumptions: [{ text: 'the device is a P-100', critical: true }],
+  };
+  const safe = {
+    id: 'T-1',
+    answer: 'reset it',
+    assumptions: [{ text: 'it is plugged in', critical: false }],
+  };
+
+  it('finishes at once on assumptions that are not critical', async () => {
+    const { flow } = assumingFlow([safe]);
+    expect((await runFlow(flow, ticket, { store: new MemoryStore() })).status).toBe('done');
+  });
+
+  it('waits for a person to confirm a critical assumption before done', async () => {
+    const store = new MemoryStore();
+    const { flow, model } = assumingFlow([risky]);
+    const first = waiting(await runFlow(flow, ticket, { store, runId: 'assume-1' }));
+    expect(first.question).toMatchObject({ kind: 'confirm', agent: 'tech', output: risky });
+    expect(first.question.question).toContain('- the device is a P-100');
+    const done = await answerRun(flow, 'assume-1', { approved: true }, { store });
+    expect(done.status === 'done' && done.output).toEqual(risky);
+    expect(model.requests).toHaveLength(1);
+  });
+
+  it('sends the worker the reason when the person does not confirm, and it finishes again', async () => {
+    const store = new MemoryStore();
+    const { flow, model } = assumingFlow([risky, safe]);
+    await runFlow(flow, ticket, { store, runId: 'assume-2' });
+    const done = await answerRun(flow, 'assume-2', { approved: false, reason: 'it is a P-200' }, { store });
+    expect(done.status === 'done' && done.output).toEqual(safe);
+    const told = model.requests[1]!.messages.at(-1);
+    expect(told?.role === 'tool' && told.content).toContain(
+      'did not confirm the critical assumptions of your result: it is a P-200',
+    );
+  });
+
+  it('ends needs_human without a store, keeping the result as the partial', async () => {
+    const { flow } = assumingFlow([risky]);
+    const result = await runFlow(flow, ticket);
+    expect(result.status === 'escalated' && result.reason.code).toBe('needs_human');
+    expect(result.status === 'escalated' && result.partial).toEqual(risky);
+    expect(check(flow).filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});

@@ -59,7 +59,48 @@ describe('FM-2.2 fail to ask for clarification', () => {
     model.assertComplete();
   });
 
-  it.todo(
-    'sends a finish that declares a critical assumption to a person before done (awaits issue 12 item 6: critical assumptions)',
-  );
+  it('sends a finish that declares a critical assumption to a person before done: needs_human without a store', async () => {
+    const Assumed = Type.Object({
+      order: Type.String(),
+      text: Type.String(),
+      assumptions: Type.Array(Type.Object({ text: Type.String(), critical: Type.Boolean() })),
+    });
+    const model = scripted([
+      {
+        agent: 'clerk',
+        finish: {
+          order: 'A-7',
+          text: 'Filed.',
+          assumptions: [{ text: 'the order is A-7, the only open one', critical: true }],
+        },
+        ...spend(263, 47),
+      },
+    ]);
+    const clerk = defineAgent({
+      name: 'clerk',
+      description: 'Files a complaint against an order.',
+      input: Request,
+      output: Assumed,
+      instructions:
+        'File the complaint. List what you assumed; mark it critical when a wrong guess would harm.',
+      model,
+    });
+    const flow = defineFlow({
+      id: 'assuming-filing',
+      input: Request,
+      output: Assumed,
+      start: 'clerk',
+      agents: [clerk],
+      finish: ['clerk'],
+      assumptions: 'assumptions',
+    });
+    const result = await runFlow(flow, { text: 'My parcel never came.' });
+    expectEnding(result, 'escalated', 'needs_human', 'FM-2.2');
+    expect(result.status === 'escalated' && result.reason.message).toContain(
+      '- the order is A-7, the only open one',
+    );
+    expect(callsByAgent(model)).toEqual({ clerk: 1 });
+    expect(totalTokens(result)).toBe(263 + 47);
+    model.assertComplete();
+  });
 });
