@@ -9,6 +9,7 @@ import { cpus, freemem, loadavg, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { durableSection, measureDurable } from './lib/durable.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCH = join(ROOT, 'bench');
@@ -219,6 +220,17 @@ for (const outcome of outcomes.values()) {
     300_000,
   );
 }
+
+// 5b. The durable rows beside each other, when the SQLite row is run: time and heap per flow, and
+// committed transitions per second, sequentially and with 1,000 runs in flight.
+const durable = metas.has('baton-sqlite')
+  ? await measureDurable({
+      child: (nodeArgs, timeoutMs) => child(nodeArgs, env, timeoutMs),
+      loader,
+      quick,
+      log,
+    })
+  : null;
 
 // 6. Cold import: a fresh process per sample, the targets interleaved; the first round is discarded.
 const importTargets: { id: string; label: string; flags: string[]; specifiers: string[] }[] = [
@@ -481,6 +493,7 @@ const report = [
   '',
   ...importTable,
   '',
+  ...(durable ? durableSection(durable) : []),
   '## What biases the comparison',
   '',
   "- The machine is shared: other engineers' tests and type checks ran on the same 2 cores during the run (see the load averages above). Wall-clock means and p99s carry their preemptions; the p50 and CPU-time columns are less disturbed, and every ratio compares rows measured minutes apart, not side by side. Re-running moves single numbers by 15% or more.",
@@ -502,7 +515,7 @@ const report = [
 
 const text = report.join('\n');
 process.stdout.write(
-  `\n${['## Targets', '', ...targets, '', '## Time per flow', '', ...timeTable, '', '## Memory', '', ...memTable, '', '## Cold import', '', ...importTable].join('\n')}\n`,
+  `\n${['## Targets', '', ...targets, '', '## Time per flow', '', ...timeTable, '', '## Memory', '', ...memTable, '', '## Cold import', '', ...importTable, '', ...(durable ? durableSection(durable) : [])].join('\n')}\n`,
 );
 if (!quick || args.write) {
   writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), text);

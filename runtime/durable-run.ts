@@ -126,6 +126,9 @@ export class DurableRun implements AttemptJournal {
 
   ready(step: number): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
+    // The next attempt starts before the transition into it is committed: what a finished step journaled
+    // is dropped here, as the transition's commit would drop it (resuming recalls only the step in flight).
+    this.journalled = this.journalled.filter((entry) => entry.step >= step);
     if (this.journalled.length > 0) {
       const { store } = this.settings;
       for (const entry of this.journalled.splice(0)) this.enqueue(() => store.journal(entry));

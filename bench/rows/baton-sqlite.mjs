@@ -1,11 +1,13 @@
 // Baton with the SQLite store: the `baton` row with every run kept in a SQLite file (WAL,
-// synchronous=FULL, the defaults): each transition and its events committed before the next model call,
-// each model reply journaled. The file lives in a temp folder of its own per process.
+// synchronous=FULL, the defaults): each transition and its events committed before the next model call.
+// The file lives in a temp folder of its own per process. The store is given its connection (libsql,
+// as the store opens it itself) so that the transactions it commits can be counted.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { batonChain } from '../lib/baton-chain.mjs';
+import { ROOT } from '../lib/deps.mjs';
+import { checkPragmas, countCommits, makeCounts, tempDatabase } from '../lib/sqlite-files.mjs';
 import { offlineModel } from './baton.mjs';
 
 export const row = {
@@ -14,7 +16,18 @@ export const row = {
   packages: ['baton-flow', 'xstate', 'ajv', 'libsql'],
   async setup({ agents, gate, deps }) {
     const baton = await import(deps.baton);
-    const store = await baton.SqliteStore.open(join(mkdtempSync(join(tmpdir(), 'baton-bench-')), 'runs.db'));
-    return batonChain({ baton, agents, makeModel: offlineModel(gate), runOptions: { store } });
+    const Database = createRequire(join(ROOT, 'package.json'))('libsql');
+    const counts = makeCounts();
+    const db = countCommits(new Database(tempDatabase('baton'), { timeout: 5000 }), counts);
+    const store = await baton.SqliteStore.open('runs.db', { database: db });
+    checkPragmas((name) => Object.values(db.prepare(`PRAGMA ${name}`).get())[0]);
+    const commit = store.commit.bind(store);
+    store.commit = (c) => {
+      counts.transitions += 1;
+      return commit(c);
+    };
+    const run = batonChain({ baton, agents, makeModel: offlineModel(gate), runOptions: { store } });
+    run.counts = counts;
+    return run;
   },
 };

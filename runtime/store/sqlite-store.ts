@@ -1,12 +1,13 @@
-import { BatonError } from '../../contracts/errors.js';
+import { BatonError, isBatonError } from '../../contracts/errors.js';
 import type { RunEvent } from '../run-events.js';
 import {
   openLibsql,
   type SqliteDatabase,
+  type SqliteStatement,
   type SqliteValue,
   sqliteFailure,
-  transaction,
 } from './sqlite-database.js';
+import { GroupCommit } from './sqlite-group-commit.js';
 import { type RunRow, runFromRow } from './sqlite-rows.js';
 import { prepareDatabase } from './sqlite-schema.js';
 import {
@@ -55,11 +56,13 @@ const FINISHED = FINISHED_STATUSES.map((status) => `'${status}'`).join(', ');
 /**
  * A store in one SQLite file (WAL mode), through the `libsql` package (an optional dependency: `npm
  * install libsql`) or a better-sqlite3-compatible connection of your own. Runs survive the process, so a
- * run can be resumed after a crash or wait for a person. Each commit is one transaction: the run's row
- * changes only for the lease holder at the next sequence number, and its events go in with it. A holder
- * whose lease expired may still commit as long as no other process took the lease. The file's tables are
- * migrated when it is opened; a file that is not a Baton database, or is newer than this code, is refused
- * with `store_error` and left untouched.
+ * run can be resumed after a crash or wait for a person. A commit changes the run's row only for the lease
+ * holder at the next sequence number, and its events go in with it, atomically. A holder whose lease
+ * expired may still commit as long as no other process took the lease. With many runs in flight, the
+ * writes that arrive while one is being written share the next transaction (group commit: one fsync for
+ * all of them), each keeping its own outcome; a run advancing alone is written at once. The file's
+ * tables are migrated when it is opened; a file that is not a Baton database, or is newer than this
+ * code, is refused with `store_error` and left untouched.
  *
  * @example
  * ```ts
@@ -75,12 +78,22 @@ const FINISHED = FINISHED_STATUSES.map((status) => `'${status}'`).join(', ');
  */
 export class SqliteStore implements Store {
   private closed = false;
+  private readonly writer: GroupCommit;
+  /**
+   * Statements prepared once per store, dropped on close or when SQLite fails. Preparing them for each
+   * call took about 45 % of a commit's CPU time (350 against 190 µs per sequential commit, measured with
+   * synchronous=NORMAL so that the fsync does not hide it), and that CPU time is what bounds a transaction
+   * shared by hundreds of runs.
+   */
+  private statements = new Map<string, SqliteStatement>();
 
   private constructor(
     private readonly db: SqliteDatabase,
     private readonly path: string,
     private readonly owned: boolean,
-  ) {}
+  ) {
+    this.writer = new GroupCommit(db, (error) => this.failure(error));
+  }
 
   /**
    * Opens (or creates) the store in the SQLite file at `path`, migrating its tables. `missing_dependency`
@@ -115,67 +128,65 @@ export class SqliteStore implements Store {
   async create(run: NewRun): Promise<void> {
     const usage = json(run.usage);
     const snapshot = json(run.snapshot);
-    this.write(() => {
-      if (this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(run.id) !== undefined)
-        throw runExists(run.id);
+    const events = bodies(run.events);
+    await this.write(() => {
+      if (this.sql('SELECT 1 FROM runs WHERE id = ?').get(run.id) !== undefined) throw runExists(run.id);
       checkEvents(run.id, run.events, 0);
-      this.db
-        .prepare(
-          `INSERT INTO runs (id, flow, flow_version, status, seq, agent, usage, snapshot, lease_holder,
-             lease_expires_at, cancel_requested, created_at, updated_at)
-           VALUES (?, ?, ?, 'running', 0, NULL, ?, ?, ?, ?, 0, ?, ?)`,
-        )
-        .run(
-          run.id,
-          run.flow,
-          run.flowVersion,
-          usage,
-          snapshot,
-          run.lease.holder,
-          run.lease.expiresAt,
-          run.at,
-          run.at,
-        );
-      this.append(run.id, run.events);
+      this.sql(
+        `INSERT INTO runs (id, flow, flow_version, status, seq, agent, usage, snapshot, lease_holder,
+           lease_expires_at, cancel_requested, created_at, updated_at)
+         VALUES (?, ?, ?, 'running', 0, NULL, ?, ?, ?, ?, 0, ?, ?)`,
+      ).run(
+        run.id,
+        run.flow,
+        run.flowVersion,
+        usage,
+        snapshot,
+        run.lease.holder,
+        run.lease.expiresAt,
+        run.at,
+        run.at,
+      );
+      this.append(run.id, events);
     });
   }
 
-  /** Commits one transition and its events in one transaction, fenced by sequence number and lease holder. */
+  /**
+   * Commits one transition and its events atomically, fenced by sequence number and lease holder; with
+   * other runs' writes in the same transaction when they arrive together, but refused or kept on its own.
+   */
   async commit(commit: Commit): Promise<CommitOutcome> {
     const usage = json(commit.usage);
     const snapshot = json(commit.snapshot);
+    const events = bodies(commit.events);
     return this.write(() => {
-      const { changes } = this.db
-        .prepare(
-          `UPDATE runs SET seq = ?, status = ?, agent = ?, usage = ?, snapshot = ?, updated_at = ?
-           WHERE id = ? AND seq = ? AND lease_holder = ? AND status NOT IN (${FINISHED})`,
-        )
-        .run(
-          commit.seq,
-          commit.status,
-          commit.agent,
-          usage,
-          snapshot,
-          commit.at,
-          commit.runId,
-          commit.seq - 1,
-          commit.holder,
-        );
-      if (Number(changes) === 0) throw this.refusal(commit);
-      checkEvents(commit.runId, commit.events, this.lastEvent(commit.runId));
-      this.append(commit.runId, commit.events);
-      const flag = this.db.prepare('SELECT cancel_requested FROM runs WHERE id = ?').get(commit.runId) as {
-        cancel_requested: number;
-      };
-      return { cancelRequested: Number(flag.cancel_requested) === 1 };
+      const row = this.sql(
+        `UPDATE runs SET seq = ?, status = ?, agent = ?, usage = ?, snapshot = ?, updated_at = ?
+         WHERE id = ? AND seq = ? AND lease_holder = ? AND status NOT IN (${FINISHED})
+         RETURNING cancel_requested`,
+      ).get(
+        commit.seq,
+        commit.status,
+        commit.agent,
+        usage,
+        snapshot,
+        commit.at,
+        commit.runId,
+        commit.seq - 1,
+        commit.holder,
+      ) as { cancel_requested: number } | undefined;
+      if (row === undefined) throw this.refusal(commit);
+      if (commit.events.length > 0) {
+        checkEvents(commit.runId, commit.events, this.lastEvent(commit.runId));
+        this.append(commit.runId, events);
+      }
+      return { cancelRequested: Number(row.cancel_requested) === 1 };
     });
   }
 
   /** The run, or null. */
   async get(runId: string): Promise<StoredRun | null> {
-    const row = this.read(() => this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId)) as
-      | RunRow
-      | undefined;
+    const row = this.read(() => this.sql('SELECT * FROM runs WHERE id = ?').get(runId)) as RunRow | undefined;
     return row === undefined ? null : runFromRow(row);
   }
 
@@ -194,6 +205,7 @@ export class SqliteStore implements Store {
     }
     const sql = `SELECT * FROM runs ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
       ORDER BY created_at DESC, id DESC LIMIT ?`;
+    // Prepared for this call only: a filter's text varies, and a list is not on any run's path.
     const rows = this.read(() => this.db.prepare(sql).all(...params, limit)) as RunRow[];
     return rows.map(runFromRow);
   }
@@ -201,7 +213,7 @@ export class SqliteStore implements Store {
   /** The run's events after `after`, in order; none for an unknown run. */
   async events(runId: string, after = 0): Promise<RunEvent[]> {
     const rows = this.read(() =>
-      this.db.prepare('SELECT body FROM events WHERE run_id = ? AND seq > ? ORDER BY seq').all(runId, after),
+      this.sql('SELECT body FROM events WHERE run_id = ? AND seq > ? ORDER BY seq').all(runId, after),
     ) as { body: string }[];
     return rows.map((row) => JSON.parse(row.body) as RunEvent);
   }
@@ -209,10 +221,10 @@ export class SqliteStore implements Store {
   /** Takes or renews the lease of a run for `holder` until `now + ttlMs`, or throws `lease_held`. */
   async lease(runId: string, holder: string, now: number, ttlMs: number): Promise<Lease> {
     const lease = { holder, expiresAt: now + ttlMs };
-    this.write(() => {
-      const row = this.db
-        .prepare('SELECT lease_holder, lease_expires_at FROM runs WHERE id = ?')
-        .get(runId) as Pick<RunRow, 'lease_holder' | 'lease_expires_at'> | undefined;
+    await this.write(() => {
+      const row = this.sql('SELECT lease_holder, lease_expires_at FROM runs WHERE id = ?').get(runId) as
+        | Pick<RunRow, 'lease_holder' | 'lease_expires_at'>
+        | undefined;
       if (row === undefined) throw runNotFound(runId);
       const current =
         row.lease_holder === null
@@ -220,57 +232,55 @@ export class SqliteStore implements Store {
           : { holder: row.lease_holder, expiresAt: Number(row.lease_expires_at) };
       const refusal = leaseRefusal(runId, current, holder, now);
       if (refusal) throw refusal;
-      this.db
-        .prepare('UPDATE runs SET lease_holder = ?, lease_expires_at = ? WHERE id = ?')
-        .run(lease.holder, lease.expiresAt, runId);
+      this.sql('UPDATE runs SET lease_holder = ?, lease_expires_at = ? WHERE id = ?').run(
+        lease.holder,
+        lease.expiresAt,
+        runId,
+      );
     });
     return lease;
   }
 
   /** Lets go of the lease if `holder` holds it. */
   async release(runId: string, holder: string): Promise<void> {
-    this.write(() =>
-      this.db
-        .prepare(
-          'UPDATE runs SET lease_holder = NULL, lease_expires_at = NULL WHERE id = ? AND lease_holder = ?',
-        )
-        .run(runId, holder),
+    await this.write(() =>
+      this.sql(
+        'UPDATE runs SET lease_holder = NULL, lease_expires_at = NULL WHERE id = ? AND lease_holder = ?',
+      ).run(runId, holder),
     );
   }
 
   /** Marks the run to be cancelled by whoever advances it. */
   async requestCancel(runId: string): Promise<void> {
-    this.write(() => {
-      const row = this.db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as
+    await this.write(() => {
+      const row = this.sql('SELECT status FROM runs WHERE id = ?').get(runId) as
         | { status: StoredStatus }
         | undefined;
       if (row === undefined) throw runNotFound(runId);
       if (isFinished(row.status)) throw runFinished(runId, row.status);
-      this.db.prepare('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
+      this.sql('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
     });
   }
 
   /** Journals what an attempt finished; the first value for a (run, step, key) is kept. */
   async journal(entry: JournalEntry): Promise<void> {
     const value = json(entry.value);
-    this.write(() => {
-      if (this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(entry.runId) === undefined)
+    await this.write(() => {
+      if (this.sql('SELECT 1 FROM runs WHERE id = ?').get(entry.runId) === undefined)
         throw runNotFound(entry.runId);
-      this.db
-        .prepare(
-          `INSERT INTO journal (run_id, step, key, value, at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (run_id, step, key) DO NOTHING`,
-        )
-        .run(entry.runId, entry.step, entry.key, value, entry.at);
+      this.sql(
+        `INSERT INTO journal (run_id, step, key, value, at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, step, key) DO NOTHING`,
+      ).run(entry.runId, entry.step, entry.key, value, entry.at);
     });
   }
 
   /** One step's journal, in the order it was written. */
   async journaled(runId: string, step: number): Promise<JournalEntry[]> {
     const rows = this.read(() =>
-      this.db
-        .prepare('SELECT step, key, value, at FROM journal WHERE run_id = ? AND step = ? ORDER BY position')
-        .all(runId, step),
+      this.sql(
+        'SELECT step, key, value, at FROM journal WHERE run_id = ? AND step = ? ORDER BY position',
+      ).all(runId, step),
     ) as { step: number; key: string; value: string; at: number }[];
     return rows.map((row) => ({
       runId,
@@ -286,19 +296,24 @@ export class SqliteStore implements Store {
     const old = `SELECT id FROM runs WHERE status IN (${FINISHED}) AND updated_at < ?`;
     return this.write(() => {
       // Deleted explicitly rather than by cascade, which holds only on connections with foreign keys on.
-      this.db.prepare(`DELETE FROM events WHERE run_id IN (${old})`).run(before);
-      this.db.prepare(`DELETE FROM journal WHERE run_id IN (${old})`).run(before);
-      return Number(this.db.prepare(`DELETE FROM runs WHERE id IN (${old})`).run(before).changes);
+      this.sql(`DELETE FROM events WHERE run_id IN (${old})`).run(before);
+      this.sql(`DELETE FROM journal WHERE run_id IN (${old})`).run(before);
+      return Number(this.sql(`DELETE FROM runs WHERE id IN (${old})`).run(before).changes);
     });
   }
 
-  /** Closes the file (a `database` given to `open` is left open); later calls fail. Closing again does nothing. */
+  /**
+   * Writes what is still waiting for its transaction, then closes the file (a `database` given to `open`
+   * is left open); later calls fail. Closing again does nothing.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.writer.drain();
     this.closed = true;
+    // libsql cannot finalize statements: SQLite releases the file once the last one is garbage collected,
+    // so none is kept past here.
+    this.statements = new Map();
     if (this.owned) {
-      // libsql cannot finalize statements: SQLite releases the file once the last one is garbage collected.
-      // Every statement here is prepared for one call and dropped, so none outlives it for long.
       try {
         this.db.close();
       } catch (error) {
@@ -309,9 +324,9 @@ export class SqliteStore implements Store {
 
   /** Why a commit that changed no row was refused: no such run, or the fence it did not pass. */
   private refusal(commit: Commit): BatonError {
-    const row = this.db
-      .prepare('SELECT seq, lease_holder, status FROM runs WHERE id = ?')
-      .get(commit.runId) as Pick<RunRow, 'seq' | 'lease_holder' | 'status'> | undefined;
+    const row = this.sql('SELECT seq, lease_holder, status FROM runs WHERE id = ?').get(commit.runId) as
+      | Pick<RunRow, 'seq' | 'lease_holder' | 'status'>
+      | undefined;
     if (row === undefined) return runNotFound(commit.runId);
     const fence = { seq: row.seq, holder: row.lease_holder, status: row.status };
     return (
@@ -323,16 +338,26 @@ export class SqliteStore implements Store {
   }
 
   private lastEvent(runId: string): number {
-    const row = this.db.prepare('SELECT MAX(seq) AS last FROM events WHERE run_id = ?').get(runId) as {
+    const row = this.sql('SELECT MAX(seq) AS last FROM events WHERE run_id = ?').get(runId) as {
       last: number | null;
     };
     return row.last ?? 0;
   }
 
-  private append(runId: string, events: readonly RunEvent[]): void {
+  private append(runId: string, events: readonly EventBody[]): void {
     if (events.length === 0) return;
-    const insert = this.db.prepare('INSERT INTO events (run_id, seq, body) VALUES (?, ?, ?)');
-    for (const event of events) insert.run(runId, event.seq, json(event));
+    const insert = this.sql('INSERT INTO events (run_id, seq, body) VALUES (?, ?, ?)');
+    for (const event of events) insert.run(runId, event.seq, event.body);
+  }
+
+  /** The statement for `sql`, prepared on first use. */
+  private sql(sql: string): SqliteStatement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   private read<T>(work: () => T): T {
@@ -340,13 +365,35 @@ export class SqliteStore implements Store {
     try {
       return work();
     } catch (error) {
-      throw sqliteFailure(error, this.path);
+      throw this.failure(error);
     }
   }
 
-  private write<T>(work: () => T): T {
-    return this.read(() => transaction(this.db, work));
+  /**
+   * The error a caller gets for what a read or write threw. When SQLite itself failed, every kept
+   * statement is dropped: libsql does not reset a statement whose `get` failed, and it would fail again.
+   */
+  private failure(error: unknown): BatonError {
+    if (!isBatonError(error)) this.statements = new Map();
+    return sqliteFailure(error, this.path);
   }
+
+  /** Runs `work` in a write transaction: at once when no other write is in this turn, else with the others. */
+  private write<T>(work: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(storeClosed());
+    return this.writer.write(work);
+  }
+}
+
+/** An event and its JSON text, made before the transaction so that the transaction holds only SQL. */
+interface EventBody {
+  readonly runId: string;
+  readonly seq: number;
+  readonly body: string;
+}
+
+function bodies(events: readonly RunEvent[]): EventBody[] {
+  return events.map((event) => ({ runId: event.runId, seq: event.seq, body: json(event) }));
 }
 
 function closeQuietly(db: SqliteDatabase): void {
