@@ -299,6 +299,8 @@ export const USAGE = `Usage:
                [--db <path>] [--json | --jsonl | --quiet]
   baton answer <flow module or folder> <run> <answer> [--question <id>] [--flow <id>] [--model <name>]
                [--db <path>] [--json]
+  baton chat <flow module or folder> [--input <file or JSON>] [--flow <id>] [--model <name>]
+             [--db <path> | --no-store]
   baton cancel <run> [--db <path>]
   baton graph <flow module or folder> [--format mermaid|svg|json] [--out <file|folder>] [--flow <id>]
   baton report [<run | trace.json | folder>] [<flow module>] [--out <file>] [--flow <id>]
