@@ -130,27 +130,8 @@ export type { AnswerOptions } from './runtime/answer-run.js';
 export { answerRun } from './runtime/answer-run.js';
 export type { CancelOutcome } from './runtime/cancel-run.js';
 export { cancelRun } from './runtime/cancel-run.js';
-export type {
-  EndingName,
-  FlowGraph,
-  FlowGraphAgent,
-  FlowGraphEdge,
-  FlowGraphEnding,
-  FlowGraphNode,
-  GraphLimits,
-} from './runtime/graph/flow-graph.js';
-export { flowGraph } from './runtime/graph/flow-graph.js';
-export type { MermaidOptions } from './runtime/graph/to-mermaid.js';
-export { toMermaid } from './runtime/graph/to-mermaid.js';
-export type { SvgHighlight, SvgOptions } from './runtime/graph/to-svg.js';
-export { toSvg } from './runtime/graph/to-svg.js';
 export type { ModelSpecOptions } from './runtime/model-spec.js';
 export { MODEL_VARIABLE, modelFromSpec } from './runtime/model-spec.js';
-export type { RunRecord, UnfinishedRun } from './runtime/report/run-record.js';
-export type { RunReportOptions } from './runtime/report/run-report.js';
-export { runReport } from './runtime/report/run-report.js';
-export type { RunsReportOptions } from './runtime/report/runs-report.js';
-export { runsReport } from './runtime/report/runs-report.js';
 export type { ResumeOptions } from './runtime/resume-run.js';
 export { resumeRun } from './runtime/resume-run.js';
 export type { RunEvent, RunEventBody, TransitionKind } from './runtime/run-events.js';

@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^baton-flow\/parts$/, replacement: here('./parts.ts') },
       { find: /^baton-flow\/testing$/, replacement: here('./testing.ts') },
       { find: /^baton-flow\/postgres$/, replacement: here('./postgres.ts') },
+      { find: /^baton-flow\/report$/, replacement: here('./report.ts') },
     ],
   },
   test: {

@@ -98,7 +98,8 @@ export const JUDGE_VERDICT: JsonSchemaObject = Object.freeze({
   additionalProperties: false,
 }) as JsonSchemaObject;
 
-const verdictValidator = validatorFor(JUDGE_VERDICT, 'judge verdict');
+/** The verdict schema's validator, compiled on first use: importing Baton compiles no schema. */
+let verdictValidator: ReturnType<typeof validatorFor> | null = null;
 
 /**
  * Runs the deterministic checks of the criteria that have one. A check that throws or returns anything but
@@ -151,6 +152,7 @@ export function readJudgement(
 ): { readonly results: CriterionResult[] } | { readonly problem: string } {
   const shape = shapeProblem(verdict);
   if (shape) return { problem: `the judge's verdict is ${shape}` };
+  verdictValidator ??= validatorFor(JUDGE_VERDICT, 'judge verdict');
   const checked = verdictValidator.validate(verdict);
   if (!checked.ok) return { problem: "the judge's verdict does not fit its schema" };
   const given = (verdict as { verdicts: { id: string; pass: boolean; evidence: string }[] }).verdicts;

@@ -118,7 +118,8 @@ function agentNode(flow: AnyFlow, agent: AnyAgent): FlowGraphAgent {
  * @example
  * ```ts
  * import Type from 'typebox';
- * import { defineAgent, defineFlow, flowGraph } from 'baton-flow';
+ * import { defineAgent, defineFlow } from 'baton-flow';
+ * import { flowGraph } from 'baton-flow/report';
  * import { scripted } from 'baton-flow/testing';
  *
  * const Draft = Type.Object({ text: Type.String() }, { title: 'Draft' });

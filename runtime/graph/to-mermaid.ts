@@ -60,7 +60,8 @@ function stateIds(nodes: readonly FlowGraphNode[]): Map<string, string> {
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
- * import { type AnyFlow, flowGraph, toMermaid } from 'baton-flow';
+ * import { type AnyFlow } from 'baton-flow';
+ * import { flowGraph, toMermaid } from 'baton-flow/report';
  *
  * declare const support: AnyFlow;
  *

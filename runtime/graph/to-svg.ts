@@ -132,7 +132,8 @@ const STYLE = (p: string) => `
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
- * import { type AnyFlow, flowGraph, type RunResult, toSvg } from 'baton-flow';
+ * import { type AnyFlow, type RunResult } from 'baton-flow';
+ * import { flowGraph, toSvg } from 'baton-flow/report';
  *
  * declare const support: AnyFlow;
  * declare const result: RunResult;

@@ -170,7 +170,8 @@ function rejectionsSection(story: RunStory): string {
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
- * import { type AnyFlow, runFlow, runReport } from 'baton-flow';
+ * import { type AnyFlow, runFlow } from 'baton-flow';
+ * import { runReport } from 'baton-flow/report';
  *
  * declare const support: AnyFlow;
  *

@@ -163,7 +163,8 @@ function runsTable(runs: readonly RunRecord[]): string {
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
- * import { type AnyFlow, runFlow, runsReport } from 'baton-flow';
+ * import { type AnyFlow, runFlow } from 'baton-flow';
+ * import { runsReport } from 'baton-flow/report';
  *
  * declare const support: AnyFlow;
  * declare const tickets: { id: string; body: string }[];

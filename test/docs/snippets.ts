@@ -68,6 +68,7 @@ export const ENTRIES = {
   'baton-flow/parts': 'parts.ts',
   'baton-flow/testing': 'testing.ts',
   'baton-flow/postgres': 'postgres.ts',
+  'baton-flow/report': 'report.ts',
 } as const;
 
 /** One exported name of an entry point, with its doc comment. */

@@ -1,12 +1,5 @@
-import {
-  defineAgent,
-  defineFlow,
-  defineStep,
-  type FlowGraphAgent,
-  flowGraph,
-  isBatonError,
-  jsonSchema,
-} from 'baton-flow';
+import { defineAgent, defineFlow, defineStep, isBatonError, jsonSchema } from 'baton-flow';
+import { type FlowGraphAgent, flowGraph } from 'baton-flow/report';
 import { scripted } from 'baton-flow/testing';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { defineAgent, defineFlow, flowGraph, toMermaid } from 'baton-flow';
+import { defineAgent, defineFlow } from 'baton-flow';
+import { flowGraph, toMermaid } from 'baton-flow/report';
 import { scripted } from 'baton-flow/testing';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineAgent, defineFlow, flowGraph, toSvg } from 'baton-flow';
+import { defineAgent, defineFlow } from 'baton-flow';
+import { flowGraph, toSvg } from 'baton-flow/report';
 import { scripted } from 'baton-flow/testing';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';

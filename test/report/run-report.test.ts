@@ -1,4 +1,5 @@
-import { isBatonError, type RunResult, runReport } from 'baton-flow';
+import { isBatonError, type RunResult } from 'baton-flow';
+import { runReport } from 'baton-flow/report';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { support } from '../../examples/support/flow.js';
 import { chainFlow } from '../helpers/flows.js';

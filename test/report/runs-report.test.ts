@@ -1,4 +1,5 @@
-import { isBatonError, type RunResult, runsReport } from 'baton-flow';
+import { isBatonError, type RunResult } from 'baton-flow';
+import { runsReport } from 'baton-flow/report';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { doneSupportRun, escalatedChainRun, failedSupportRun, LEAKED_KEY } from '../helpers/report-runs.js';
 import { xmlProblems } from '../helpers/xml.js';
