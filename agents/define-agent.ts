@@ -1,6 +1,6 @@
 import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type Infer, type JsonSchemaObject, type Schema } from '../contracts/schema.js';
-import { type Validator, validatorFor } from '../contracts/validator.js';
+import { compiledValidator, type Validator } from '../contracts/validator.js';
 import type { AnyTool } from './define-tool.js';
 import type { Model } from './model.js';
 
@@ -340,9 +340,9 @@ export function defineAgent<
     name,
     description: definition.description,
     input,
-    inputValidator: validatorFor(input, `agent "${name}" input`) as Validator<Infer<I>>,
+    inputValidator: compiledValidator<Infer<I>>(input, `agent "${name}" input`),
     output,
-    outputValidator: output ? (validatorFor(output, `agent "${name}" output`) as Validator<Out>) : undefined,
+    outputValidator: output ? compiledValidator<Out>(output, `agent "${name}" output`) : undefined,
     instructions: definition.instructions,
     model: definition.model,
     tools,

@@ -1,6 +1,6 @@
 import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type Infer, type Schema } from '../contracts/schema.js';
-import { type Validator, validatorFor } from '../contracts/validator.js';
+import { compiledValidator } from '../contracts/validator.js';
 import { assertParticipant, type Step, type StepContext } from './define-agent.js';
 
 /** A code step as written by the user: what `defineStep` takes. */
@@ -69,9 +69,9 @@ export function defineStep<const N extends string, I extends Schema, O extends S
     name,
     description: definition.description,
     input,
-    inputValidator: validatorFor(input, `step "${name}" input`) as Validator<Infer<I>>,
+    inputValidator: compiledValidator<Infer<I>>(input, `step "${name}" input`),
     output,
-    outputValidator: validatorFor(output, `step "${name}" output`) as Validator<Infer<O>>,
+    outputValidator: compiledValidator<Infer<O>>(output, `step "${name}" output`),
     run: definition.run,
     next: definition.next as Step<N, Infer<I>, Infer<O>>['next'],
   });

@@ -1,6 +1,6 @@
 import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type Infer, type Schema } from '../contracts/schema.js';
-import { type Validator, validatorFor } from '../contracts/validator.js';
+import { compiledValidator, type Validator } from '../contracts/validator.js';
 
 /** What a tool's `run` receives: its validated arguments and the signal that aborts its attempt. */
 export interface ToolContext<I> {
@@ -168,7 +168,7 @@ export function defineTool<const N extends string, I extends Schema, R>(
     name,
     description,
     input: schema,
-    validator: validatorFor(input, `tool "${name}" input`),
+    validator: compiledValidator<Infer<I>>(input, `tool "${name}" input`),
     run: run as (context: ToolContext<Infer<I>>) => R | Promise<R>,
     needsApproval: typeof approval === 'boolean' ? () => approval : failClosed(approval),
     approvals: approval !== false,

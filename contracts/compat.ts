@@ -13,7 +13,7 @@ import {
   type SchemaObject,
   toObject,
 } from './compat-schema.js';
-import { type Validation, type Validator, validatorFor } from './validator.js';
+import { compiledValidator, type Validation, type Validator } from './validator.js';
 import { formatViolations } from './violations.js';
 
 /** One way the producer's values may not fit the consumer: where in the value, and what to change. */
@@ -218,7 +218,7 @@ class Run implements Checker {
     let validator = this.validators.get(schema);
     if (validator === undefined) {
       try {
-        validator = validatorFor(schema, 'compatibility check');
+        validator = compiledValidator<unknown>(schema, 'compatibility check');
       } catch {
         validator = null;
       }

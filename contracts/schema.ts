@@ -23,16 +23,22 @@ export type Schema = TSchema | JsonSchemaObject;
 /**
  * The TypeScript type of the values a schema accepts: `T` for a `Contract<T>`, the static type of a
  * TypeBox type, and `unknown` for an untyped plain JSON Schema.
+ *
+ * It is never an inference site: the schema's type comes from the schema value, never back from a callback
+ * typed with `Infer`. Inferring back through TypeBox's `Static` would make the compiler measure the variance
+ * of TypeBox's whole `Static` chain, which costs seconds in every program that calls `defineTool`.
  */
-export type Infer<S> = S extends { readonly [staticType]?: infer T }
-  ? unknown extends T
-    ? S extends TSchema
+export type Infer<S> = NoInfer<
+  S extends { readonly [staticType]?: infer T }
+    ? unknown extends T
+      ? S extends TSchema
+        ? Static<S>
+        : unknown
+      : T
+    : S extends TSchema
       ? Static<S>
       : unknown
-    : T
-  : S extends TSchema
-    ? Static<S>
-    : unknown;
+>;
 
 /**
  * Declares a plain JSON Schema together with the type of the values it accepts, for use wherever a

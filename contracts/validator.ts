@@ -59,9 +59,17 @@ export interface Validator<T> {
  * ```
  */
 export function validatorFor<S>(schema: S, where = 'schema'): Validator<Infer<S>> {
+  return compiledValidator<Infer<S>>(schema, where);
+}
+
+/**
+ * `validatorFor` with the static type given rather than inferred from the schema. Inside the library the
+ * type is always spelled out, so the compiler never has to relate two inferred schema types.
+ */
+export function compiledValidator<T>(schema: unknown, where: string): Validator<T> {
   const object = asSchemaObject(schema, where);
   const cached = cache.get(object);
-  if (cached) return cached as Validator<Infer<S>>;
+  if (cached) return cached as Validator<T>;
   let fn: ValidateFunction;
   try {
     fn = ajv().compile(object);
@@ -72,10 +80,10 @@ export function validatorFor<S>(schema: S, where = 'schema'): Validator<Infer<S>
       { cause, details: { where } },
     );
   }
-  const validator: Validator<Infer<S>> = Object.freeze({
+  const validator: Validator<T> = Object.freeze({
     schema: object,
-    validate(value: unknown): Validation<Infer<S>> {
-      if (fn(value)) return { ok: true, value: value as Infer<S> };
+    validate(value: unknown): Validation<T> {
+      if (fn(value)) return { ok: true, value: value as T };
       return { ok: false, violations: toViolations(fn.errors) };
     },
   });

@@ -5,7 +5,7 @@ import type { ToolSpec } from '../agents/model.js';
 import { shapeProblem } from '../contracts/depth.js';
 import { isBatonError } from '../contracts/errors.js';
 import { fingerprint } from '../contracts/fingerprint.js';
-import { validatorFor } from '../contracts/validator.js';
+import { compiledValidator } from '../contracts/validator.js';
 import { formatViolations } from '../contracts/violations.js';
 import { assess, NO_GRANTS } from './assess.js';
 import { agentActor, planOf } from './attempt-logic.js';
@@ -159,7 +159,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           verdict?.kind === 'wait' &&
           verdict.wait.kind === 'confirm' &&
           event.question === verdict.wait.id &&
-          validatorFor(verdict.wait.answer, 'answer').validate(event.answer).ok &&
+          compiledValidator<unknown>(verdict.wait.answer, 'answer').validate(event.answer).ok &&
           (event.answer as { approved?: unknown }).approved === true
         );
       },
@@ -171,7 +171,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           verdict?.kind === 'wait' &&
           verdict.wait.kind === 'limit' &&
           event.question === verdict.wait.id &&
-          validatorFor(verdict.wait.answer, 'answer').validate(event.answer).ok &&
+          compiledValidator<unknown>(verdict.wait.answer, 'answer').validate(event.answer).ok &&
           (event.answer as { approved?: unknown }).approved === false
         );
       },
@@ -184,7 +184,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
           wait.agent === params.agent &&
           event.question === wait.id &&
           (context.asks ?? 0) < spec.limits.asks &&
-          validatorFor(wait.answer, 'answer').validate(event.answer).ok
+          compiledValidator<unknown>(wait.answer, 'answer').validate(event.answer).ok
         );
       },
       reviseTo: ({ context }, params: { to: string }) => {

@@ -1,7 +1,7 @@
 import type { Message } from '../agents/model.js';
 import { shapeProblem } from '../contracts/depth.js';
 import type { JsonSchemaObject } from '../contracts/schema.js';
-import { validatorFor } from '../contracts/validator.js';
+import { compiledValidator, type Validator } from '../contracts/validator.js';
 
 /** What a deterministic check of a criterion gets: the flow's input and the result to verify. */
 export interface CheckArgs<I = unknown, O = unknown> {
@@ -99,7 +99,7 @@ export const JUDGE_VERDICT: JsonSchemaObject = Object.freeze({
 }) as JsonSchemaObject;
 
 /** The verdict schema's validator, compiled on first use: importing Baton compiles no schema. */
-let verdictValidator: ReturnType<typeof validatorFor> | null = null;
+let verdictValidator: Validator<unknown> | null = null;
 
 /**
  * Runs the deterministic checks of the criteria that have one. A check that throws or returns anything but
@@ -152,7 +152,7 @@ export function readJudgement(
 ): { readonly results: CriterionResult[] } | { readonly problem: string } {
   const shape = shapeProblem(verdict);
   if (shape) return { problem: `the judge's verdict is ${shape}` };
-  verdictValidator ??= validatorFor(JUDGE_VERDICT, 'judge verdict');
+  verdictValidator ??= compiledValidator<unknown>(JUDGE_VERDICT, 'judge verdict');
   const checked = verdictValidator.validate(verdict);
   if (!checked.ok) return { problem: "the judge's verdict does not fit its schema" };
   const given = (verdict as { verdicts: { id: string; pass: boolean; evidence: string }[] }).verdicts;

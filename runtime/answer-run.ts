@@ -1,5 +1,5 @@
 import { BatonError, isBatonError } from '../contracts/errors.js';
-import { validatorFor } from '../contracts/validator.js';
+import { compiledValidator } from '../contracts/validator.js';
 import { formatViolations } from '../contracts/violations.js';
 import type { Flow } from '../machines/define-flow.js';
 import type { HumanWait } from '../machines/verdict.js';
@@ -70,7 +70,7 @@ export async function answerRun<Id extends string, I, O, N extends string>(
       { details: { runId, question: wait } },
     );
   }
-  const checked = validatorFor(wait.answer, `the answer to ${wait.id}`).validate(answer);
+  const checked = compiledValidator<unknown>(wait.answer, `the answer to ${wait.id}`).validate(answer);
   if (!checked.ok) {
     throw new BatonError(
       'invalid_answer',

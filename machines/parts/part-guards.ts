@@ -1,6 +1,6 @@
 import type { AgentOutcome, Decision } from '../../agents/decision.js';
 import type { JsonSchemaObject } from '../../contracts/schema.js';
-import { validatorFor } from '../../contracts/validator.js';
+import { compiledValidator } from '../../contracts/validator.js';
 import type { DonePredicate } from '../flow-spec.js';
 import type { PartsContext } from './parts-context.js';
 
@@ -20,7 +20,7 @@ export function decisionOf(event: unknown): Decision | null {
 
 function fits(schema: JsonSchemaObject, value: unknown): boolean {
   try {
-    return validatorFor(schema, 'guard schema').validate(value).ok;
+    return compiledValidator<unknown>(schema, 'guard schema').validate(value).ok;
   } catch {
     return false;
   }

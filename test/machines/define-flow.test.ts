@@ -139,9 +139,7 @@ describe('defineFlow', () => {
   it('rejects a missing start, saying it is missing and which agents could start', () => {
     const { start: _start, ...noStart } = base;
     const error = definitionError(() =>
-      defineFlow({ ...noStart, agents: [chainAgent('a'), chainAgent('b')] } as unknown as Parameters<
-        typeof defineFlow
-      >[0]),
+      defineFlow({ ...noStart, agents: [chainAgent('a'), chainAgent('b')] } as never),
     );
     expect(error.code).toBe('invalid_flow');
     expect(error.message).toBe(
@@ -159,9 +157,7 @@ describe('defineFlow', () => {
   it('rejects a missing finish, saying it is missing', () => {
     const { finish: _finish, ...noFinish } = base;
     const error = definitionError(() =>
-      defineFlow({ ...noFinish, agents: [chainAgent('a'), chainAgent('b')] } as unknown as Parameters<
-        typeof defineFlow
-      >[0]),
+      defineFlow({ ...noFinish, agents: [chainAgent('a'), chainAgent('b')] } as never),
     );
     expect(error.code).toBe('invalid_flow');
     expect(error.message).toContain('Flow "f": `finish` is missing');
