@@ -72,7 +72,7 @@ const ANSWER_LEASE_MS = 30_000;
  */
 export async function enqueueAnswer<I, O>(options: EnqueueAnswer<I, O>): Promise<EnqueueAnswerResult<O>> {
   const { store, flow, runId } = options;
-  const queue = await RunQueue.open(store, { start: true, maintain: false });
+  const queue = await RunQueue.shared(store);
   await queue.ensure(flow.id);
   const holder = `answer:${randomUUID()}`;
   const view = new AnswerOnlyStore(store);

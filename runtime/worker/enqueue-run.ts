@@ -54,7 +54,7 @@ export interface EnqueueStoredRun {
  */
 export async function enqueueRun<I>(options: EnqueueNewRun<I> | EnqueueStoredRun): Promise<string> {
   const { store } = options;
-  const queue = await RunQueue.open(store, { start: true, maintain: false });
+  const queue = await RunQueue.shared(store);
   if (!('flow' in options)) {
     const run = await store.get(options.runId);
     if (!run)

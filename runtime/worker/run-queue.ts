@@ -59,6 +59,9 @@ export function queueSchema(store: PostgresStore): string {
   return `${store.schema}_queue`;
 }
 
+/** The sending queue of each store, for `RunQueue.shared`. */
+const senders = new WeakMap<PostgresStore, Promise<RunQueue>>();
+
 /**
  * The job queue of a Postgres store, on pg-boss, in the same database (its own schema) and on the store's
  * pool. `missing_dependency` when pg-boss is not installed.
@@ -124,6 +127,21 @@ export class RunQueue {
         if (tries >= INSTALL_TRIES || !INSTALL_RACES.has(state)) throw queueFailure(error, store);
       }
     }
+  }
+
+  /**
+   * The started queue a process sends jobs through for a store, opened on first use and kept for the
+   * store's life: `enqueueRun` and `enqueueAnswer` share it, so sending a job costs the job's own queries,
+   * not a pg-boss start (its schema check) each time. A failed open is not kept: the next call tries again.
+   */
+  static shared(store: PostgresStore): Promise<RunQueue> {
+    let queue = senders.get(store);
+    if (!queue) {
+      queue = RunQueue.open(store, { start: true, maintain: false });
+      senders.set(store, queue);
+      queue.catch(() => senders.delete(store));
+    }
+    return queue;
   }
 
   /** Makes sure the queue of a flow exists (once per flow for this object). */

@@ -18,8 +18,9 @@ import {
 import { enqueueRun, PostgresStore, startWorker, type Worker, type WorkerEvent } from 'baton-flow/postgres';
 import { scripted } from 'baton-flow/testing';
 import pg from 'pg';
+import PgBoss from 'pg-boss';
 import Type from 'typebox';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CallLog, killFlow, replyFor } from '../fixtures/durable-flow.js';
 import { postgresMissing, skippedNote, usePostgres } from '../helpers/postgres.js';
 
@@ -177,6 +178,29 @@ describe.skipIf(postgresMissing !== null)(`workers on pg-boss${skippedNote}`, ()
     );
     await left(events, runId);
     expect(events.map((e) => e.type)).toEqual(['run.taken', 'run.left']);
+  });
+
+  it('starts pg-boss once per store to send jobs, however many runs it enqueues', async () => {
+    const starts = vi.spyOn(PgBoss.prototype, 'start');
+    try {
+      const { open } = schema();
+      const [first, second] = [await open(), await open()];
+      const { log } = recorder();
+      const ids = await Promise.all(
+        Array.from({ length: 5 }, () => enqueueRun({ store: first, flow: killFlow(log), input })),
+      );
+      expect(starts).toHaveBeenCalledTimes(1);
+      ids.push(await enqueueRun({ store: second, flow: killFlow(log), input }));
+      await enqueueRun({ store: first, runId: ids[0] as string });
+      expect(starts).toHaveBeenCalledTimes(2);
+      const { rows } = await first.pool.query(
+        `SELECT count(*)::int AS jobs FROM ${first.schema}_queue.job WHERE name = 'flow.' || $1`,
+        [killFlow(log).id],
+      );
+      expect(rows[0]).toEqual({ jobs: 7 });
+    } finally {
+      starts.mockRestore();
+    }
   });
 
   it('advances a run whose job is delivered twice once: one delivery advances it, the other finds nothing to do', async () => {
