@@ -3,7 +3,8 @@ import { BatonError, type BatonErrorOptions, type ErrorCode, isBatonError } from
 /**
  * Exit codes of `baton` when it is misused, after the BSD `sysexits.h` convention, so a script can tell
  * a misuse from a run's outcome (`baton run` and `baton resume` exit 0 done, 1 failed, 2 escalated, 3
- * cancelled; `baton check` 1 when a flow has errors). Every misuse prints one line, `baton: <code>: <message>`, to stderr.
+ * cancelled; `baton answer --enqueue` 0 once it has handed the run to the workers; `baton check` 1 when a
+ * flow has errors). Every misuse prints one line, `baton: <code>: <message>`, to stderr.
  */
 export const MISUSE_EXIT = {
   /** The command line is wrong: an unknown command or flag, a missing or extra argument, a bad `--model`. */

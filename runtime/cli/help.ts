@@ -148,19 +148,28 @@ The answer is inline JSON, a JSON file, or plain text for an agent's question. A
 schema is refused (invalid_answer) and changes nothing; the first answer wins, and a second to the same
 question is refused (already_answered) with the answer that won. baton show <run> shows the question.
 
+With --enqueue and a Postgres store (--db or BATON_DB a postgres:// URL), the answer is committed and
+the run's job sent to the workers (baton worker) in one transaction: a worker goes on with the run, and
+nothing the answer leads to (a model call, the approved tool) runs in this process.
+
 Options:
   --question <id>       The id of the question answered (q3): refuses the answer if the run has moved on
   --flow <id>           Which flow, when the module exports several (default: the run's own)
 ${MODEL}
 ${DB}
+  --enqueue             Hand the run to the workers of the Postgres store instead of going on with it
+                        here (not with --model or --base-url: the workers call their own models)
   --json                Print the whole result as JSON instead of each step
 ${HELP}
 
 Examples:
   baton answer examples/support run-3f2a9c "The serial number is SN-1234."
   baton answer examples/support run-3f2a9c '{"approved": true}' --question q2
+  baton answer examples/support run-3f2a9c '{"approved": true}' --db "$DATABASE_URL" --enqueue
 
 ${OUTCOMES}
+With --enqueue, exits 0 once the run is handed to the workers (baton show <run> follows it), or as
+baton run does when the answer ended the run at once.
 
 ${EXITS}`,
   chat: `Usage: baton chat <flow module or folder> [options]
@@ -298,7 +307,7 @@ export const USAGE = `Usage:
   baton resume <flow module or folder> <run> [--flow <id>] [--model <name>] [--base-url <url>]
                [--db <path>] [--json | --jsonl | --quiet]
   baton answer <flow module or folder> <run> <answer> [--question <id>] [--flow <id>] [--model <name>]
-               [--db <path>] [--json]
+               [--db <path>] [--enqueue] [--json]
   baton chat <flow module or folder> [--input <file or JSON>] [--flow <id>] [--model <name>]
              [--db <path> | --no-store]
   baton cancel <run> [--db <path>]
@@ -318,6 +327,7 @@ Commands:
   show    Shows a stored run: status, agent, usage, path, how it ended, and its events.
   resume  Continues a stored run to its end. Exits as baton run does.
   answer  Answers the question a stored run waits on and continues it. Exits as baton run does.
+          With --enqueue, hands the run to the workers of a Postgres store instead (exit 0).
   chat    Runs a flow as a conversation: each question an agent asks, you answer at the prompt.
   cancel  Cancels a stored run that has not ended.
   graph   Draws a flow: Mermaid, SVG or JSON.

@@ -105,7 +105,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       ),
   },
   answer: {
-    options: ['question', 'flow', 'model', 'base-url', 'db', 'json', 'help'],
+    options: ['question', 'flow', 'model', 'base-url', 'db', 'enqueue', 'json', 'help'],
     takes: { min: 3, max: 3, what: 'a flow module or folder, a run id and the answer' },
     run: ([module, run, answer], v, io) =>
       answerCommand(
@@ -119,6 +119,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
           baseURL: v['base-url'],
           db: v.db,
           json: v.json,
+          enqueue: v.enqueue,
         },
         io,
       ),
@@ -245,6 +246,7 @@ function parse(argv: readonly string[]) {
         format: { type: 'string' },
         out: { type: 'string' },
         question: { type: 'string' },
+        enqueue: { type: 'boolean' },
         json: { type: 'boolean' },
         jsonl: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },

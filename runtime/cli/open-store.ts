@@ -136,13 +136,19 @@ export async function closing<T>(opened: OpenedStore | null, work: () => Promise
   return result;
 }
 
+/** The database `--db` or `BATON_DB` names (undefined for the default), and whether it is a Postgres URL. */
+export function namedDatabase(flags: StoreFlags, io: CliIo): { url: string | undefined; postgres: boolean } {
+  const url = (flags.db ?? io.env[DB_VARIABLE])?.trim() || undefined;
+  return { url, postgres: url !== undefined && /^postgres(ql)?:\/\//.test(url) };
+}
+
 /**
  * The Postgres store that `--db` or `BATON_DB` names with a `postgres://` URL, or null when they name a
  * file; shown without its user and password.
  */
 async function openPostgres(flags: StoreFlags, io: CliIo): Promise<OpenedStore | null> {
-  const url = (flags.db ?? io.env[DB_VARIABLE])?.trim();
-  if (url === undefined || !/^postgres(ql)?:\/\//.test(url)) return null;
+  const { url, postgres } = namedDatabase(flags, io);
+  if (url === undefined || !postgres) return null;
   const store = await PostgresStore.open(url);
   return { store, shown: `postgres://${where(store.target)}/${store.target.database}` };
 }

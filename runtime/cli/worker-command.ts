@@ -5,7 +5,7 @@ import type { WorkerEvent } from '../worker/worker-options.js';
 import { CliError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { loadRunTarget } from './load-flows.js';
-import { DB_VARIABLE } from './open-store.js';
+import { namedDatabase } from './open-store.js';
 
 /** Options of `baton worker`. */
 export interface WorkerCommandOptions {
@@ -14,16 +14,14 @@ export interface WorkerCommandOptions {
   readonly concurrency?: string | undefined;
 }
 
-const POSTGRES_URL = /^postgres(ql)?:\/\//;
-
 /**
  * `baton worker <flow modules...> --db postgres://...`: advances the queued runs of the flows the modules
  * export until SIGTERM or Ctrl-C, then stops taking jobs, lets the runs in flight finish for a while and
  * releases the rest to other workers. Prints a line per run it takes and leaves.
  */
 export async function workerCommand(options: WorkerCommandOptions, io: CliIo): Promise<number> {
-  const url = (options.db ?? io.env[DB_VARIABLE])?.trim() || undefined;
-  if (url === undefined || !POSTGRES_URL.test(url))
+  const { url, postgres } = namedDatabase(options, io);
+  if (url === undefined || !postgres)
     throw new CliError(
       'usage',
       'invalid_argument',
