@@ -6,7 +6,7 @@ import { runFlow, SqliteStore } from 'baton-flow';
 import { scripted } from 'baton-flow/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleInput, support } from '../../examples/support/flow.js';
-import { main } from '../../runtime/cli/main.js';
+import { runBaton } from '../helpers/cli.js';
 import { doneSupportRun, failedSupportRun, HOSTILE_CASE, LEAKED_KEY } from '../helpers/report-runs.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,19 +22,7 @@ afterEach(() => {
 });
 
 /** Runs `baton` in-process in the test's folder; returns its exit code, stdout and stderr lines. */
-async function baton(argv: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = {
-    cwd,
-    env,
-    out: (l: string) => out.push(l),
-    err: (l: string) => err.push(l),
-    onInterrupt: () => undefined,
-  };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err };
-}
+const baton = (argv: string[], env: Record<string, string> = {}) => runBaton(argv, cwd, env);
 
 /** A misuse: exit code, nothing on stdout, one `baton: <code>: …` line on stderr. */
 async function misuse(argv: string[], code: string, exit: number): Promise<string> {

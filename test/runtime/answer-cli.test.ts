@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../runtime/cli/main.js';
+import { runBaton, spawnBaton, storedId } from '../helpers/cli.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SUPPORT = join(root, 'examples/support');
@@ -21,42 +20,19 @@ afterEach(() => {
 
 /** Runs `baton` in-process in the test's folder: its exit code, stdout as one text, and stderr. */
 async function baton(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = {
-    cwd,
-    env: {},
-    out: (line: string) => out.push(line),
-    err: (line: string) => err.push(line),
-    onInterrupt: () => undefined,
-  };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  const { code, out, err } = await runBaton(argv, cwd);
+  return { code, out, err: err.join('\n') };
 }
 
 /**
  * Runs `baton` in a process of its own, as a person at a terminal would, and waits for it to exit. It runs
  * in the project folder (so the flow module imports the sources), with its run database in the test's.
  */
-function batonProcess(argv: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; out: string; err: string }>((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'runtime/cli/bin.ts'), ...argv, '--db', join(cwd, 'runs.db')],
-      { cwd: root, env: { ...process.env, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, out: stdout, err: stderr });
-      },
-    );
-  });
+async function batonProcess(argv: string[], env: Record<string, string>) {
+  const cli = spawnBaton([...argv, '--db', join(cwd, 'runs.db')], { env, timeout: 60_000 });
+  const { code, out, err } = await cli.ended;
+  return { code: code ?? 1, out, err };
 }
-
-const storedId = (text: string) => {
-  const id = /^run (\S+) stored in /m.exec(text)?.[1];
-  if (!id) throw new Error(`no run id in:\n${text}`);
-  return id;
-};
 
 describe('baton answer', () => {
   it('walks the support example: run waits for the customer, runs lists it, answer finishes it', async () => {

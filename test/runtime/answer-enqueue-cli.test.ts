@@ -1,16 +1,15 @@
 // `baton answer --enqueue`: the CLI, in a process of its own, takes an approval for a run in a throwaway
 // Postgres and hands the run to the workers' queue; a worker then finishes it. And its misuses.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runFlow, SqliteStore } from 'baton-flow';
-import { enqueueRun, PostgresStore, startWorker, type Worker } from 'baton-flow/postgres';
-import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../runtime/cli/main.js';
+import { enqueueRun, PostgresStore } from 'baton-flow/postgres';
+import { describe, expect, it } from 'vitest';
 import { type CallLog, killFlow } from '../fixtures/durable-flow.js';
+import { runBaton, spawnBaton } from '../helpers/cli.js';
 import { postgresMissing, skippedNote, usePostgres } from '../helpers/postgres.js';
+import { logged, recorder, until, useWorkers } from '../helpers/workers.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FLOW = join(root, 'test/fixtures/publish-flow.ts');
@@ -22,32 +21,7 @@ const deaf = { pollMs: 600_000, sweepMs: 600_000 } as const;
 
 const postgres = usePostgres();
 
-const children: ChildProcess[] = [];
-const workers: Worker[] = [];
-const stores: { close(): Promise<void> }[] = [];
-const folders: string[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  for (const worker of workers.splice(0)) await worker.stop({ graceMs: 0 });
-  for (const store of stores.splice(0)) await store.close();
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-
-function folder(): string {
-  const made = mkdtempSync(join(tmpdir(), 'baton-answer-enqueue-'));
-  folders.push(made);
-  return made;
-}
-
-function recorder() {
-  const calls: string[] = [];
-  const log: CallLog = {
-    model: (_, key) => calls.push(`model ${key}`),
-    tool: (key) => calls.push(`tool ${key}`),
-  };
-  return { calls, log };
-}
+const { start, keep, folder, watch } = useWorkers();
 
 /**
  * A Postgres store in a database of the test's own, in the default schema (`baton`), which is the one the
@@ -55,19 +29,8 @@ function recorder() {
  */
 async function database() {
   const url = await postgres.database();
-  const store = await PostgresStore.open(url);
-  stores.push(store);
+  const store = keep(await PostgresStore.open(url));
   return { url, store };
-}
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, ms = 30_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > end) throw new Error(`Waited ${ms} ms for ${what}; last saw ${JSON.stringify(value)}`);
-    await new Promise((done) => setTimeout(done, 25));
-  }
 }
 
 /**
@@ -77,12 +40,12 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what:
 async function parked(store: PostgresStore, log: CallLog) {
   const flow = killFlow(log, true);
   const runId = await enqueueRun({ store, flow, input });
-  const parker = await startWorker({ store, flows: [flow], ...deaf, id: 'parker' });
-  workers.push(parker);
+  const parker = await start({ store, flows: [flow], ...deaf, id: 'parker' });
   await until(
     () => store.get(runId),
     (run) => run?.status === 'awaiting_human' && run.lease === null,
     `run ${runId} to wait for its approval`,
+    30_000,
   );
   await parker.stop();
   return { runId, question: questionOf(await store.get(runId)) };
@@ -103,52 +66,18 @@ async function jobs(store: PostgresStore, runId: string): Promise<string[]> {
   return rows.map((row) => String((row as { state: unknown }).state));
 }
 
-/** The calls a process logged to its file: none if it wrote none. */
-function logged(file: string): string[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const call = JSON.parse(line) as { kind: string; key: string };
-      return `${call.kind} ${call.key}`;
-    });
-}
-
 /** Runs `baton` in-process in `cwd`: its exit code, stdout as one text, and stderr. */
 async function baton(argv: string[], cwd = root, env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = {
-    cwd,
-    env,
-    out: (line: string) => out.push(line),
-    err: (line: string) => err.push(line),
-    onInterrupt: () => undefined,
-  };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  const { code, out, err } = await runBaton(argv, cwd, env);
+  return { code, out, err: err.join('\n') };
 }
 
 /** Runs `baton` in a process of its own, from the project folder, and waits for it to exit. */
-function batonProcess(argv: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'runtime/cli/bin.ts'), ...argv], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  return new Promise<{ code: number | null; out: string; err: string }>((done) => {
-    child.on('close', (code) => done({ code, out, err }));
-  });
+async function batonProcess(argv: string[], env: Record<string, string>) {
+  const cli = spawnBaton(argv, { env });
+  watch(cli.child);
+  const { code, out, err } = await cli.ended;
+  return { code, out, err };
 }
 
 describe.skipIf(postgresMissing !== null)(`baton answer --enqueue${skippedNote}`, () => {
@@ -157,7 +86,7 @@ describe.skipIf(postgresMissing !== null)(`baton answer --enqueue${skippedNote}`
     const { log, calls } = recorder();
     const { runId, question } = await parked(store, log);
     expect(await jobs(store, runId)).not.toContain('created');
-    const cliLog = join(folder(), 'cli.jsonl');
+    const cliLog = join(folder('baton-answer-enqueue-'), 'cli.jsonl');
 
     const cli = await batonProcess(
       ['answer', FLOW, runId, APPROVE, '--question', question, '--db', url, '--enqueue'],
@@ -177,11 +106,12 @@ describe.skipIf(postgresMissing !== null)(`baton answer --enqueue${skippedNote}`
     expect(answered).toMatchObject({ answer: { approved: true }, question });
     expect(calls.filter((call) => call.startsWith('tool publish:'))).toEqual([]);
 
-    workers.push(await startWorker({ store, flows: [killFlow(log, true)], ...deaf, id: 'finisher' }));
+    await start({ store, flows: [killFlow(log, true)], ...deaf, id: 'finisher' });
     await until(
       () => store.get(runId),
       (run) => run?.status === 'done' && run.lease === null,
       `run ${runId} to end done`,
+      30_000,
     );
     // The approved tool ran once, in the worker; no call was made twice by the two workers.
     expect(calls.filter((call) => call.startsWith('tool publish:'))).toHaveLength(1);
@@ -191,6 +121,7 @@ describe.skipIf(postgresMissing !== null)(`baton answer --enqueue${skippedNote}`
       () => jobs(store, runId),
       (states) => !states.includes('created') && !states.includes('active'),
       `the jobs of run ${runId} to be completed`,
+      30_000,
     );
   }, 90_000);
 
@@ -237,10 +168,9 @@ describe.skipIf(postgresMissing !== null)(`baton answer --enqueue${skippedNote}`
 
 describe('baton answer --enqueue misused', () => {
   it('is a usage error with a SQLite store, and changes nothing', async () => {
-    const cwd = folder();
+    const cwd = folder('baton-answer-enqueue-');
     const db = join(cwd, 'runs.db');
-    const store = await SqliteStore.open(db);
-    stores.push(store);
+    const store = keep(await SqliteStore.open(db));
     const { log, calls } = recorder();
     const waiting = await runFlow(killFlow(log, true), input, { store, runId: 'run-sqlite' });
     expect(waiting.status).toBe('awaiting_human');

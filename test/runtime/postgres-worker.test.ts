@@ -1,10 +1,7 @@
 // Workers on pg-boss against a throwaway Postgres: each test has a schema of its own (its store and its
 // queue), its workers in this process, and for the takeover a worker in a child process killed with SIGKILL.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   answerRun,
   BatonError,
@@ -15,72 +12,22 @@ import {
   type RunEvent,
   runFlow,
 } from 'baton-flow';
-import { enqueueRun, PostgresStore, startWorker, type Worker, type WorkerEvent } from 'baton-flow/postgres';
+import { enqueueRun, type PostgresStore, type WorkerEvent } from 'baton-flow/postgres';
 import { scripted } from 'baton-flow/testing';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import Type from 'typebox';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CallLog, killFlow, replyFor } from '../fixtures/durable-flow.js';
-import { postgresMissing, skippedNote, usePostgres } from '../helpers/postgres.js';
+import { describe, expect, it, vi } from 'vitest';
+import { killFlow, replyFor } from '../fixtures/durable-flow.js';
+import { postgresMissing, skippedNote } from '../helpers/postgres.js';
+import { tsxProcess } from '../helpers/processes.js';
+import { recorder, until, useSchemas, useWorkers } from '../helpers/workers.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const postgres = usePostgres();
-let url = '';
-beforeAll(async () => {
-  if (postgresMissing === null) url = await postgres.database();
-});
-
-const workers: Worker[] = [];
-const stores: PostgresStore[] = [];
-const folders: string[] = [];
-afterEach(async () => {
-  for (const worker of workers.splice(0)) await worker.stop({ graceMs: 0 });
-  for (const store of stores.splice(0)) await store.close();
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-
-let schemas = 0;
-/** A store in a schema of this test's own; `open()` again gives another connection to the same one. */
-function schema() {
-  const name = `w${++schemas}`;
-  const open = async () => {
-    const store = await PostgresStore.open(url, { schema: name });
-    stores.push(store);
-    return store;
-  };
-  return { name, open };
-}
-
-/** Model calls and tool runs by idempotency key, as the scripted processes log them. */
-function recorder() {
-  const calls: string[] = [];
-  const log: CallLog = {
-    model: (_, key) => calls.push(`model ${key}`),
-    tool: (key) => calls.push(`tool ${key}`),
-  };
-  return { calls, log };
-}
+const { start, keep, folder } = useWorkers();
+const { url, schema } = useSchemas({ prefix: 'w', keep });
 
 const input = { topic: 'tides' };
 const quick = { pollMs: 50, sweepMs: 100 } as const;
-
-async function start(options: Parameters<typeof startWorker>[0]): Promise<Worker> {
-  const worker = await startWorker(options);
-  workers.push(worker);
-  return worker;
-}
-
-/** Reads until `ok` holds, for up to `ms` (generous: the machine is shared). */
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, ms = 15_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > end) throw new Error(`Waited ${ms} ms for ${what}; last saw ${JSON.stringify(value)}`);
-    await new Promise((done) => setTimeout(done, 25));
-  }
-}
 
 async function finished(store: PostgresStore, runId: string) {
   const run = await until(
@@ -111,7 +58,7 @@ async function left(events: readonly WorkerEvent[], runId: string) {
  * `cancelRun` commits it itself only when no process holds the run.
  */
 async function lastCommitter(schemaName: string, runId: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url() });
   await client.connect();
   try {
     const { rows } = await client.query(
@@ -226,7 +173,7 @@ describe.skipIf(postgresMissing !== null)(`workers on pg-boss${skippedNote}`, ()
     expect(events.filter((e) => e.type === 'run.skipped')).toHaveLength(1);
     expect(new Set(calls).size).toBe(calls.length);
     expect(calls).toHaveLength((await inMemory()).calls.length);
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client({ connectionString: url() });
     await client.connect();
     const { rows } = await client.query(`SELECT seq FROM ${name}.commits WHERE run_id = $1 ORDER BY seq`, [
       runId,
@@ -364,7 +311,7 @@ describe.skipIf(postgresMissing !== null)(`workers on pg-boss${skippedNote}`, ()
     const runId = await enqueueRun({ store, flow: killFlow(log), input });
     const worker = await start({ store, flows: [killFlow(log)], ...quick, leaseMs: 600_000, models: gated });
     await atGate;
-    const admin = new pg.Client({ connectionString: url });
+    const admin = new pg.Client({ connectionString: url() });
     await admin.connect();
     const { rows } = await admin.query(
       `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
@@ -484,9 +431,7 @@ describe.skipIf(postgresMissing !== null)(`workers on pg-boss${skippedNote}`, ()
   it('takes over the run of a worker killed with SIGKILL once its lease expires, with no step by anyone', async () => {
     const { open, name } = schema();
     const store = await open();
-    const folder = mkdtempSync(join(tmpdir(), 'baton-worker-'));
-    folders.push(folder);
-    const logFile = join(folder, 'calls.jsonl');
+    const logFile = join(folder('baton-worker-'), 'calls.jsonl');
     const { log, calls } = recorder();
     const runId = await enqueueRun({ store, flow: killFlow(log), input });
     await killWorkerAt(name, logFile, 'model:writer');
@@ -514,25 +459,13 @@ describe.skipIf(postgresMissing !== null)(`workers on pg-boss${skippedNote}`, ()
 });
 
 /** Runs a worker in a child process until it reaches `point` in a run, then kills it with SIGKILL. */
-function killWorkerAt(schemaName: string, logFile: string, point: string): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'test/fixtures/worker-child.ts', url, schemaName, logFile, point],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('READY')) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.on('exit', (_, signal) => {
-      if (signal === 'SIGKILL') done();
-      else fail(new Error(`the worker ended without being killed at ${point}: ${out}${err}`));
-    });
+async function killWorkerAt(schemaName: string, logFile: string, point: string): Promise<void> {
+  const worker = tsxProcess('test/fixtures/worker-child.ts', [url(), schemaName, logFile, point], {
+    onOut: (out) => {
+      if (out.includes('READY')) worker.child.kill('SIGKILL');
+    },
   });
+  const { signal, out, err } = await worker.ended;
+  if (signal !== 'SIGKILL')
+    throw new Error(`the worker ended without being killed at ${point}: ${out}${err}`);
 }

@@ -7,8 +7,8 @@ import { manualClock } from 'baton-flow/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleInput, support } from '../../examples/support/flow.js';
 import { exitCodeOf, MISUSE_EXIT } from '../../runtime/cli/exit-codes.js';
-import { main } from '../../runtime/cli/main.js';
 import { openRunStore } from '../../runtime/cli/open-store.js';
+import { cliIo, runBaton, storedId } from '../helpers/cli.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SUPPORT = join(root, 'examples/support');
@@ -29,25 +29,8 @@ afterEach(async () => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-function cliIo(env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = {
-    cwd,
-    env,
-    out: (line: string) => out.push(line),
-    err: (line: string) => err.push(line),
-    onInterrupt: () => undefined,
-  };
-  return { io, out, err };
-}
-
 /** Runs `baton` in-process in the test's folder; returns its exit code, stdout as one text, and the stderr lines. */
-async function baton(argv: string[], env: Record<string, string> = {}) {
-  const { io, out, err } = cliIo(env);
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err };
-}
+const baton = (argv: string[], env: Record<string, string> = {}) => runBaton(argv, cwd, env);
 
 /** A misuse: nothing on stdout and one line on stderr, `baton: <code>: <message>`; returns the exit code and message. */
 async function misuse(argv: string[], code: string) {
@@ -64,13 +47,6 @@ async function database(path = join(cwd, '.baton/runs.db')): Promise<Store> {
   const store = await SqliteStore.open(path);
   stores.push(store);
   return store;
-}
-
-/** The id from the line `baton run` ends with. */
-function storedId(text: string): string {
-  const id = /^run (\S+) stored in /m.exec(text)?.[1];
-  if (!id) throw new Error(`no run id in:\n${text}`);
-  return id;
 }
 
 /** Waits until `check` holds, letting promises and the store settle (no timers, no real waits). */
@@ -176,7 +152,7 @@ describe('baton run keeps its run', () => {
   it('goes on unkept with one line on stderr when libsql is missing and no database was named', async () => {
     const missing = () =>
       Promise.reject(new BatonError('missing_dependency', 'The "libsql" package is not installed.'));
-    const plain = cliIo({});
+    const plain = cliIo(cwd);
     expect(await openRunStore({}, plain.io, missing)).toBeNull();
     expect(plain.err).toEqual([
       `baton: this run is not kept: install libsql (npm install libsql) to keep runs in ${join('.baton', 'runs.db')}, or pass --no-store.`,
@@ -187,7 +163,7 @@ describe('baton run keeps its run', () => {
       [{ db: 'runs/my.db' }, {}],
       [{}, { BATON_DB: 'runs/my.db' }],
     ] as const) {
-      const named = cliIo(env);
+      const named = cliIo(cwd, env);
       const error = await openRunStore(flags, named.io, missing).catch((e: unknown) => e);
       expect(isBatonError(error) && error.code).toBe('missing_dependency');
       expect(exitCodeOf(error)).toBe(69);

@@ -1,78 +1,20 @@
 // A person's answer taken in one process and the run finished by the workers: `enqueueAnswer` against a
 // throwaway Postgres, with the answering process and a worker that is killed run as child processes.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { answerRun, type BatonError, isBatonError, MemoryStore, runFlow } from 'baton-flow';
-import {
-  enqueueAnswer,
-  enqueueRun,
-  PostgresStore,
-  startWorker,
-  type Worker,
-  type WorkerEvent,
-} from 'baton-flow/postgres';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CallLog, killFlow } from '../fixtures/durable-flow.js';
-import { postgresMissing, skippedNote, usePostgres } from '../helpers/postgres.js';
+import { enqueueAnswer, enqueueRun, type PostgresStore, type WorkerEvent } from 'baton-flow/postgres';
+import { describe, expect, it } from 'vitest';
+import { killFlow } from '../fixtures/durable-flow.js';
+import { postgresMissing, skippedNote } from '../helpers/postgres.js';
+import { tsxProcess } from '../helpers/processes.js';
+import { logged, recorder, until, useSchemas, useWorkers } from '../helpers/workers.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const postgres = usePostgres();
-let url = '';
-beforeAll(async () => {
-  if (postgresMissing === null) url = await postgres.database();
-});
-
-const workers: Worker[] = [];
-const stores: PostgresStore[] = [];
-const folders: string[] = [];
-afterEach(async () => {
-  for (const worker of workers.splice(0)) await worker.stop({ graceMs: 0 });
-  for (const store of stores.splice(0)) await store.close();
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-
-let schemas = 0;
-function schema() {
-  const name = `a${++schemas}`;
-  const open = async () => {
-    const store = await PostgresStore.open(url, { schema: name });
-    stores.push(store);
-    return store;
-  };
-  return { name, open };
-}
-
-function recorder() {
-  const calls: string[] = [];
-  const log: CallLog = {
-    model: (_, key) => calls.push(`model ${key}`),
-    tool: (key) => calls.push(`tool ${key}`),
-  };
-  return { calls, log };
-}
-
-function folder(): string {
-  const made = mkdtempSync(join(tmpdir(), 'baton-answer-'));
-  folders.push(made);
-  return made;
-}
+const { start, keep, folder } = useWorkers();
+const { url, schema } = useSchemas({ prefix: 'a', keep });
 
 const input = { topic: 'tides' };
 // Workers that look for jobs only every ten minutes: within a test, only a notification brings them.
 const deaf = { pollMs: 600_000, sweepMs: 600_000 } as const;
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, ms = 15_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > end) throw new Error(`Waited ${ms} ms for ${what}; last saw ${JSON.stringify(value)}`);
-    await new Promise((done) => setTimeout(done, 25));
-  }
-}
 
 const ended = (store: PostgresStore, runId: string) =>
   until(
@@ -89,40 +31,14 @@ const waiting = (store: PostgresStore, runId: string) =>
     `run ${runId} to wait for its approval`,
   );
 
-/** The calls a child process logged to its file: none if it wrote none. */
-function logged(file: string): string[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const call = JSON.parse(line) as { kind: string; key: string };
-      return `${call.kind} ${call.key}`;
-    });
-}
-
 /** Runs a fixture under test/fixtures as a child process; resolves with what it printed once it exits. */
 function child(fixture: string, args: readonly string[]): { out: Promise<string>; kill: () => void } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', `test/fixtures/${fixture}`, ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const proc = tsxProcess(`test/fixtures/${fixture}`, args);
+  const printed = proc.ended.then(({ code, signal, out, err }) => {
+    if (code === 0 || signal === 'SIGKILL') return out;
+    throw new Error(`${fixture} exited ${code ?? signal}: ${out}${err}`);
   });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  proc.stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const exited = new Promise<string>((done, fail) => {
-    proc.on('exit', (code, signal) => {
-      if (code === 0 || signal === 'SIGKILL') done(out);
-      else fail(new Error(`${fixture} exited ${code ?? signal}: ${out}${err}`));
-    });
-  });
-  return { out: exited, kill: () => proc.kill('SIGKILL') };
+  return { out: printed, kill: () => proc.child.kill('SIGKILL') };
 }
 
 /** Answers a run from another process, as a web handler would. */
@@ -133,7 +49,7 @@ async function answerElsewhere(
   answer: unknown,
   question?: string,
 ): Promise<{ taken?: { status: string; question?: string }; refused?: string; details?: unknown }> {
-  const args = [url, schemaName, logFile, runId, JSON.stringify(answer), ...(question ? [question] : [])];
+  const args = [url(), schemaName, logFile, runId, JSON.stringify(answer), ...(question ? [question] : [])];
   const out = await child('worker-answer.ts', args).out;
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
 }
@@ -153,23 +69,21 @@ describe.skipIf(postgresMissing !== null)(`answers handed to the workers${skippe
   it('takes an approval in another process after the worker that parked the run was killed; a worker runs the tool once and finishes the run', async () => {
     const { open, name } = schema();
     const store = await open();
-    const files = folder();
+    const files = folder('baton-answer-');
     const workerLog = join(files, 'worker.jsonl');
     const answerLog = join(files, 'answer.jsonl');
     const { log, calls } = recorder();
     const runId = await enqueueRun({ store, flow: killFlow(log, true), input });
     // A worker in another process advances the run to its approval, and is killed there.
-    const doomed = child('worker-child.ts', [url, name, workerLog, 'wait']);
+    const doomed = child('worker-child.ts', [url(), name, workerLog, 'wait']);
     const parked = await waiting(store, runId);
     doomed.kill();
     await doomed.out;
     const events: WorkerEvent[] = [];
     const onEvent = (event: WorkerEvent) => events.push(event);
     const options = { flows: [killFlow(log, true)], ...deaf, onEvent };
-    workers.push(
-      await startWorker({ store, ...options, id: 'one' }),
-      await startWorker({ store: await open(), ...options, id: 'two' }),
-    );
+    await start({ store, ...options, id: 'one' });
+    await start({ store: await open(), ...options, id: 'two' });
     const said = await answerElsewhere(name, answerLog, runId, { approved: true });
     expect(said).toEqual({
       taken: { status: 'enqueued', runId, flow: 'kill', question: expect.any(String) },
@@ -207,7 +121,7 @@ describe.skipIf(postgresMissing !== null)(`answers handed to the workers${skippe
     const flow = killFlow(log, true);
     const runId = await enqueueRun({ store, flow, input });
     const events: WorkerEvent[] = [];
-    workers.push(await startWorker({ store, flows: [flow], ...deaf, onEvent: (e) => events.push(e) }));
+    await start({ store, flows: [flow], ...deaf, onEvent: (e) => events.push(e) });
     await waiting(store, runId);
     const question = (await store.get(runId))?.snapshot.snapshot as {
       context: { verdict: { wait: { id: string } } };
@@ -239,7 +153,7 @@ describe.skipIf(postgresMissing !== null)(`answers handed to the workers${skippe
     const { log } = recorder();
     const flow = killFlow(log, true);
     const runId = await enqueueRun({ store, flow, input });
-    workers.push(await startWorker({ store, flows: [flow], ...deaf }));
+    await start({ store, flows: [flow], ...deaf });
     const before = await waiting(store, runId);
     const code = (work: Promise<unknown>) =>
       work.then(
