@@ -30,8 +30,8 @@ function canonical(value: unknown, seen = new WeakSet<object>()): unknown {
  * its contracts, and each agent's kind, contracts and tools. Prompts and models are left out: a changed
  * instruction resumes; a removed agent, a new route or a changed schema does not. The machine Baton
  * compiles the definition to is left out too: its shape is what `SNAPSHOT_SCHEMA` versions, so a Baton
- * upgrade that keeps the schema resumes every stored run. It reads the whole definition: a run computes it
- * once (`envelopeMaker`), not per commit.
+ * upgrade that keeps the schema resumes every stored run. It reads the whole definition: `envelopeMaker`
+ * computes it once per flow, not per run or commit.
  */
 export function machineHash(flow: AnyFlow): string {
   const agents = [...flow.agents.values()].map((agent) => ({
@@ -82,10 +82,17 @@ export function stateNames(flow: AnyFlow): string[] {
   return Object.keys((flow.machine.config as { states?: object }).states ?? {});
 }
 
-/** Wraps persisted XState snapshots of `flow` for storing; the machine is hashed once, here. */
+/** The hash and state names of each flow, computed on its first stored run: a flow is frozen. */
+const identities = new WeakMap<AnyFlow, { readonly machine: string; readonly states: readonly string[] }>();
+
+/** Wraps persisted XState snapshots of `flow` for storing; the machine is hashed once per flow. */
 export function envelopeMaker(flow: AnyFlow): (snapshot: unknown) => SnapshotEnvelope {
-  const machine = machineHash(flow);
-  const states = stateNames(flow);
+  let identity = identities.get(flow);
+  if (!identity) {
+    identity = { machine: machineHash(flow), states: stateNames(flow) };
+    identities.set(flow, identity);
+  }
+  const { machine, states } = identity;
   return (snapshot) => ({
     format: 'baton.snapshot',
     schema: SNAPSHOT_SCHEMA,
