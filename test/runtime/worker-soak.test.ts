@@ -15,13 +15,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../examples/support/contracts.js';
 import { support } from '../../examples/support/flow.js';
 import { billingModel, techModel, triageModel } from '../../examples/support/models.js';
+import { supportTicket } from '../fixtures/support-tickets.js';
 import { postgresMissing, skippedNote, usePostgres } from '../helpers/postgres.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const postgres = usePostgres();
 const SCHEMA = 'soak';
 const WORKERS = 4;
-const RUNS = 60;
+/**
+ * Runs per round: 60 in the suite, where other test files share the two cores; BATON_SOAK_RUNS=200 runs
+ * the full-size soak (docs/scale-out.md gives its last result).
+ */
+const RUNS = Number(process.env.BATON_SOAK_RUNS ?? 60);
+/** The waits scale with the runs. */
+const SCALE = Math.max(1, RUNS / 60);
 /** How long each model call takes in the round with kills, so that kills find calls in flight. */
 const MODEL_MS = 100;
 const KILL_EVERY_MS = 2_000;
@@ -45,20 +52,7 @@ afterAll(async () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
-/** Ticket `i`: billing with an invoice, billing without one, or tech naming its version, in turn. */
-function ticket(round: string, i: number): Ticket {
-  const id = `T-${round}-${i}`;
-  const customer = `c${i}@example.com`;
-  if (i % 3 === 0)
-    return { id, customer, subject: `Charged twice for invoice INV-${1000 + i}`, body: 'Please refund one.' };
-  if (i % 3 === 1) return { id, customer, subject: 'A refund, please', body: 'The price was wrong.' };
-  return {
-    id,
-    customer,
-    subject: `The app crashes on start in 2.${i}`,
-    body: `It closes at once on 2.${i}.`,
-  };
-}
+const ticket = supportTicket;
 
 /** The same ticket in memory, in this process: its output and how many model calls it makes. */
 async function inMemory(input: Ticket): Promise<{ output: unknown; calls: number }> {
@@ -194,14 +188,15 @@ async function checkRound(round: string, ids: readonly string[], killed: Readonl
     expect(new Set(holders).size, runId).toBe(holders.length);
     const workers = new Set(holders.map((h) => h.split('/')[0]));
     if (workers.size > 1) takenOver += 1;
-    // Each of its model calls was paid for once; a key made twice was in flight in a worker killed then.
+    // Each of its model calls was paid for once, except a call in flight in a worker killed then: made
+    // again, with the same key, by the worker that took the run over (who may be killed in turn).
     const mine = calls.filter((c) => c.key.startsWith(`${runId}:`));
     const keys = new Set(mine.map((c) => c.key));
     expect(keys.size, runId).toBe(expected.calls);
     for (const key of keys) {
       const by = mine.filter((c) => c.key === key).map((c) => c.worker);
-      expect(by.length, key).toBeLessThanOrEqual(2);
-      if (by.length === 2) expect(killed.has(by[0] as string), key).toBe(true);
+      expect(new Set(by).size, `${key} made twice by one worker`).toBe(by.length);
+      for (const earlier of by.slice(0, -1)) expect(killed.has(earlier), `${key} by ${earlier}`).toBe(true);
     }
   }
   return takenOver;
@@ -220,39 +215,42 @@ async function enqueueAll(db: PostgresStore, round: string): Promise<string[]> {
 }
 
 describe.skipIf(postgresMissing !== null)(`workers under kills${skippedNote}`, () => {
-  it(`ends each of ${RUNS} runs once with the in-memory output over ${WORKERS} worker processes, then again with one killed every ${KILL_EVERY_MS / 1000} s`, async () => {
-    const db = store as PostgresStore;
-    // Scaled down from the issue's 200 runs to fit a 2-core machine: see docs/scale-out.md.
-    let next = 0;
-    const starting = Array.from({ length: WORKERS }, () => startWorker(`w${++next}`, 0));
-    const calm = await enqueueAll(db, 'a');
-    await Promise.all(starting);
-    await allEnded(calm, 60_000);
-    for (const { id } of [...processes]) await kill(id); // idle now: they make way for slower ones
-    expect(await checkRound('a', calm, new Set())).toBe(0);
+  it(
+    `ends each of ${RUNS} runs once with the in-memory output over ${WORKERS} worker processes, then again with one killed every ${KILL_EVERY_MS / 1000} s`,
+    async () => {
+      const db = store as PostgresStore;
+      let next = 0;
+      const starting = Array.from({ length: WORKERS }, () => startWorker(`w${++next}`, 0));
+      const calm = await enqueueAll(db, 'a');
+      await Promise.all(starting);
+      await allEnded(calm, 60_000 * SCALE);
+      for (const { id } of [...processes]) await kill(id); // idle now: they make way for slower ones
+      expect(await checkRound('a', calm, new Set())).toBe(0);
 
-    // The second round: a backlog, slower models, and every two seconds a kill of a worker making calls.
-    const stormy = await enqueueAll(db, 'b');
-    await Promise.all(Array.from({ length: WORKERS }, () => startWorker(`w${++next}`, MODEL_MS)));
-    const killed = new Set<string>();
-    const sizes = new Map<string, number>();
-    const replacements: Promise<void>[] = [];
-    let lastKill = 0;
-    await allEnded(stormy, 90_000, async () => {
-      await new Promise((done) => setTimeout(done, 100));
-      // A worker whose log grew since the last look is making calls: the kill finds runs in flight.
-      const grew = processes.map((p) => p.id).filter((id) => logSize(id) !== (sizes.get(id) ?? 0));
-      for (const { id } of processes) sizes.set(id, logSize(id));
-      const busy = grew[0];
-      if (busy === undefined || Date.now() - lastKill < KILL_EVERY_MS) return;
-      lastKill = Date.now();
-      killed.add(busy);
-      await kill(busy);
-      replacements.push(startWorker(`w${++next}`, MODEL_MS));
-    });
-    await Promise.all(replacements);
-    for (const { id } of [...processes]) await kill(id);
-    expect(killed.size).toBeGreaterThan(0);
-    expect(await checkRound('b', stormy, killed)).toBeGreaterThan(0);
-  }, 180_000);
+      // The second round: a backlog, slower models, and every two seconds a kill of a worker making calls.
+      const stormy = await enqueueAll(db, 'b');
+      await Promise.all(Array.from({ length: WORKERS }, () => startWorker(`w${++next}`, MODEL_MS)));
+      const killed = new Set<string>();
+      const sizes = new Map<string, number>();
+      const replacements: Promise<void>[] = [];
+      let lastKill = 0;
+      await allEnded(stormy, 90_000 * SCALE, async () => {
+        await new Promise((done) => setTimeout(done, 100));
+        // A worker whose log grew since the last look is making calls: the kill finds runs in flight.
+        const grew = processes.map((p) => p.id).filter((id) => logSize(id) !== (sizes.get(id) ?? 0));
+        for (const { id } of processes) sizes.set(id, logSize(id));
+        const busy = grew[0];
+        if (busy === undefined || Date.now() - lastKill < KILL_EVERY_MS) return;
+        lastKill = Date.now();
+        killed.add(busy);
+        await kill(busy);
+        replacements.push(startWorker(`w${++next}`, MODEL_MS));
+      });
+      await Promise.all(replacements);
+      for (const { id } of [...processes]) await kill(id);
+      expect(killed.size).toBeGreaterThan(0);
+      expect(await checkRound('b', stormy, killed)).toBeGreaterThan(0);
+    },
+    180_000 * SCALE,
+  );
 });
