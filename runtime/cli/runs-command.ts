@@ -1,4 +1,5 @@
-import type { StoredRun, StoredStatus } from '../store/store.js';
+import { PostgresStore } from '../store/postgres-store.js';
+import type { Store, StoredRun, StoredStatus } from '../store/store.js';
 import { CliError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { type StoreFlags, withRunDatabase } from './open-store.js';
@@ -35,11 +36,55 @@ export async function runsCommand(options: RunsCommandOptions, io: CliIo): Promi
       ...(limit !== undefined ? { limit } : {}),
     });
     const now = Date.now();
-    if (options.json) io.out(JSON.stringify(runs.map(runSummary), null, 2));
+    const queue = await queueStates(store, runs, now);
+    if (options.json)
+      io.out(
+        JSON.stringify(
+          runs.map((run) => ({
+            ...runSummary(run),
+            ...(queue.has(run.id) ? { queue: queue.get(run.id) } : {}),
+          })),
+          null,
+          2,
+        ),
+      );
     else if (runs.length === 0) io.out(`No stored run in ${shown} matches.`);
-    else io.out(table(runs, now));
+    else {
+      io.out(table(runs, now, queue));
+      const unserved = [
+        ...new Set(runs.filter((run) => queue.get(run.id) === 'no_worker').map((run) => run.flow)),
+      ];
+      for (const flow of unserved)
+        io.out(
+          `Runs of flow ${flow} wait for a worker: no live worker on this database advances ${flow}. Start one with baton worker <the module of ${flow}> --db <this database>.`,
+        );
+    }
     return 0;
   });
+}
+
+/**
+ * Where a run of a Postgres store stands with the workers, for a run `running` that no process advances:
+ * `queued` (its job waits for a worker of its flow), `no_worker` (no live worker serves its flow, so it
+ * waits until one starts) or `stranded` (its lease expired: its worker died, and a sweep hands it on).
+ */
+export type QueueState = 'queued' | 'no_worker' | 'stranded';
+
+/** The queue state of each run that has one; none outside a Postgres store. */
+async function queueStates(
+  store: Store,
+  runs: readonly StoredRun[],
+  now: number,
+): Promise<Map<string, QueueState>> {
+  const states = new Map<string, QueueState>();
+  if (!(store instanceof PostgresStore)) return states;
+  const waiting = runs.filter(
+    (run) => run.status === 'running' && (run.lease === null || run.lease.expiresAt <= now),
+  );
+  const served = await store.servedFlows([...new Set(waiting.map((run) => run.flow))]);
+  for (const run of waiting)
+    states.set(run.id, !served.has(run.flow) ? 'no_worker' : run.lease === null ? 'queued' : 'stranded');
+  return states;
 }
 
 /** A stored run without its snapshot: what `baton runs --json` and `baton show --json` print of it. */
@@ -94,12 +139,20 @@ function readLimit(value: string): number {
 
 const HEADINGS = ['ID', 'FLOW', 'STATUS', 'AGENT', 'TOKENS', 'COST', 'AGE'] as const;
 
+/** The status column of a run with a queue state. */
+const QUEUE_NAMES: Readonly<Record<QueueState | 'none', string | undefined>> = {
+  queued: 'queued',
+  no_worker: 'queued (no worker)',
+  stranded: 'stranded',
+  none: undefined,
+};
+
 /** The runs as a table, one per row, in columns wide enough for their longest cell. */
-function table(runs: readonly StoredRun[], now: number): string {
+function table(runs: readonly StoredRun[], now: number, queue: ReadonlyMap<string, QueueState>): string {
   const rows = runs.map((run) => [
     run.id,
     run.flow,
-    run.status,
+    QUEUE_NAMES[queue.get(run.id) ?? 'none'] ?? run.status,
     run.agent ?? '-',
     String(run.usage.inputTokens + run.usage.outputTokens),
     `$${run.usage.costUsd.toFixed(4)}`,

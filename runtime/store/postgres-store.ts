@@ -263,6 +263,29 @@ export class PostgresStore implements Store {
     if (this.owned) await this.db.end().catch((error: unknown) => Promise.reject(this.failure(error)));
   }
 
+  /** The first key of the shared session locks by which workers announce the flows they serve. @internal */
+  get servesKey(): string {
+    return `${this.schema}:serves`;
+  }
+
+  /**
+   * Which of these flows some live worker on this database serves: each worker holds a shared session lock
+   * per flow on its own connection, and the server lets go of it when the worker's connection ends.
+   */
+  async servedFlows(flows: readonly string[]): Promise<Set<string>> {
+    if (flows.length === 0) return new Set();
+    const { rows } = await this.query(
+      `SELECT flow FROM unnest($2::text[]) AS flow WHERE EXISTS (
+         SELECT 1 FROM pg_locks l
+         WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND l.classid::bigint = (hashtext($1)::bigint & 4294967295)
+           AND l.objid::bigint = (hashtext(flow)::bigint & 4294967295))`,
+      [this.servesKey, flows],
+    );
+    return new Set(rows.map((row) => String(row.flow)));
+  }
+
   /**
    * Runs still `running` of these flows whose lease expired before `now`: their process died or stalled,
    * and any process may take them over. The oldest expiry first, at most `limit` (default 100).

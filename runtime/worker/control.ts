@@ -19,13 +19,15 @@ export interface ControlHandlers {
 }
 
 const KINDS = ['cancel', 'work', 'slot'] as const;
+const SERVE_FLOWS =
+  'SELECT pg_advisory_lock_shared(hashtext($1), hashtext(flow)) FROM unnest($2::text[]) AS flow';
 const FIRST_RETRY_MS = 200;
 const LAST_RETRY_MS = 5_000;
 
 /**
  * A worker's own connection to Postgres, outside the pool's turn-taking: it LISTENs for cancels, new jobs
- * and freed slots, and holds the session-level advisory locks of concurrency slots (the server lets go of
- * them when the connection ends, so a worker that dies holds none). When it breaks it reconnects with a
+ * and freed slots, and holds the session-level advisory locks of concurrency slots and of the flows it
+ * serves (the server lets go of them when the connection ends, so a worker that dies holds none). When it breaks it reconnects with a
  * growing delay; until then cancels still arrive at the next lease renewal.
  */
 export class Control {
@@ -41,6 +43,8 @@ export class Control {
     private readonly store: PostgresStore,
     private readonly clock: Clock,
     private readonly handlers: ControlHandlers,
+    /** The flows the worker advances: announced on each connection (`PostgresStore.servedFlows` reads them). */
+    private readonly flows: readonly string[] = [],
   ) {}
 
   /** Connects and listens; rejects with the store's error when the server cannot be reached. */
@@ -86,6 +90,9 @@ export class Control {
     });
     try {
       await client.query(KINDS.map((kind) => `LISTEN ${this.store.channel(kind)}`).join('; '));
+      // A shared session lock per flow served: it tells `baton runs` that some live worker has the flow,
+      // and the server lets go of it when this connection ends.
+      if (this.flows.length > 0) await client.query(SERVE_FLOWS, [this.store.servesKey, this.flows]);
     } catch (error) {
       client.release(true);
       throw postgresFailure(error, this.store.target);

@@ -123,17 +123,22 @@ class RunWorker implements Worker {
   ) {
     this.id = settings.id;
     const { store, clock } = settings;
-    this.control = new Control(store, clock, {
-      notify: (kind, payload) => this.notified(kind, payload),
-      lost: (error) => {
-        this.slots.lost();
-        this.emit({ type: 'error', error });
+    this.control = new Control(
+      store,
+      clock,
+      {
+        notify: (kind, payload) => this.notified(kind, payload),
+        lost: (error) => {
+          this.slots.lost();
+          this.emit({ type: 'error', error });
+        },
+        reconnected: () => {
+          this.wake();
+          this.recheckCancels();
+        },
       },
-      reconnected: () => {
-        this.wake();
-        this.recheckCancels();
-      },
-    });
+      [...settings.flows.keys()],
+    );
     this.slots = new Slots(this.control, store.schema, clock);
     for (const flow of settings.flows.values())
       this.models.set(flow.id, modelsFor(flow, settings.models, settings.agentLimits, this.slots));

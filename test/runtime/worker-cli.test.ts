@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { enqueueRun, PostgresStore } from 'baton-flow/postgres';
+import { enqueueRun, PostgresStore, startWorker } from 'baton-flow/postgres';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleInput, support } from '../../examples/support/flow.js';
 import { main } from '../../runtime/cli/main.js';
@@ -92,6 +92,45 @@ describe('baton worker', () => {
       expect(cancelled.out.join('\n')).toContain(`Run ${queued} is cancelled`);
       expect(await store.get(queued)).toMatchObject({ status: 'cancelled', lease: null });
     },
+  );
+
+  it.skipIf(postgresMissing !== null)(
+    `says which queued runs no live worker serves, and stops saying it once one does${skippedNote}`,
+    async () => {
+      const db = await postgres.database();
+      const store = await PostgresStore.open(db);
+      stores.push(store);
+      const queued = await enqueueRun({ store, flow: support, input: sampleInput });
+      const listed = io();
+      expect(await main(['runs', '--db', db], listed.io)).toBe(0);
+      expect(listed.out[0]?.split('\n')[1]).toMatch(
+        new RegExp(`^${queued}\\s+support\\s+queued \\(no worker\\)`),
+      );
+      expect(listed.out.at(-1)).toBe(
+        'Runs of flow support wait for a worker: no live worker on this database advances support. Start one with baton worker <the module of support> --db <this database>.',
+      );
+      const json = io();
+      expect(await main(['runs', '--db', db, '--json'], json.io)).toBe(0);
+      expect(JSON.parse(json.out.join('\n'))).toMatchObject([
+        { id: queued, status: 'running', queue: 'no_worker' },
+      ]);
+      expect(await store.servedFlows(['support', 'other'])).toEqual(new Set());
+      const worker = await startWorker({ store, flows: [support], pollMs: 50 });
+      try {
+        expect(await store.servedFlows(['support', 'other'])).toEqual(new Set(['support']));
+        for (let tries = 0; (await store.get(queued))?.status === 'running' && tries < 300; tries += 1)
+          await new Promise((done) => setTimeout(done, 50));
+        expect(await store.get(queued)).toMatchObject({ status: 'done' });
+      } finally {
+        await worker.stop({ graceMs: 0 });
+      }
+      // The worker's connection is closed: the server let go of its announcement.
+      expect(await store.servedFlows(['support'])).toEqual(new Set());
+      const after = io();
+      expect(await main(['runs', '--db', db], after.io)).toBe(0);
+      expect(after.out.join('\n')).not.toContain('wait for a worker');
+    },
+    60_000,
   );
 
   it.skipIf(postgresMissing !== null)(
