@@ -6,7 +6,7 @@ import { fingerprint } from '../contracts/fingerprint.js';
 import type { ReasonCode } from '../contracts/reasons.js';
 import type { JsonSchemaObject } from '../contracts/schema.js';
 import { formatViolations, type Violation } from '../contracts/violations.js';
-import { type FlowContext, reason } from './context.js';
+import { type FlowContext, reason, runCanWait } from './context.js';
 import type { FlowSpec, WaitableLimit } from './flow-spec.js';
 import type { HumanWait, Verdict } from './verdict.js';
 import {
@@ -73,7 +73,7 @@ function decide(
     }
     if (spec.agents.get(next)?.kind !== 'agent') return null;
     // A limit a person may extend is left to the next attempt, which waits before its first call.
-    const waits = (limit: WaitableLimit) => context.waits === true && spec.waitOn.has(limit);
+    const waits = (limit: WaitableLimit) => runCanWait(context) && spec.waitOn.has(limit);
     const grants = context.grants ?? NO_GRANTS;
     const turns = limits.turns + grants.turns;
     if (usage.turns >= turns && !waits('turns'))
@@ -149,7 +149,7 @@ function decide(
       const limit = WAITABLE_BY_CODE[decision.code];
       if (
         limit !== undefined &&
-        context.waits === true &&
+        runCanWait(context) &&
         spec.waitOn.has(limit) &&
         (context.asks ?? 0) < spec.limits.asks
       ) {
@@ -175,9 +175,9 @@ function decide(
       if (context.deadline !== null && outcome.endedAt >= context.deadline) {
         return escalate('deadline', `The run's deadline passed as agent "${name}" asked a person.`);
       }
-      if (context.waits !== true || asks >= spec.limits.asks) {
+      if (!runCanWait(context) || asks >= spec.limits.asks) {
         const why =
-          context.waits === true
+          runCanWait(context)
             ? ` The run has had its ${spec.limits.asks} answers (limits.asks).`
             : decision.kind === 'approval'
               ? ' Only a run kept in a store can wait for the approval.'
@@ -414,7 +414,7 @@ function confirmed(spec: FlowSpec, context: FlowContext, accepted: Accepted): Ju
   });
   const question = `Agent "${accepted.agent}" finished on critical assumptions a person must confirm:\n${texts.map((t) => `- ${t}`).join('\n')}\nConfirm them?`;
   const where = { state: accepted.agent, agent: accepted.agent, step: context.step };
-  if (context.waits !== true || (context.asks ?? 0) >= spec.limits.asks) {
+  if (!runCanWait(context) || (context.asks ?? 0) >= spec.limits.asks) {
     return {
       kind: 'escalate',
       reason: reason('needs_human', question, where, { question, assumptions: texts }),
