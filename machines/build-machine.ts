@@ -102,6 +102,9 @@ export const RESERVED_STATES: readonly string[] = ['start', AWAITING_HUMAN, VERI
 /** Transition metadata that `check` and `flowPaths` read. */
 const meta = (baton: BatonTransitionMeta) => ({ baton });
 
+/** The action that writes a transition of this kind to the run log. */
+const record = (kind: TransitionKind) => ({ type: 'record' as const, params: { kind } });
+
 const FINAL_OF: Record<string, TransitionKind> = {
   done: 'finish',
   escalated: 'escalate',
@@ -590,7 +593,6 @@ function agentState(spec: FlowSpec, name: string) {
   const participant = spec.agents.get(name);
   const kind = participant?.kind ?? 'agent';
   const { limits } = spec;
-  const record = (kind: TransitionKind) => ({ type: 'record' as const, params: { kind } });
   return {
     meta: {
       baton: {
@@ -601,36 +603,10 @@ function agentState(spec: FlowSpec, name: string) {
         finish: spec.finish.has(name),
       },
     },
-    invoke: {
-      id: name,
-      src: name,
-      input: ({ context }: { context: FlowContext }) => planOf(spec, context),
-      // Targetless: the verdict is stored, and the routing below, which reads only it, moves on.
-      onDone: { actions: 'assess' as const, meta: meta({ kind: 'assess' }) },
-      onError: {
-        target: 'failed',
-        actions: ['crash' as const, record('fail')],
-        meta: meta({ kind: 'error' }),
-      },
-    },
+    invoke: assessedInvoke(spec, name),
     // Taken only once the current attempt is assessed (its verdict is for this step), in this order.
     always: [
-      ...(canWait(spec, participant)
-        ? [
-            {
-              guard: { type: 'verdict' as const, params: { kind: 'wait' as const } },
-              target: AWAITING_HUMAN,
-              actions: [record('wait')],
-              meta: meta({ kind: 'wait' }),
-            },
-          ]
-        : []),
-      {
-        guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
-        target: 'escalated',
-        actions: ['conclude' as const, record('escalate')],
-        meta: meta({ kind: 'escalate' }),
-      },
+      ...waitOrEscalate(canWait(spec, participant)),
       ...routes.map((to) => ({
         guard: { type: 'handoffTo' as const, params: { to } },
         target: to,
@@ -645,17 +621,7 @@ function agentState(spec: FlowSpec, name: string) {
           ],
         }),
       })),
-      ...(spec.finish.has(name)
-        ? [
-            {
-              guard: { type: 'verdict' as const, params: { kind: 'done' as const } },
-              target: 'done',
-              actions: ['finish' as const, record('finish')],
-              meta: meta({ kind: 'finish' }),
-            },
-            ...verifyExits(spec, name),
-          ]
-        : []),
+      ...(spec.finish.has(name) ? [finishOnDone(), ...verifyExits(spec, name)] : []),
       {
         guard: { type: 'verdict' as const, params: { kind: 'repair' as const } },
         target: name,
@@ -663,14 +629,68 @@ function agentState(spec: FlowSpec, name: string) {
         actions: ['repair' as const, record('repair')],
         meta: meta({ kind: 'repair', bounds: [{ counter: 'repairs', limit: limits.repairs }] }),
       },
-      // The fallback: any assessed verdict no transition above took.
-      {
-        guard: 'assessed' as const,
-        target: 'failed',
-        actions: ['conclude' as const, record('fail')],
-        meta: meta({ kind: 'fail' }),
-      },
+      failOtherwise(),
     ],
+  };
+}
+
+/**
+ * The invocation of an agent or judge: its input is the run's plan; its verdict is assessed into context
+ * (targetless: the routing after it, which reads only the verdict, moves on), and a throw fails the run.
+ */
+function assessedInvoke(spec: FlowSpec, id: string) {
+  return {
+    id,
+    src: id,
+    input: ({ context }: { context: FlowContext }) => planOf(spec, context),
+    onDone: { actions: 'assess' as const, meta: meta({ kind: 'assess' }) },
+    onError: {
+      target: 'failed',
+      actions: ['crash' as const, record('fail')],
+      meta: meta({ kind: 'error' }),
+    },
+  };
+}
+
+/** The first routes of an assessed state: to the human wait (when the state can wait), then to escalation. */
+function waitOrEscalate(canWait: boolean) {
+  return [
+    ...(canWait
+      ? [
+          {
+            guard: { type: 'verdict' as const, params: { kind: 'wait' as const } },
+            target: AWAITING_HUMAN,
+            actions: [record('wait')],
+            meta: meta({ kind: 'wait' }),
+          },
+        ]
+      : []),
+    {
+      guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
+      target: 'escalated',
+      actions: ['conclude' as const, record('escalate')],
+      meta: meta({ kind: 'escalate' }),
+    },
+  ];
+}
+
+/** The route to `done` of a verdict that is done. */
+function finishOnDone() {
+  return {
+    guard: { type: 'verdict' as const, params: { kind: 'done' as const } },
+    target: 'done',
+    actions: ['finish' as const, record('finish')],
+    meta: meta({ kind: 'finish' }),
+  };
+}
+
+/** The last route of an assessed state: any assessed verdict no route above took fails the run. */
+function failOtherwise() {
+  return {
+    guard: 'assessed' as const,
+    target: 'failed',
+    actions: ['conclude' as const, record('fail')],
+    meta: meta({ kind: 'fail' }),
   };
 }
 
@@ -708,7 +728,6 @@ function factsOf(started: ReturnType<typeof startFacts>): Record<string, unknown
 /** A finishing agent's ways into the verify stage: to the judge, and back to itself to revise. */
 function verifyExits(spec: FlowSpec, name: string) {
   if (!spec.verify) return [];
-  const record = (kind: TransitionKind) => ({ type: 'record' as const, params: { kind } });
   return [
     ...(spec.verify.judge
       ? [
@@ -736,55 +755,19 @@ function verifyExits(spec: FlowSpec, name: string) {
  * ending.
  */
 function verifyingState(spec: FlowSpec, judge: string) {
-  const record = (kind: TransitionKind) => ({ type: 'record' as const, params: { kind } });
   return {
     meta: { baton: { kind: 'verify', judge } },
-    invoke: {
-      id: judge,
-      src: judge,
-      input: ({ context }: { context: FlowContext }) => planOf(spec, context),
-      onDone: { actions: 'assess' as const, meta: meta({ kind: 'assess' }) },
-      onError: {
-        target: 'failed',
-        actions: ['crash' as const, record('fail')],
-        meta: meta({ kind: 'error' }),
-      },
-    },
+    invoke: assessedInvoke(spec, judge),
     always: [
-      ...(spec.assumptions
-        ? [
-            {
-              guard: { type: 'verdict' as const, params: { kind: 'wait' as const } },
-              target: AWAITING_HUMAN,
-              actions: [record('wait')],
-              meta: meta({ kind: 'wait' }),
-            },
-          ]
-        : []),
-      {
-        guard: { type: 'verdict' as const, params: { kind: 'escalate' as const } },
-        target: 'escalated',
-        actions: ['conclude' as const, record('escalate')],
-        meta: meta({ kind: 'escalate' }),
-      },
-      {
-        guard: { type: 'verdict' as const, params: { kind: 'done' as const } },
-        target: 'done',
-        actions: ['finish' as const, record('finish')],
-        meta: meta({ kind: 'finish' }),
-      },
+      ...waitOrEscalate(Boolean(spec.assumptions)),
+      finishOnDone(),
       ...[...spec.finish].map((to) => ({
         guard: { type: 'reviseTo' as const, params: { to } },
         target: to,
         actions: ['revise' as const, record('revise')],
         meta: meta({ kind: 'revise', to, bounds: [{ counter: 'rounds', limit: spec.verify?.rounds ?? 0 }] }),
       })),
-      {
-        guard: 'assessed' as const,
-        target: 'failed',
-        actions: ['conclude' as const, record('fail')],
-        meta: meta({ kind: 'fail' }),
-      },
+      failOtherwise(),
     ],
   };
 }
@@ -819,7 +802,6 @@ function granted(
  * it as they leave any state.
  */
 function awaitingState(spec: FlowSpec) {
-  const record = (kind: TransitionKind) => ({ type: 'record' as const, params: { kind } });
   return {
     meta: { baton: { kind: 'human' } },
     on: {
