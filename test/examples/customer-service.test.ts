@@ -4,6 +4,7 @@ import { answerRun, check, MemoryStore, runFlow, type StoredRunResult } from 'ba
 import { describe, expect, it } from 'vitest';
 import { customerService } from '../../examples/customer-service/flow.js';
 import { main } from '../../runtime/cli/main.js';
+import { cliIo } from '../helpers/cli.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -67,15 +68,9 @@ describe('examples/customer-service', () => {
 
   it('runs as a conversation at the terminal with baton chat', async () => {
     const typed = ['Can I change my seat?', 'ABC123', '12C', 'no'];
-    const out: string[] = [];
-    const io = {
-      cwd: root,
-      env: {},
-      out: (line: string) => out.push(line),
-      err: (line: string) => out.push(`ERR ${line}`),
-      onInterrupt: () => undefined,
-      readLine: async () => typed.shift() ?? null,
-    };
+    const { io: captured, out } = cliIo(root, {}, { readLine: async () => typed.shift() ?? null });
+    // Its stderr lines go in with stdout, marked, in the order a terminal shows them.
+    const io = { ...captured, err: (line: string) => out.push(`ERR ${line}`) };
     const code = await main(['chat', join(root, 'examples/customer-service'), '--no-store'], io);
     expect(code).toBe(0);
     expect(out.join('\n')).toContain('seat_booking> Done: your seat on FLT-123 is now 12C.');

@@ -1,18 +1,20 @@
 // The `baton` CLI as the tests run it: in-process with its output captured, or in a process of its own as
 // a person at a terminal runs it.
+import type { CliIo } from '../../runtime/cli/io.js';
 import { main } from '../../runtime/cli/main.js';
 import { type TsxOptions, type TsxProcess, tsxProcess } from './processes.js';
 
-/** An io for the CLI's `main` in `cwd` with `env`, keeping the lines it writes to stdout and stderr. */
-export function cliIo(cwd: string, env: Record<string, string> = {}) {
+/** An io for the CLI's `main` in `cwd` with `env`, keeping the lines it writes; `more` sets other members. */
+export function cliIo(cwd: string, env: Record<string, string> = {}, more: Partial<CliIo> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const io = {
+  const io: CliIo = {
     cwd,
     env,
     out: (line: string) => out.push(line),
     err: (line: string) => err.push(line),
     onInterrupt: () => undefined,
+    ...more,
   };
   return { io, out, err };
 }

@@ -6,27 +6,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../runtime/cli/main.js';
+import { cliIo } from '../helpers/cli.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const run = promisify(execFile);
 const scratch = mkdtempSync(join(tmpdir(), 'baton-check-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      cwd: root,
-      env: {},
-      out: (l: string) => out.push(l),
-      err: (l: string) => err.push(l),
-      onInterrupt: () => undefined,
-    },
-  };
-}
 
 /** Writes a module that exports a flow whose agents may hand the task back and forth forever. */
 function unboundedModule(): string {
@@ -59,7 +44,7 @@ describe('baton check', () => {
   });
 
   it('prints each error with its fix and exits 1', async () => {
-    const { out, io: cli } = io();
+    const { out, io: cli } = cliIo(root);
     const code = await main(['check', unboundedModule(), 'examples/support/flow.ts'], cli);
     expect(code).toBe(1);
     const text = out.join('\n');
@@ -71,7 +56,7 @@ describe('baton check', () => {
   });
 
   it('prints the reports as JSON with --json', async () => {
-    const { out, io: cli } = io();
+    const { out, io: cli } = cliIo(root);
     expect(
       await main(['check', 'examples/support/flow.ts', 'examples/support/models.ts', '--json'], cli),
     ).toBe(0);
@@ -92,13 +77,13 @@ describe('baton check', () => {
   });
 
   it('exits 65 when no module exports a flow, and 64 without a module', async () => {
-    const none = io();
+    const none = cliIo(root);
     expect(await main(['check', 'examples/support/contracts.ts'], none.io)).toBe(65);
     expect(none.err).toEqual([
       'baton: invalid_flow_module: No flow found in examples/support/contracts.ts. Pass modules that export a flow (defineFlow) or a Baton machine.',
     ]);
     expect(none.out).toEqual(['note: examples/support/contracts.ts skipped: exports no flow']);
-    const usage = io();
+    const usage = cliIo(root);
     expect(await main(['check'], usage.io)).toBe(64);
     expect(usage.err).toEqual([
       'baton: invalid_argument: baton check takes at least one module or folder, got 0. Run `baton check --help` for its usage.',
@@ -106,14 +91,14 @@ describe('baton check', () => {
   });
 
   it('exits 66 for a module that does not exist, and 65 for one that throws on import', async () => {
-    const missing = io();
+    const missing = cliIo(root);
     expect(await main(['check', 'examples/support/nothing-here.ts'], missing.io)).toBe(66);
     expect(missing.err).toEqual([
       `baton: invalid_flow_module: No such file: ${join(root, 'examples/support/nothing-here.ts')}. Pass the path of a module that exports a flow.`,
     ]);
     const file = join(scratch, 'throws.mjs');
     writeFileSync(file, "throw new Error('the module is broken');\n");
-    const throwing = io();
+    const throwing = cliIo(root);
     expect(await main(['check', file], throwing.io)).toBe(65);
     expect(throwing.err).toEqual([
       `baton: invalid_flow_module: Could not load ${file}: the module is broken. Fix the error the module throws when it is imported.`,
@@ -121,7 +106,7 @@ describe('baton check', () => {
   });
 
   it('rejects an option that applies only to baton run', async () => {
-    const wrong = io();
+    const wrong = cliIo(root);
     expect(await main(['check', 'examples/support', '--input', '{}'], wrong.io)).toBe(64);
     expect(wrong.err).toEqual([
       'baton: invalid_argument: --input does not apply to baton check. Run `baton check --help` for its usage.',

@@ -6,25 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_OPTIONS, main } from '../../runtime/cli/main.js';
+import { cliIo } from '../helpers/cli.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const run = promisify(execFile);
-
-function io(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      cwd: root,
-      env,
-      out: (l: string) => out.push(l),
-      err: (l: string) => err.push(l),
-      onInterrupt: () => undefined,
-    },
-  };
-}
 
 describe('baton CLI', () => {
   it('runs the support example from the command line and exits 0 on done', async () => {
@@ -52,7 +37,7 @@ describe('baton CLI', () => {
   });
 
   it('exits 1 with the reason when the flow fails', async () => {
-    const { out, io: cli } = io();
+    const { out, io: cli } = cliIo(root);
     const code = await main(
       ['run', 'examples/support/flow.ts', '--no-store', '--input', '{"id":"T-1"}'],
       cli,
@@ -62,7 +47,7 @@ describe('baton CLI', () => {
   });
 
   it('prints the whole result as JSON with --json', async () => {
-    const { out, io: cli } = io();
+    const { out, io: cli } = cliIo(root);
     const code = await main(
       [
         'run',
@@ -84,12 +69,12 @@ describe('baton CLI', () => {
   });
 
   it('explains a module that exports no flow and a usage error', async () => {
-    const a = io();
+    const a = cliIo(root);
     expect(await main(['run', 'examples/support/contracts.ts', '--input', '{}'], a.io)).toBe(65);
     expect(a.err).toEqual([
       expect.stringMatching(/^baton: invalid_flow_module: .*contracts\.ts exports no flow\./),
     ]);
-    const b = io();
+    const b = cliIo(root);
     expect(await main(['launch'], b.io)).toBe(64);
     expect(b.err).toEqual([
       'baton: invalid_argument: Unknown command "launch": the commands are run, check, runs, show, resume, answer, chat, cancel, graph, report, gc and worker. Run `baton --help` for usage, or `baton <command> --help` for a command.',
@@ -98,7 +83,7 @@ describe('baton CLI', () => {
 
   it('records a run to a cassette and replays it with --model replay:<file>, with no model of its own', async () => {
     const cassette = join(mkdtempSync(join(tmpdir(), 'baton-')), 'run.json');
-    const recorded = io();
+    const recorded = cliIo(root);
     const args = [
       'run',
       'examples/support/flow.ts',
@@ -114,7 +99,7 @@ describe('baton CLI', () => {
       'billing',
       'billing',
     ]);
-    const replayed = io({ BATON_MODEL: `replay:${cassette}` });
+    const replayed = cliIo(root, { BATON_MODEL: `replay:${cassette}` });
     expect(await main(args, replayed.io)).toBe(0);
     const [first, second] = [JSON.parse(recorded.out.join('\n')), JSON.parse(replayed.out.join('\n'))];
     expect(second.output).toEqual(first.output);
@@ -122,7 +107,7 @@ describe('baton CLI', () => {
   });
 
   it('replays the cassette shipped with the example offline', async () => {
-    const { out, io: cli } = io();
+    const { out, io: cli } = cliIo(root);
     const code = await main(
       [
         'run',
@@ -140,7 +125,7 @@ describe('baton CLI', () => {
   });
 
   it('names the first difference when a replayed run asks something else', async () => {
-    const { out, io: cli } = io();
+    const { out, io: cli } = cliIo(root);
     const code = await main(
       [
         'run',
@@ -161,7 +146,7 @@ describe('baton CLI', () => {
   });
 
   it('rejects an unknown model provider with the forms it accepts', async () => {
-    const { err, io: cli } = io();
+    const { err, io: cli } = cliIo(root);
     expect(
       await main(['run', 'examples/support/flow.ts', '--model', 'gemini:pro', '--input', '{}'], cli),
     ).toBe(64);
@@ -171,7 +156,7 @@ describe('baton CLI', () => {
   });
 
   it('runs a folder: its flow.ts, like check does', async () => {
-    const { out, io: cli } = io();
+    const { out, io: cli } = cliIo(root);
     const code = await main(
       ['run', 'examples/support', '--no-store', '--input', 'examples/support/ticket.json'],
       cli,
@@ -183,13 +168,13 @@ describe('baton CLI', () => {
   it.each(['run', 'check', 'runs', 'show', 'resume', 'cancel', 'gc'])(
     'prints the help of `baton %s` with every flag it takes',
     async (command) => {
-      const { out, err, io: cli } = io();
+      const { out, err, io: cli } = cliIo(root);
       expect(await main([command, '--help'], cli)).toBe(0);
       expect(err).toEqual([]);
       const help = out.join('\n');
       expect(help).toMatch(new RegExp(`^Usage: baton ${command} `));
       for (const flag of COMMAND_OPTIONS[command]!) expect(help).toContain(`--${flag}`);
-      const { out: general, io: other } = io();
+      const { out: general, io: other } = cliIo(root);
       await main(['--help'], other);
       expect(help).not.toBe(general.join('\n'));
     },

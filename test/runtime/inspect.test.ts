@@ -9,6 +9,7 @@ import { exitCodeOf } from '../../runtime/cli/exit-codes.js';
 import { loadInspectorPackages } from '../../runtime/cli/inspect-option.js';
 import { main } from '../../runtime/cli/main.js';
 import { openRunView } from '../../runtime/cli/run-view.js';
+import { cliIo } from '../helpers/cli.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -64,28 +65,18 @@ function isStatelyEvent(value: unknown): value is StatelyInspectionEvent {
   }
 }
 
-function cliIo() {
-  const out: string[] = [];
-  const err = watched<string>();
+/** A CLI io whose stderr lines can be waited on, keeping the Ctrl-C handlers the CLI registers. */
+function watchedIo() {
+  const stderr = watched<string>();
   const interrupts: (() => void)[] = [];
-  return {
-    out,
-    err: err.items,
-    stderr: err,
-    interrupts,
-    io: {
-      cwd: root,
-      env: {},
-      out: (line: string) => out.push(line),
-      err: (line: string) => err.add(line),
-      onInterrupt: (handler: () => void) => interrupts.push(handler),
-    },
-  };
+  const onInterrupt = (handler: () => void) => interrupts.push(handler);
+  const { io, out } = cliIo(root, {}, { err: (line) => stderr.add(line), onInterrupt });
+  return { io, out, err: stderr.items, stderr, interrupts };
 }
 
 describe('baton run --inspect', () => {
   it('sends the run to the Stately inspector on 127.0.0.1, with its handoffs, repairs and ending named', async () => {
-    const cli = cliIo();
+    const cli = watchedIo();
     const running = main(['run', 'examples/support', '--no-store', '--inspect'], cli.io);
     await cli.stderr.when((line) => line.includes('until Ctrl-C'));
     const url = /open (http:\/\/127\.0\.0\.1:(\d+)) in a browser/.exec(cli.err[0] ?? '');
@@ -173,7 +164,7 @@ describe('baton run --inspect', () => {
     const missing = Object.assign(new Error("Cannot find package '@statelyai/inspect'"), {
       code: 'ERR_MODULE_NOT_FOUND',
     });
-    const error = await openRunView({ inspect: true }, cliIo().io, () =>
+    const error = await openRunView({ inspect: true }, watchedIo().io, () =>
       loadInspectorPackages({ stately: () => Promise.reject(missing) }),
     ).catch((e: unknown) => e);
     expect(isBatonError(error) && error.code).toBe('missing_dependency');
@@ -187,7 +178,7 @@ describe('baton run --inspect', () => {
       ['--inspect', '--inspect-port', '70000'],
       ['--inspect-port', '8080'],
     ]) {
-      const cli = cliIo();
+      const cli = watchedIo();
       expect(await main(['run', 'examples/support', '--no-store', ...argv], cli.io)).toBe(64);
       expect(cli.out).toEqual([]);
       expect(cli.err).toEqual([expect.stringMatching(/^baton: invalid_argument: --inspect-port /)]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../runtime/store/memory-store.js';
-import { storeContract } from './store-contract.js';
+import { storeContract, usage } from './store-contract.js';
 
 storeContract('MemoryStore', async () => ({ store: new MemoryStore() }));
 
@@ -21,15 +21,7 @@ describe('MemoryStore', () => {
         states: [],
         snapshot: {},
       },
-      usage: {
-        inputTokens: 0,
-        outputTokens: 0,
-        cachedInputTokens: 0,
-        reasoningTokens: 0,
-        costUsd: 0,
-        turns: 0,
-        handoffs: 0,
-      },
+      usage: usage(0),
       lease: { holder: 'worker-a', expiresAt: 1 },
       events: [],
       at: 0,

@@ -5,10 +5,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPool } from '../../runtime/store/postgres-driver.js';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from '../../runtime/store/postgres-schema.js';
 import type { PostgresStore as Store_ } from '../../runtime/store/postgres-store.js';
-import type { Commit, NewRun, Store } from '../../runtime/store/store.js';
+import type { Commit, Store } from '../../runtime/store/store.js';
 import { RunQueue } from '../../runtime/worker/run-queue.js';
 import { postgresMissing, skippedNote, usePostgres } from '../helpers/postgres.js';
-import { storeContract } from './store-contract.js';
+import { snapshotOf, storeContract, T0, triageRun, usage } from './store-contract.js';
 
 const postgres = usePostgres();
 let url = '';
@@ -37,43 +37,15 @@ const sql = async () => {
   return client;
 };
 
-const T0 = 1_700_000_000_000;
-const usage = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cachedInputTokens: 0,
-  reasoningTokens: 0,
-  costUsd: 0,
-  turns: 0,
-  handoffs: 0,
-};
-const envelope = (state: string) => ({
-  format: 'baton.snapshot' as const,
-  schema: 1,
-  flow: 'support',
-  flowVersion: '1',
-  machine: 'machine-hash',
-  states: ['triage'],
-  snapshot: { value: state },
-});
-const newRun = (id: string, holder = 'zombie', expiresAt = T0 + 1000): NewRun => ({
-  id,
-  flow: 'support',
-  flowVersion: '1',
-  snapshot: envelope('triage'),
-  usage,
-  lease: { holder, expiresAt },
-  events: [],
-  at: T0,
-});
+const newRun = (id: string, holder = 'zombie', expiresAt = T0 + 1000) => triageRun(id, { holder, expiresAt });
 const commitOf = (runId: string, seq: number, holder: string): Commit => ({
   runId,
   seq,
   holder,
   status: 'running',
   agent: holder,
-  usage,
-  snapshot: envelope(`by ${holder}`),
+  usage: usage(0),
+  snapshot: snapshotOf({ value: `by ${holder}` }),
   events: [],
   at: T0 + seq,
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleInput, support } from '../../examples/support/flow.js';
 import { main } from '../../runtime/cli/main.js';
 import { Progress, type ProgressStyle } from '../../runtime/cli/progress.js';
+import { cliIo } from '../helpers/cli.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLEAR = '\r\u001b[2K';
@@ -141,28 +142,11 @@ describe('live progress', () => {
   });
 });
 
-function cliIo(terminal?: { write(text: string): void; columns(): number | undefined }) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      cwd: root,
-      env: {},
-      out: (line: string) => out.push(line),
-      err: (line: string) => err.push(line),
-      onInterrupt: () => undefined,
-      ...(terminal ? { terminal } : {}),
-    },
-  };
-}
-
 const RUN = ['run', 'examples/support', '--no-store'];
 
 describe('baton run output', () => {
   it('prints JSON Lines with --jsonl: every event, then the result without its events', async () => {
-    const cli = cliIo();
+    const cli = cliIo(root);
     expect(await main([...RUN, '--jsonl'], cli.io)).toBe(0);
     expect(cli.err).toEqual([]);
     const lines = cli.out.map((line) => JSON.parse(line) as { type: string; seq?: number });
@@ -175,7 +159,7 @@ describe('baton run output', () => {
   });
 
   it('prints only the result with --quiet', async () => {
-    const cli = cliIo();
+    const cli = cliIo(root);
     expect(await main([...RUN, '-q'], cli.io)).toBe(0);
     const text = cli.out.join('\n');
     expect(text).toMatch(/^✔ done\n/);
@@ -185,7 +169,7 @@ describe('baton run output', () => {
 
   it('draws the live line on a terminal and keeps the steps on stdout', async () => {
     const drawn: string[] = [];
-    const cli = cliIo({ write: (text) => drawn.push(text), columns: () => 100 });
+    const cli = cliIo(root, {}, { terminal: { write: (text) => drawn.push(text), columns: () => 100 } });
     expect(await main(RUN, cli.io)).toBe(0);
     expect(
       drawn.some((d) => d.startsWith(CLEAR) && d.slice(CLEAR.length + 1).startsWith(' 2 billing · ')),
@@ -201,7 +185,7 @@ describe('baton run output', () => {
     [['--json', '--jsonl'], '--json and --jsonl'],
     [['--quiet', '--jsonl'], '--quiet and --jsonl'],
   ])('refuses %j together', async (flags, named) => {
-    const cli = cliIo();
+    const cli = cliIo(root);
     expect(await main([...RUN, ...flags], cli.io)).toBe(64);
     expect(cli.out).toEqual([]);
     expect(cli.err).toEqual([`baton: invalid_argument: ${named} cannot be used together: pick one output.`]);

@@ -6,33 +6,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../../runtime/run-events.js';
 import type { SqliteDatabase } from '../../runtime/store/sqlite-database.js';
 import { SqliteStore } from '../../runtime/store/sqlite-store.js';
-import type { Commit, NewRun, StoredRun } from '../../runtime/store/store.js';
+import type { Commit, StoredRun } from '../../runtime/store/store.js';
+import { moved, snapshotOf, T0, triageRun, usage } from './store-contract.js';
 
 // Group commit: writes that arrive while the store's connection is busy in this turn of the event loop
 // share one transaction, each keeping its own outcome. Transactions are counted by the COMMITs the store
 // sends to its connection.
 
-const T0 = 1_700_000_000_000;
 const A = 'worker-a';
 const B = 'worker-b';
-const usage = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cachedInputTokens: 0,
-  reasoningTokens: 0,
-  costUsd: 0,
-  turns: 0,
-  handoffs: 0,
-};
-const envelope = (value: string) => ({
-  format: 'baton.snapshot' as const,
-  schema: 1,
-  flow: 'support',
-  flowVersion: '1',
-  machine: 'machine-hash',
-  states: ['triage'],
-  snapshot: { value },
-});
 const started = (runId: string): RunEvent => ({
   type: 'run.started',
   flow: 'support',
@@ -41,35 +23,16 @@ const started = (runId: string): RunEvent => ({
   seq: 1,
   at: T0,
 });
-const moved = (runId: string, seq: number): RunEvent => ({
-  type: 'transition',
-  step: seq,
-  from: `state-${seq - 1}`,
-  to: `state-${seq}`,
-  kind: 'handoff',
-  runId,
-  seq: seq + 1,
-  at: T0 + seq,
-});
-const newRun = (id: string): NewRun => ({
-  id,
-  flow: 'support',
-  flowVersion: '1',
-  snapshot: envelope('triage'),
-  usage,
-  lease: { holder: A, expiresAt: T0 + 30_000 },
-  events: [started(id)],
-  at: T0,
-});
+const newRun = (id: string) => triageRun(id, { holder: A, expiresAt: T0 + 30_000 }, [started(id)]);
 const commitOf = (runId: string, seq: number, overrides: Partial<Commit> = {}): Commit => ({
   runId,
   seq,
   holder: A,
   status: 'running',
   agent: 'billing',
-  usage,
-  snapshot: envelope(`state-${seq}`),
-  events: [moved(runId, seq)],
+  usage: usage(0),
+  snapshot: snapshotOf({ value: `state-${seq}` }),
+  events: [moved(runId, seq, T0 + seq)],
   at: T0 + seq,
   ...overrides,
 });
@@ -190,7 +153,7 @@ describe('SqliteStore group commit', () => {
       store.commit(commitOf('run-5', 2)),
       store.requestCancel('run-5'),
       store.lease('run-6', A, T0 + 60_000, 30_000),
-      store.commit(commitOf('run-7', 1, { events: [moved('run-0', 1)] })),
+      store.commit(commitOf('run-7', 1, { events: [moved('run-0', 1, T0 + 1)] })),
       store.commit(commitOf('nobody', 1)),
       store.commit(commitOf('run-7', 1)),
     ]);
@@ -284,7 +247,7 @@ describe('SqliteStore group commit', () => {
     for (const id of ['run-1', 'run-2', 'run-3']) await store.create(newRun(id));
     const pages = Object.values(db.prepare('PRAGMA page_count').get() as object)[0] as number;
     db.exec(`PRAGMA max_page_count = ${pages + 4}`);
-    const big = commitOf('run-2', 1, { snapshot: envelope('x'.repeat(200_000)) });
+    const big = commitOf('run-2', 1, { snapshot: snapshotOf({ value: 'x'.repeat(200_000) }) });
     await takeTheTurn(store);
     const settled = await Promise.allSettled([
       store.commit(commitOf('run-1', 1)),

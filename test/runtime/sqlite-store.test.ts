@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openLibsql, type SqliteDatabase } from '../../runtime/store/sqlite-database.js';
 import { SCHEMA_VERSION } from '../../runtime/store/sqlite-schema.js';
 import { SqliteStore } from '../../runtime/store/sqlite-store.js';
-import type { NewRun, Store } from '../../runtime/store/store.js';
-import { storeContract } from './store-contract.js';
+import type { Store } from '../../runtime/store/store.js';
+import { snapshotOf, storeContract, T0, triageRun, usage } from './store-contract.js';
 
 let dir: string;
 let stores: Store[] = [];
@@ -45,43 +45,15 @@ storeContract('SqliteStore', async () => {
   return { store: await open(path), reopen: () => open(path) };
 });
 
-const T0 = 1_700_000_000_000;
-const usage = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cachedInputTokens: 0,
-  reasoningTokens: 0,
-  costUsd: 0,
-  turns: 0,
-  handoffs: 0,
-};
-const snapshot = (value: unknown) => ({
-  format: 'baton.snapshot' as const,
-  schema: 1,
-  flow: 'support',
-  flowVersion: '1',
-  machine: 'machine-hash',
-  states: ['triage'],
-  snapshot: value,
-});
-const newRun = (id: string): NewRun => ({
-  id,
-  flow: 'support',
-  flowVersion: '1',
-  snapshot: snapshot({ value: 'triage' }),
-  usage,
-  lease: { holder: 'worker-a', expiresAt: T0 + 30_000 },
-  events: [],
-  at: T0,
-});
+const newRun = (id: string) => triageRun(id, { holder: 'worker-a', expiresAt: T0 + 30_000 });
 const commit = (seq: number, value: unknown = { value: `state-${seq}` }) => ({
   runId: 'run-1',
   seq,
   holder: 'worker-a',
   status: 'running' as const,
   agent: 'billing',
-  usage,
-  snapshot: snapshot(value),
+  usage: usage(0),
+  snapshot: snapshotOf(value),
   events: [],
   at: T0 + seq,
 });

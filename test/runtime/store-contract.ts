@@ -3,6 +3,7 @@ import type { RunUsage } from '../../machines/context.js';
 import type { RunEvent } from '../../runtime/run-events.js';
 import {
   type Commit,
+  type Lease,
   type NewRun,
   SNAPSHOT_SCHEMA,
   type SnapshotEnvelope,
@@ -17,12 +18,14 @@ import {
  */
 export type MakeStore = () => Promise<{ readonly store: Store; readonly reopen?: () => Promise<Store> }>;
 
-const T0 = 1_700_000_000_000;
+/** The fixed fake time the store tests start at. */
+export const T0 = 1_700_000_000_000;
 const TTL = 30_000;
 const A = 'worker-a';
 const B = 'worker-b';
 
-const usage = (turns: number): RunUsage => ({
+/** A run's usage after `turns` turns: all zero for none. */
+export const usage = (turns: number): RunUsage => ({
   inputTokens: 100 * turns,
   outputTokens: 10 * turns,
   cachedInputTokens: 5 * turns,
@@ -42,6 +45,29 @@ const envelope = (state: string, flow = 'support'): SnapshotEnvelope => ({
   snapshot: { status: 'active', value: state, context: { step: 1, notes: ['a', 'b'], answer: null } },
 });
 
+/** A small envelope of a support run in schema 1, around the machine's `snapshot`. */
+export const snapshotOf = (snapshot: unknown): SnapshotEnvelope => ({
+  format: 'baton.snapshot',
+  schema: 1,
+  flow: 'support',
+  flowVersion: '1',
+  machine: 'machine-hash',
+  states: ['triage'],
+  snapshot,
+});
+
+/** A new support run in `triage` with no usage yet, held by `lease`, its log starting with `events`. */
+export const triageRun = (id: string, lease: Lease, events: readonly RunEvent[] = []): NewRun => ({
+  id,
+  flow: 'support',
+  flowVersion: '1',
+  snapshot: snapshotOf({ value: 'triage' }),
+  usage: usage(0),
+  lease,
+  events,
+  at: T0,
+});
+
 const started = (runId: string, at = T0): RunEvent => ({
   type: 'run.started',
   flow: 'support',
@@ -52,7 +78,7 @@ const started = (runId: string, at = T0): RunEvent => ({
 });
 
 /** The event commit `seq` appends: the run's log starts with `run.started`, so it is event `seq + 1`. */
-const moved = (runId: string, seq: number, at: number): RunEvent => ({
+export const moved = (runId: string, seq: number, at: number): RunEvent => ({
   type: 'transition',
   step: seq,
   from: `state-${seq - 1}`,

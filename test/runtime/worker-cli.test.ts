@@ -7,6 +7,7 @@ import { enqueueRun, PostgresStore, startWorker } from 'baton-flow/postgres';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleInput, support } from '../../examples/support/flow.js';
 import { main } from '../../runtime/cli/main.js';
+import { cliIo } from '../helpers/cli.js';
 import { postgresMissing, skippedNote, usePostgres } from '../helpers/postgres.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,25 +22,9 @@ afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
 });
 
-function io(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      cwd: root,
-      env,
-      out: (line: string) => out.push(line),
-      err: (line: string) => err.push(line),
-      onInterrupt: () => undefined,
-    },
-  };
-}
-
 describe('baton worker', () => {
   it('refuses to start without a Postgres URL (exit 64)', async () => {
-    const { err, io: cli } = io({ BATON_DB: '.baton/runs.db' });
+    const { err, io: cli } = cliIo(root, { BATON_DB: '.baton/runs.db' });
     expect(await main(['worker', 'examples/support/flow.ts'], cli)).toBe(64);
     expect(err.join('\n')).toMatch(
       /needs a Postgres database: pass --db postgres:\/\/.*not \.baton\/runs\.db/,
@@ -47,7 +32,7 @@ describe('baton worker', () => {
   });
 
   it('refuses a concurrency that is not a whole number (exit 64)', async () => {
-    const { err, io: cli } = io();
+    const { err, io: cli } = cliIo(root);
     const argv = [
       'worker',
       'examples/support/flow.ts',
@@ -66,7 +51,7 @@ describe('baton worker', () => {
       closed.listen(0, '127.0.0.1', () => done((closed.address() as { port: number }).port)),
     );
     await new Promise((done) => closed.close(done));
-    const { err, io: cli } = io();
+    const { err, io: cli } = cliIo(root);
     const code = await main(
       ['worker', 'examples/support/flow.ts', '--db', `postgres://baton@127.0.0.1:${port}/runs`],
       cli,
@@ -84,10 +69,10 @@ describe('baton worker', () => {
       const store = await PostgresStore.open(db);
       stores.push(store);
       const queued = await enqueueRun({ store, flow: support, input: sampleInput });
-      const listed = io();
+      const listed = cliIo(root);
       expect(await main(['runs', '--db', db], listed.io)).toBe(0);
       expect(listed.out.join('\n')).toContain(queued);
-      const cancelled = io();
+      const cancelled = cliIo(root);
       expect(await main(['cancel', queued, '--db', db], cancelled.io)).toBe(0);
       expect(cancelled.out.join('\n')).toContain(`Run ${queued} is cancelled`);
       expect(await store.get(queued)).toMatchObject({ status: 'cancelled', lease: null });
@@ -101,7 +86,7 @@ describe('baton worker', () => {
       const store = await PostgresStore.open(db);
       stores.push(store);
       const queued = await enqueueRun({ store, flow: support, input: sampleInput });
-      const listed = io();
+      const listed = cliIo(root);
       expect(await main(['runs', '--db', db], listed.io)).toBe(0);
       expect(listed.out[0]?.split('\n')[1]).toMatch(
         new RegExp(`^${queued}\\s+support\\s+queued \\(no worker\\)`),
@@ -109,7 +94,7 @@ describe('baton worker', () => {
       expect(listed.out.at(-1)).toBe(
         'Runs of flow support wait for a worker: no live worker on this database advances support. Start one with baton worker <the module of support> --db <this database>.',
       );
-      const json = io();
+      const json = cliIo(root);
       expect(await main(['runs', '--db', db, '--json'], json.io)).toBe(0);
       expect(JSON.parse(json.out.join('\n'))).toMatchObject([
         { id: queued, status: 'running', queue: 'no_worker' },
@@ -126,7 +111,7 @@ describe('baton worker', () => {
       }
       // The worker's connection is closed: the server let go of its announcement.
       expect(await store.servedFlows(['support'])).toEqual(new Set());
-      const after = io();
+      const after = cliIo(root);
       expect(await main(['runs', '--db', db], after.io)).toBe(0);
       expect(after.out.join('\n')).not.toContain('wait for a worker');
     },

@@ -7,14 +7,13 @@
 //   no more criteria than the best before it stops the loop with `verification_failed` (tagged FM-3.3),
 //   which catches a coder that rewords a rejected patch each round: its text differs, so it is no
 //   repeated input, but the same check keeps failing.
-import { type Criterion, defineAgent, defineFlow, defineJudge, defineTool, runFlow } from 'baton-flow';
-import { type ScriptedModel, scripted } from 'baton-flow/testing';
+import { type Criterion, defineAgent, defineFlow, defineTool, runFlow } from 'baton-flow';
+import { scripted } from 'baton-flow/testing';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { callsByAgent, expectEnding, spend, totalTokens } from './scenario.js';
+import { Patch, Task, verifiedFlow } from './verify-flow.js';
 
-const Task = Type.Object({ issue: Type.String() }, { additionalProperties: false });
-const Patch = Type.Object({ patch: Type.String() }, { additionalProperties: false });
 const Rework = Type.Object(
   { issue: Type.String(), notes: Type.Optional(Type.String()) },
   { additionalProperties: false },
@@ -111,46 +110,12 @@ describe('FM-1.3 step repetition', () => {
   });
 
   describe('a coder and a reviewer in a verify loop', () => {
-    const testsPass: Criterion = {
-      id: 'tests-pass',
-      description: 'sum([1, 2]) returns 3.',
-      check: ({ output }) =>
-        (output as { patch: string }).patch.includes('a + b') || 'sum([1, 2]) returned -1',
-    };
-    const readable: Criterion = { id: 'readable', description: 'The patch is readable.', judge: true };
-
-    function verifyFlow(model: ScriptedModel, criteria: readonly Criterion[], rounds: number) {
-      const coder = defineAgent({
-        name: 'coder',
-        description: 'Writes a patch.',
-        input: Task,
-        output: Patch,
-        instructions: 'Write the patch. Fix every failed criterion you are told of.',
-        model,
-        budget: { turns: 10 },
-      });
-      const reviewer = defineJudge({ name: 'reviewer', instructions: 'Judge the patch.', model });
-      return defineFlow({
-        id: 'patch',
-        input: Task,
-        output: Patch,
-        start: 'coder',
-        agents: [coder],
-        finish: ['coder'],
-        verify: {
-          criteria: criteria as readonly Criterion<{ issue: string }, { patch: string }>[],
-          judge: reviewer,
-          rounds,
-        },
-      });
-    }
-
     it('ends verification_failed when the coder rewords a rejected patch and the same check still fails', async () => {
       const model = scripted([
         { agent: 'coder', finish: { patch: 'return a - b; // fixed' }, ...spend(333, 44) },
         { agent: 'coder', finish: { patch: 'return (a - b); // really fixed now' }, ...spend(421, 47) },
       ]);
-      const result = await runFlow(verifyFlow(model, [testsPass, readable], 5), { issue: 'sum() subtracts' });
+      const result = await runFlow(verifiedFlow(model, 5), { issue: 'sum() subtracts' });
       expectEnding(result, 'escalated', 'verification_failed', 'FM-3.3');
       expect(result.status === 'escalated' && result.reason.message).toContain('made no progress');
       // Round 2 made no progress, so the loop stopped two rounds into five; the judge was never paid.
@@ -170,7 +135,7 @@ describe('FM-1.3 step repetition', () => {
         { agent: 'coder', finish: { patch: 'sum(a: number, b: number)' }, ...spend(512, 66) },
         { agent: 'coder', finish: { patch: 'sum(a, b)' }, ...spend(640, 38) },
       ]);
-      const result = await runFlow(verifyFlow(model, criteria, 5), { issue: 'sum() subtracts' });
+      const result = await runFlow(verifiedFlow(model, 5, criteria), { issue: 'sum() subtracts' });
       expectEnding(result, 'escalated', 'verification_failed', 'FM-3.3');
       expect(result.status === 'escalated' && result.reason.message).toContain(
         'Round 2 of verification passed 1 of 3 criteria, no more than round 1 (2)',

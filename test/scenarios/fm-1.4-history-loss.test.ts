@@ -9,6 +9,7 @@ import { defineAgent, defineFlow, defineTool, runFlow } from 'baton-flow';
 import { type ScriptedModel, scripted } from 'baton-flow/testing';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
+import { draftFlow } from './draft-flow.js';
 import { callsByAgent, expectEnding, spend, totalTokens } from './scenario.js';
 
 const Request = Type.Object(
@@ -98,11 +99,6 @@ describe('FM-1.4 loss of conversation history', () => {
   });
 
   it('ends loop_detected when an agent reverts the work to a state an earlier agent already had', async () => {
-    const Draft = Type.Object(
-      { topic: Type.String(), draft: Type.String() },
-      { additionalProperties: false },
-    );
-    const Brief = Type.Object({ topic: Type.String() }, { additionalProperties: false });
     const model = scripted([
       {
         agent: 'writer',
@@ -113,32 +109,7 @@ describe('FM-1.4 loss of conversation history', () => {
       // The editor forgot the draft was settled and restarts the writer from the brief it already had.
       { agent: 'editor', handoff: 'writer', payload: { topic: 'tides' }, ...spend(244, 15) },
     ]);
-    const writer = defineAgent({
-      name: 'writer',
-      description: 'Drafts.',
-      input: Brief,
-      instructions: 'Draft the text.',
-      model,
-    });
-    const editor = defineAgent({
-      name: 'editor',
-      description: 'Edits.',
-      input: Draft,
-      output: Draft,
-      instructions: 'Edit the draft.',
-      model,
-    });
-    const flow = defineFlow({
-      id: 'drafts',
-      input: Brief,
-      output: Draft,
-      start: 'writer',
-      agents: [writer, editor],
-      routes: { writer: ['editor'], editor: ['writer'] },
-      finish: ['editor'],
-      limits: { handoffs: 6, visits: 3 },
-    });
-    const result = await runFlow(flow, { topic: 'tides' });
+    const result = await runFlow(draftFlow(model, 'drafts', { handoffs: 6, visits: 3 }), { topic: 'tides' });
     expectEnding(result, 'escalated', 'loop_detected', 'FM-1.3');
     expect(result.status === 'escalated' && result.reason.agent).toBe('editor');
     expect(callsByAgent(model)).toEqual({ writer: 1, editor: 1 });

@@ -2,46 +2,14 @@
 // proceed, and keep going. Guards exercised: the counter and resource budgets (machines/assess.ts for
 // handoffs and visits; agents/attempt-state.ts for an agent's turns per visit), which end the run
 // `escalated` with the budget's code.
-import { defineAgent, defineFlow, runFlow } from 'baton-flow';
+import { runFlow } from 'baton-flow';
 import { type ScriptedModel, scripted } from 'baton-flow/testing';
-import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
+import { draftFlow } from './draft-flow.js';
 import { callsByAgent, expectEnding, spend, totalTokens } from './scenario.js';
 
-const Brief = Type.Object({ topic: Type.String() }, { additionalProperties: false });
-const Draft = Type.Object({ topic: Type.String(), draft: Type.String() }, { additionalProperties: false });
-
-function polishFlow(model: ScriptedModel) {
-  const writer = defineAgent({
-    name: 'writer',
-    description: 'Drafts and redrafts.',
-    input: Type.Object(
-      { topic: Type.String(), draft: Type.Optional(Type.String()) },
-      { additionalProperties: false },
-    ),
-    instructions: 'Draft the text, or improve the draft you are given, and hand it to the editor.',
-    model,
-    budget: { turns: 2 },
-  });
-  const editor = defineAgent({
-    name: 'editor',
-    description: 'Edits, and publishes when the draft is good.',
-    input: Draft,
-    output: Draft,
-    instructions: 'Publish the draft when it is good; else send it back.',
-    model,
-  });
-  return defineFlow({
-    id: 'polish',
-    input: Brief,
-    output: Draft,
-    start: 'writer',
-    agents: [writer, editor],
-    routes: { writer: ['editor'], editor: ['writer'] },
-    finish: ['editor'],
-    limits: { handoffs: 3, visits: 10 },
-  });
-}
+/** The writer and the editor polishing a draft, with room for three handoffs. */
+const polishFlow = (model: ScriptedModel) => draftFlow(model, 'polish', { handoffs: 3, visits: 10 });
 
 describe('FM-1.5 unaware of termination conditions', () => {
   it('escalates handoff_limit when a writer and an editor keep polishing a finished draft', async () => {

@@ -1,8 +1,8 @@
 // The judge of the verify stage has a budget of its own: it is not charged with the worker's turns.
-import { defineAgent, defineFlow, defineJudge, runFlow } from 'baton-flow';
+import { runFlow } from 'baton-flow';
 import { scripted } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
-import { Patch, readable, Task, testsPass } from './verify-flow.js';
+import { verifiedFlow } from './verify-flow.js';
 
 describe('the judge of the verify stage', () => {
   // A coder that took two rounds (two model calls) leaves a judge with the default budget of 2 turns
@@ -17,26 +17,7 @@ describe('the judge of the verify stage', () => {
         usage: { inputTokens: 266, outputTokens: 30 },
       },
     ]);
-    const coder = defineAgent({
-      name: 'coder',
-      description: 'Writes a patch.',
-      input: Task,
-      output: Patch,
-      instructions: 'Write the patch.',
-      model,
-      budget: { turns: 10 },
-    });
-    const reviewer = defineJudge({ name: 'reviewer', instructions: 'Judge strictly.', model });
-    const flow = defineFlow({
-      id: 'patch',
-      input: Task,
-      output: Patch,
-      start: 'coder',
-      agents: [coder],
-      finish: ['coder'],
-      verify: { criteria: [testsPass, readable], judge: reviewer, rounds: 2 },
-    });
-    const result = await runFlow(flow, { issue: 'sum() subtracts' });
+    const result = await runFlow(verifiedFlow(model, 2), { issue: 'sum() subtracts' });
     expect(result.status).toBe('done');
     expect(model.requests.map((r) => r.agent)).toEqual(['coder', 'coder', 'reviewer']);
     expect(result.usage.inputTokens + result.usage.outputTokens).toBe(310 + 21 + 402 + 21 + 266 + 30);

@@ -20,8 +20,12 @@ export const readable: Criterion<{ issue: string }, PatchValue> = {
   judge: true,
 };
 
-/** The flow: `coder` finishes a patch, verified by the criteria, with `reviewer` as the judge. */
-export function verifiedFlow(model: ScriptedModel, rounds = 3) {
+/** The flow: `coder` finishes a patch that `criteria` verify in up to `rounds` rounds, `reviewer` judging. */
+export function verifiedFlow(
+  model: ScriptedModel,
+  rounds = 3,
+  criteria: readonly Criterion<{ issue: string }, PatchValue>[] = [testsPass, readable],
+) {
   const coder = defineAgent({
     name: 'coder',
     description: 'Writes a patch.',
@@ -39,6 +43,6 @@ export function verifiedFlow(model: ScriptedModel, rounds = 3) {
     start: 'coder',
     agents: [coder],
     finish: ['coder'],
-    verify: { criteria: [testsPass, readable], judge: reviewer, rounds },
+    verify: { criteria, judge: reviewer, rounds },
   });
 }

@@ -2,20 +2,8 @@ import { MemoryStore, type Model, resumeRun, runFlow } from 'baton-flow';
 import { manualClock, scripted } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
 import { sampleInput, support } from '../../examples/support/flow.js';
+import { BILLING_CASE, RESOLUTION } from './billing-case.js';
 import { flatten, memoryTracer, outline, spanTrees, tickingClock } from './span-tree.js';
-
-const BILLING_CASE = {
-  ticketId: 'T-1042',
-  customer: sampleInput.customer,
-  question: 'Refund?',
-  invoiceId: 'INV-7731',
-};
-const RESOLUTION = {
-  ticketId: 'T-1042',
-  team: 'billing',
-  reply: 'Re T-1042: refunded.',
-  actions: ['refund'],
-};
 
 /** Waits until `check` holds, letting promises settle (no timers, no real waits). */
 async function until(check: () => Promise<boolean>): Promise<void> {

@@ -4,22 +4,11 @@ import { scripted } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
 import { sampleInput, support } from '../../examples/support/flow.js';
 import { loadOtelApi } from '../../runtime/telemetry/trace-run.js';
+import { BILLING_CASE, RESOLUTION } from './billing-case.js';
 import { flatten, memoryTracer, outline, spanTrees, tickingClock } from './span-tree.js';
 
 const TICKET = sampleInput;
 const TECH_CASE = { ticketId: 'T-1042', customer: TICKET.customer, problem: 'App crashes', product: null };
-const BILLING_CASE = {
-  ticketId: 'T-1042',
-  customer: TICKET.customer,
-  question: 'Refund?',
-  invoiceId: 'INV-7731',
-};
-const RESOLUTION = {
-  ticketId: 'T-1042',
-  team: 'billing',
-  reply: 'Re T-1042: refunded.',
-  actions: ['refund'],
-};
 
 /** A three-agent run: triage hands to tech, tech searches and hands to billing, billing looks up and finishes. */
 function threeAgents() {
