@@ -105,13 +105,29 @@ async function kill(id: string): Promise<void> {
 
 /** Every model call the worker processes logged, by the worker that made it. */
 function loggedCalls(): { worker: string; key: string }[] {
+  return logLines().filter((line): line is { worker: string; key: string } => 'key' in line);
+}
+
+/** `<worker> <run>` for each run a worker found it no longer held: another worker took it over. */
+function lostRuns(): Set<string> {
+  return new Set(
+    logLines()
+      .filter((line): line is { worker: string; skipped: string } => 'skipped' in line)
+      .map((line) => `${line.worker} ${line.skipped}`),
+  );
+}
+
+/** Every line the worker processes logged. */
+function logLines(): ({ worker: string; key: string } | { worker: string; skipped: string })[] {
   return readdirSync(folder)
     .filter((name) => name.startsWith('calls-'))
     .flatMap((name) =>
       readFileSync(join(folder, name), 'utf8')
         .split('\n')
         .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as { worker: string; key: string }),
+        .map(
+          (line) => JSON.parse(line) as { worker: string; key: string } | { worker: string; skipped: string },
+        ),
     );
 }
 
@@ -163,6 +179,7 @@ async function checkRound(round: string, ids: readonly string[], killed: Readonl
   const db = store as PostgresStore;
   const byRun = await commits();
   const calls = loggedCalls();
+  const lost = lostRuns();
   let takenOver = 0;
   for (const [i, runId] of ids.entries()) {
     const expected = await inMemory(ticket(round, i));
@@ -188,15 +205,17 @@ async function checkRound(round: string, ids: readonly string[], killed: Readonl
     expect(new Set(holders).size, runId).toBe(holders.length);
     const workers = new Set(holders.map((h) => h.split('/')[0]));
     if (workers.size > 1) takenOver += 1;
-    // Each of its model calls was paid for once, except a call in flight in a worker killed then: made
-    // again, with the same key, by the worker that took the run over (who may be killed in turn).
+    // Each of its model calls was paid for once, except a call in flight in a worker that lost the run
+    // then (killed, or stalled past its lease on this loaded machine): made again, with the same key, by the
+    // worker that took the run over (who may lose it in turn).
     const mine = calls.filter((c) => c.key.startsWith(`${runId}:`));
     const keys = new Set(mine.map((c) => c.key));
     expect(keys.size, runId).toBe(expected.calls);
     for (const key of keys) {
       const by = mine.filter((c) => c.key === key).map((c) => c.worker);
       expect(new Set(by).size, `${key} made twice by one worker`).toBe(by.length);
-      for (const earlier of by.slice(0, -1)) expect(killed.has(earlier), `${key} by ${earlier}`).toBe(true);
+      for (const earlier of by.slice(0, -1))
+        expect(killed.has(earlier) || lost.has(`${earlier} ${runId}`), `${key} by ${earlier}`).toBe(true);
     }
   }
   return takenOver;
