@@ -176,12 +176,11 @@ function decide(
         return escalate('deadline', `The run's deadline passed as agent "${name}" asked a person.`);
       }
       if (!runCanWait(context) || asks >= spec.limits.asks) {
-        const why =
-          runCanWait(context)
-            ? ` The run has had its ${spec.limits.asks} answers (limits.asks).`
-            : decision.kind === 'approval'
-              ? ' Only a run kept in a store can wait for the approval.'
-              : '';
+        const why = runCanWait(context)
+          ? ` The run has had its ${spec.limits.asks} answers (limits.asks).`
+          : decision.kind === 'approval'
+            ? ' Only a run kept in a store can wait for the approval.'
+            : '';
         return escalate('needs_human', `Agent "${name}" asks a person: ${question}${why}`, {
           question,
           ...(decision.kind === 'approval' ? { tool: decision.tool } : {}),
