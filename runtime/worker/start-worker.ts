@@ -238,8 +238,9 @@ class RunWorker implements Worker {
     const { runId, flow, job } = entry;
     const queue = this.queue as RunQueue;
     const skip = async (why: string) => {
-      await queue.complete(flow.id, job.id, why);
+      // Said before the job is settled: a worker that lets a run go says so even if settling fails.
       this.emit({ type: 'run.skipped', runId, flow: flow.id, why });
+      await queue.complete(flow.id, job.id, why);
     };
     if (runId === '') return await skip('the job names no run');
     const run = await store.get(runId);
