@@ -7,6 +7,7 @@ import { formatViolations } from '../contracts/violations.js';
 import { buildMachine, type FlowMachine } from './build-machine.js';
 import type { DonePredicate, FactsSpec, FlowSpec, VerifySpec, WaitableLimit } from './flow-spec.js';
 import type { FlowLimits, ResolvedLimits } from './limits.js';
+import { readOnlyMap, readOnlySet } from './read-only.js';
 import { toolSpecsFor } from './tool-specs.js';
 import { validateFlowDefinition } from './validate-flow.js';
 import { type Criterion, JUDGE_INPUT, JUDGE_VERDICT } from './verify.js';
@@ -170,9 +171,14 @@ export function defineFlow<
   const { id } = definition;
   const input = assertObjectSchema(definition.input, `flow "${id}" input`);
   const output = assertObjectSchema(definition.output, `flow "${id}" output`);
-  const agents = new Map<Names, AnyAgent>(definition.agents.map((agent) => [agent.name as Names, agent]));
-  const routes = checked.routes as Readonly<Record<string, readonly Names[]>>;
-  const finish = new Set<string>(definition.finish);
+  const agents = readOnlyMap<Names, AnyAgent>(
+    definition.agents.map((agent) => [agent.name as Names, agent]),
+    `The agents of flow "${id}"`,
+  );
+  const routes = Object.freeze(
+    Object.fromEntries(Object.entries(checked.routes).map(([from, to]) => [from, Object.freeze([...to])])),
+  ) as Readonly<Record<string, readonly Names[]>>;
+  const finish = readOnlySet<string>(definition.finish, `The finishers of flow "${id}"`);
   const spec: FlowSpec = Object.freeze({
     id,
     start: definition.start,
@@ -188,14 +194,15 @@ export function defineFlow<
     verify: verifySpec(id, definition.verify as VerifyDefinition | undefined, definition.agents),
     assumptions: assumptionsField(id, definition.assumptions),
   });
-  const tools = new Map<Names, readonly ToolSpec[]>();
+  const specs: [Names, readonly ToolSpec[]][] = [];
   for (const [name, agent] of agents) {
     const targets = (routes[name] ?? []).map((to) => agents.get(to)!);
     const finishSchema = finish.has(name) ? (agent.output ?? output) : null;
-    tools.set(name, toolSpecsFor(agent, targets, finishSchema));
+    specs.push([name, Object.freeze(toolSpecsFor(agent, targets, finishSchema))]);
   }
   const judge = spec.verify?.judge;
-  if (judge) tools.set(judge.name as Names, toolSpecsFor(judge, [], JUDGE_VERDICT));
+  if (judge) specs.push([judge.name as Names, Object.freeze(toolSpecsFor(judge, [], JUDGE_VERDICT))]);
+  const tools = readOnlyMap(specs, `The tools of flow "${id}"`);
   const flow: Flow<Id, Infer<I>, Infer<O>, Names> = {
     kind: 'flow',
     id,
@@ -206,7 +213,7 @@ export function defineFlow<
     start: definition.start,
     agents,
     routes,
-    finish: [...definition.finish],
+    finish: Object.freeze([...definition.finish]),
     limits: spec.limits,
     tools,
     spec,

@@ -35,6 +35,30 @@ describe('defineFlow', () => {
     expect(flow.machine.states.done?.type).toBe('final');
   });
 
+  it('cannot be changed once defined: its agents, tools, routes and finishers throw or stay as they were', () => {
+    const flow = chainFlow();
+    const stranger = chainAgent('z');
+    // What a JavaScript caller (or a cast) can reach: every change throws and names what it tried to change.
+    const agents = flow.agents as Map<string, unknown>;
+    expect(() => agents.set('z', stranger)).toThrow(/The agents of flow "chain" cannot be changed/);
+    expect(() => agents.delete('a')).toThrow(TypeError);
+    expect(() => agents.clear()).toThrow(TypeError);
+    const tools = flow.tools as Map<string, unknown[]>;
+    expect(() => tools.set('a', [])).toThrow(/The tools of flow "chain" cannot be changed/);
+    expect(() => tools.get('a')?.push({ name: 'extra' })).toThrow(TypeError);
+    expect(() => (flow.finish as string[]).push('a')).toThrow(TypeError);
+    expect(() => (flow.routes.a as string[]).push('e')).toThrow(TypeError);
+    expect(() => {
+      (flow.routes as Record<string, string[]>).e = ['a'];
+    }).toThrow(TypeError);
+    const finishers = flow.spec.finish as Set<string>;
+    expect(() => finishers.add('a')).toThrow(/The finishers of flow "chain" cannot be changed/);
+    // Nothing changed: the flow is the one defineFlow checked, compiled and hashed for stored runs.
+    expect([...flow.agents.keys()]).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(flow.tools.get('a')?.map((tool) => tool.name)).toEqual(['handoff_to_b']);
+    expect(flow.routes).toEqual({ a: ['b'], b: ['c'], c: ['d'], d: ['e'] });
+    expect([...flow.spec.finish]).toEqual(['e']);
+  });
   it('offers each agent one handoff tool per route with the target’s input schema, and finish to finishers', () => {
     const flow = chainFlow();
     const aTools = flow.tools.get('a')!;
