@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ROOT, rootDeps as resolveRootDeps, runChild } from './lib/children.js';
 import { durableSection, measureDurable } from './lib/durable.mjs';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCH = join(ROOT, 'bench');
 const CHILD = join(BENCH, 'lib', 'child.mjs');
 
@@ -93,25 +93,7 @@ interface RowOutcome {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Runs a node child with cwd at the root; returns the parsed `BENCH_RESULT` line or a reason it failed. */
-function child<T>(nodeArgs: string[], env: NodeJS.ProcessEnv, timeoutMs: number): T | string {
-  const out = spawnSync(process.execPath, nodeArgs, {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const line = out.stdout
-    ?.split('\n')
-    .reverse()
-    .find((l) => l.startsWith('BENCH_RESULT '));
-  if (line) return JSON.parse(line.slice('BENCH_RESULT '.length)) as T;
-  if (out.error) return `${out.error.message}`.slice(0, 200);
-  const why = (out.stderr || out.stdout || '').trim().split('\n');
-  const message = why.find((l) => /Error|error/.test(l)) ?? why.at(-1) ?? `exit ${out.status}`;
-  return `failed: ${message.trim().slice(0, 200)}`;
-}
+const child = runChild;
 
 function packageVersion(dir: string, name: string): string {
   const file = join(dir, 'node_modules', name, 'package.json');
@@ -138,14 +120,7 @@ if (!existsSync(join(ROOT, 'dist', 'index.js'))) {
 }
 
 // 2. Resolve xstate and ajv exactly as the library at the root does.
-const resolveScript =
-  "console.log(JSON.stringify({ xstate: import.meta.resolve('xstate'), ajv: import.meta.resolve('ajv') }))";
-const resolved = spawnSync(process.execPath, ['--input-type=module', '-e', resolveScript], {
-  cwd: ROOT,
-  encoding: 'utf8',
-});
-if (resolved.status !== 0) throw new Error(`cannot resolve xstate and ajv from the root: ${resolved.stderr}`);
-const rootDeps = JSON.parse(resolved.stdout) as { xstate: string; ajv: string };
+const rootDeps = resolveRootDeps();
 const batonUrl = (kind: 'dist' | 'src') =>
   pathToFileURL(join(ROOT, kind === 'src' ? 'index.ts' : 'dist/index.js')).href;
 const deps = { ...rootDeps, baton: batonUrl(batonKind) };
