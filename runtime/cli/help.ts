@@ -285,13 +285,15 @@ flight finish for 10 s, and hands the rest to other workers. Needs pg and pg-bos
 pg-boss@10).
 
 Options:
-  --db <url>            The Postgres database (default: $BATON_DB when it is a postgres:// URL)
+  --db <url>            The Postgres database (default: $BATON_DB when it is a postgres:// URL);
+                        ?schema=<name> in the URL picks the schema of Baton's tables (default baton)
   --concurrency <n>     How many runs it advances at once (default 4)
 ${HELP}
 
 Examples:
   baton worker examples/support --db postgres://baton@127.0.0.1:5432/baton
   baton worker src/flows.ts --db "$DATABASE_URL" --concurrency 16
+  baton worker src/flows.ts --db "postgres://baton@db.internal/app?schema=support"
 
 ${EXITS}`,
 };

@@ -136,10 +136,48 @@ export async function closing<T>(opened: OpenedStore | null, work: () => Promise
   return result;
 }
 
-/** The database `--db` or `BATON_DB` names (undefined for the default), and whether it is a Postgres URL. */
-export function namedDatabase(flags: StoreFlags, io: CliIo): { url: string | undefined; postgres: boolean } {
-  const url = (flags.db ?? io.env[DB_VARIABLE])?.trim() || undefined;
-  return { url, postgres: url !== undefined && /^postgres(ql)?:\/\//.test(url) };
+/**
+ * The database `--db` or `BATON_DB` names (undefined for the default), and whether it is a Postgres URL.
+ * A Postgres URL may name the schema of the store's tables in Baton's own `schema` parameter
+ * (`postgres://host/db?schema=support`; default `baton`), which is taken out of the URL given to Postgres.
+ */
+export function namedDatabase(
+  flags: StoreFlags,
+  io: CliIo,
+): { url: string | undefined; postgres: boolean; schema: string | undefined } {
+  const named = (flags.db ?? io.env[DB_VARIABLE])?.trim() || undefined;
+  if (named === undefined || !/^postgres(ql)?:\/\//.test(named))
+    return { url: named, postgres: false, schema: undefined };
+  return { ...withoutSchema(named), postgres: true };
+}
+
+/** A Postgres URL without its `schema` parameter, and that parameter's value. */
+function withoutSchema(url: string): { url: string; schema: string | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Not a URL that can be read: Postgres says what is wrong with it.
+    return { url, schema: undefined };
+  }
+  const schemas = parsed.searchParams.getAll('schema');
+  if (schemas.length === 0) return { url, schema: undefined };
+  if (schemas.length > 1)
+    throw new CliError(
+      'usage',
+      'invalid_argument',
+      `The database URL names the schema ${schemas.length} times (${schemas.join(', ')}): name it once, as ?schema=<name>.`,
+    );
+  parsed.searchParams.delete('schema');
+  return { url: parsed.toString(), schema: schemas[0] };
+}
+
+/** Opens the Postgres store `namedDatabase` found, in its schema. */
+export function openPostgresStore(named: {
+  url: string;
+  schema: string | undefined;
+}): Promise<PostgresStore> {
+  return PostgresStore.open(named.url, named.schema === undefined ? {} : { schema: named.schema });
 }
 
 /**
@@ -147,10 +185,16 @@ export function namedDatabase(flags: StoreFlags, io: CliIo): { url: string | und
  * file; shown without its user and password.
  */
 async function openPostgres(flags: StoreFlags, io: CliIo): Promise<OpenedStore | null> {
-  const { url, postgres } = namedDatabase(flags, io);
+  const { url, postgres, schema } = namedDatabase(flags, io);
   if (url === undefined || !postgres) return null;
-  const store = await PostgresStore.open(url);
-  return { store, shown: `postgres://${where(store.target)}/${store.target.database}` };
+  const store = await openPostgresStore({ url, schema });
+  return { store, shown: shownPostgres(store) };
+}
+
+/** A Postgres store as the commands show it: without user and password, with its schema unless it is `baton`. */
+export function shownPostgres(store: PostgresStore): string {
+  const { target, schema } = store;
+  return `postgres://${where(target)}/${target.database}${schema === 'baton' ? '' : `?schema=${schema}`}`;
 }
 
 /** Creates a folder and its missing parents; returns the first one it created, or undefined. */

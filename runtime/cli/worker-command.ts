@@ -1,11 +1,9 @@
-import { where } from '../store/postgres-driver.js';
-import { PostgresStore } from '../store/postgres-store.js';
 import { startWorker } from '../worker/start-worker.js';
 import type { WorkerEvent } from '../worker/worker-options.js';
 import { CliError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { loadRunTarget } from './load-flows.js';
-import { namedDatabase } from './open-store.js';
+import { namedDatabase, openPostgresStore, shownPostgres } from './open-store.js';
 
 /** Options of `baton worker`. */
 export interface WorkerCommandOptions {
@@ -20,7 +18,7 @@ export interface WorkerCommandOptions {
  * releases the rest to other workers. Prints a line per run it takes and leaves.
  */
 export async function workerCommand(options: WorkerCommandOptions, io: CliIo): Promise<number> {
-  const { url, postgres } = namedDatabase(options, io);
+  const { url, postgres, schema } = namedDatabase(options, io);
   if (url === undefined || !postgres)
     throw new CliError(
       'usage',
@@ -36,7 +34,7 @@ export async function workerCommand(options: WorkerCommandOptions, io: CliIo): P
     );
   const flows = [];
   for (const module of options.modules) flows.push(...(await loadRunTarget(module, io.cwd)).flows);
-  const store = await PostgresStore.open(url);
+  const store = await openPostgresStore({ url, schema });
   const stopping = new AbortController();
   const stop = () => stopping.abort();
   io.onInterrupt(stop);
@@ -52,7 +50,7 @@ export async function workerCommand(options: WorkerCommandOptions, io: CliIo): P
     });
     const ids = [...new Set(flows.map((flow) => flow.id))].join(', ');
     io.out(
-      `baton worker ${worker.id}: advancing runs of ${ids} from ${where(store.target)}/${store.target.database}, ${concurrency ?? 4} at a time. SIGTERM or Ctrl-C stops it.`,
+      `baton worker ${worker.id}: advancing runs of ${ids} from ${shownPostgres(store)}, ${concurrency ?? 4} at a time. SIGTERM or Ctrl-C stops it.`,
     );
     await new Promise((resolve) => {
       if (stopping.signal.aborted) resolve(undefined);

@@ -80,6 +80,43 @@ describe('baton worker', () => {
   );
 
   it.skipIf(postgresMissing !== null)(
+    `reads the store of the schema a URL names with ?schema=, and only that one${skippedNote}`,
+    async () => {
+      const db = await postgres.database();
+      const support1 = await PostgresStore.open(db, { schema: 'support_one' });
+      const plain = await PostgresStore.open(db);
+      stores.push(support1, plain);
+      const inSchema = await enqueueRun({ store: support1, flow: support, input: sampleInput });
+      const inDefault = await enqueueRun({ store: plain, flow: support, input: sampleInput });
+      // Other parameters of the URL stay for Postgres.
+      const named = `${db}${db.includes('?') ? '&' : '?'}schema=support_one&application_name=baton-test`;
+      const listed = cliIo(root);
+      expect(await main(['runs', '--db', named, '--json'], listed.io)).toBe(0);
+      const ids = (JSON.parse(listed.out.join('\n')) as { id: string }[]).map((run) => run.id);
+      expect(ids).toEqual([inSchema]);
+      const byEnv = cliIo(root, { BATON_DB: named });
+      expect(await main(['cancel', inSchema], byEnv.io)).toBe(0);
+      expect(await support1.get(inSchema)).toMatchObject({ status: 'cancelled' });
+      expect(await plain.get(inDefault)).toMatchObject({ status: 'running' });
+      // Without the parameter the commands read the `baton` schema.
+      const plainList = cliIo(root);
+      expect(await main(['runs', '--db', db, '--json'], plainList.io)).toBe(0);
+      expect((JSON.parse(plainList.out.join('\n')) as { id: string }[]).map((run) => run.id)).toEqual([
+        inDefault,
+      ]);
+    },
+  );
+
+  it('refuses a URL that names the schema twice, or a schema Postgres would not take (exit 64)', async () => {
+    const twice = cliIo(root);
+    expect(await main(['runs', '--db', 'postgres://127.0.0.1/x?schema=a&schema=b'], twice.io)).toBe(64);
+    expect(twice.err.join('\n')).toContain('names the schema 2 times (a, b)');
+    const bad = cliIo(root);
+    expect(await main(['runs', '--db', 'postgres://127.0.0.1/x?schema=Drop;Table'], bad.io)).not.toBe(0);
+    expect(bad.err.join('\n')).toMatch(/baton: invalid_argument: The schema of a Postgres store must be/);
+  });
+
+  it.skipIf(postgresMissing !== null)(
     `says which queued runs no live worker serves, and stops saying it once one does${skippedNote}`,
     async () => {
       const db = await postgres.database();
@@ -154,7 +191,7 @@ describe('baton worker', () => {
       const code = await new Promise<number | null>((done) => child.on('exit', done));
       expect({ code, err, out }).toMatchObject({ code: 0, err: '' });
       expect(out).toMatch(
-        /^baton worker .+: advancing runs of support from 127\.0\.0\.1:\d+\/baton_test_\w+, 2 at a time/,
+        /^baton worker .+: advancing runs of support from postgres:\/\/127\.0\.0\.1:\d+\/baton_test_\w+, 2 at a time/,
       );
       expect(out).toContain(`→ ${runId} (support) taken`);
       expect(out).toMatch(/: stopped\.\n$/);
