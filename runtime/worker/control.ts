@@ -54,9 +54,20 @@ export class Control {
 
   /** Runs one statement on this connection, connecting again first if it broke. */
   async query(text: string, values: unknown[]): Promise<PostgresResult> {
+    return (await this.queryOn(text, values)).result;
+  }
+
+  /**
+   * Runs one statement as `query` does, and says on which connection (its `generation`) it ran: the
+   * connection may have been replaced while the statement waited for it, and session locks belong to
+   * the connection that took them.
+   */
+  async queryOn(text: string, values: unknown[]): Promise<{ result: PostgresResult; generation: number }> {
     const client = await this.connect();
+    // `connect` resolved with the current connection, and nothing ran since: this is its generation.
+    const generation = this.generation;
     try {
-      return await client.query(text, values);
+      return { result: await client.query(text, values), generation };
     } catch (error) {
       if (isConnectionFailure(error)) this.drop(client, error as Error);
       throw postgresFailure(error, this.store.target);

@@ -37,18 +37,19 @@ export class Slots {
       const mine = this.held.get(key) ?? new Set<number>();
       const free = Array.from({ length: limit }, (_, i) => i).filter((slot) => !mine.has(slot));
       if (free.length === 0 || count <= 0) return [];
-      const generation = this.control.generation;
-      const { rows } = await this.control.query(
+      // The generation of the connection the locks were taken on, which may be a new one: a broken
+      // connection is replaced before the statement runs.
+      const { result, generation } = await this.control.queryOn(
         'SELECT slot FROM unnest($2::integer[]) AS slot WHERE pg_try_advisory_lock(hashtext($1), slot) LIMIT $3',
         [this.lockName(key), free, count],
       );
-      // Taken on a connection that broke meanwhile: the server has let go of them already.
+      // Taken on a connection that broke after the statement: the server has let go of them already.
       if (generation !== this.control.generation) return [];
       this.held.set(key, mine);
-      return rows.map((row) => {
+      return result.rows.map((row) => {
         const slot = Number(row.slot);
         mine.add(slot);
-        return { key, slot, generation: this.control.generation };
+        return { key, slot, generation };
       });
     });
   }
