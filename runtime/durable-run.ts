@@ -5,7 +5,7 @@ import { AWAITING_HUMAN } from '../machines/build-machine.js';
 import type { FlowContext } from '../machines/context.js';
 import type { RunEvent } from './run-events.js';
 import { runUsage } from './run-watch.js';
-import type { JournalEntry, SnapshotEnvelope, Store, StoredStatus } from './store/store.js';
+import type { JournalWrite, SnapshotEnvelope, Store, StoredStatus } from './store/store.js';
 
 /** How a run kept in a store is persisted: where, by whom, and for how long a lease lasts. */
 export interface DurableSettings {
@@ -55,7 +55,7 @@ export class DurableRun implements AttemptJournal {
   private lastKey = '';
   private pending: RunEvent[] = [];
   /** Journal entries of the step in flight, committed before its next paid action. */
-  private journalled: JournalEntry[] = [];
+  private journalled: JournalWrite[] = [];
   private failed: BatonError | null = null;
   private stopRenewal: (() => void) | null = null;
   private cancelled: ((why: string) => void) | null = null;
@@ -143,8 +143,8 @@ export class DurableRun implements AttemptJournal {
   }
 
   record(step: number, key: string, value: unknown): void {
-    const { runId, clock } = this.settings;
-    this.journalled.push({ runId, step, key, value, at: clock.now() });
+    const { runId, clock, holder } = this.settings;
+    this.journalled.push({ runId, step, key, value, at: clock.now(), holder });
   }
 
   /**
@@ -164,7 +164,8 @@ export class DurableRun implements AttemptJournal {
     const tick = () => {
       if (stopped) return;
       store
-        .lease(runId, holder, clock.now(), leaseMs)
+        // Only the lease this run holds: one taken over (or let go of after a takeover) stops the run.
+        .lease(runId, holder, clock.now(), leaseMs, { renew: true })
         .then(() => store.get(runId))
         .then(
           (run) => {

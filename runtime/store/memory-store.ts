@@ -3,7 +3,9 @@ import type {
   Commit,
   CommitOutcome,
   JournalEntry,
+  JournalWrite,
   Lease,
+  LeaseOptions,
   NewRun,
   RunFilter,
   Store,
@@ -12,6 +14,7 @@ import type {
 import {
   checkEvents,
   commitRefusal,
+  holderRefusal,
   isFinished,
   leaseRefusal,
   readFilter,
@@ -119,9 +122,17 @@ export class MemoryStore implements Store {
   }
 
   /** Takes or renews the lease of a run for `holder` until `now + ttlMs`, or throws `lease_held`. */
-  async lease(runId: string, holder: string, now: number, ttlMs: number): Promise<Lease> {
+  async lease(
+    runId: string,
+    holder: string,
+    now: number,
+    ttlMs: number,
+    options: LeaseOptions = {},
+  ): Promise<Lease> {
     const kept = this.find(runId);
-    const refusal = leaseRefusal(runId, kept.run.lease, holder, now);
+    const refusal = options.renew
+      ? holderRefusal(runId, kept.run.lease?.holder ?? null, holder, 'Renewing the lease')
+      : leaseRefusal(runId, kept.run.lease, holder, now);
     if (refusal) throw refusal;
     const lease = { holder, expiresAt: now + ttlMs };
     kept.run = { ...kept.run, lease };
@@ -143,8 +154,11 @@ export class MemoryStore implements Store {
   }
 
   /** Journals what an attempt finished; the first value for a (run, step, key) is kept. */
-  async journal(entry: JournalEntry): Promise<void> {
-    const { journal } = this.find(entry.runId);
+  async journal(write: JournalWrite): Promise<void> {
+    const { journal, run } = this.find(write.runId);
+    const refusal = holderRefusal(write.runId, run.lease?.holder ?? null, write.holder, 'A journal entry');
+    if (refusal) throw refusal;
+    const { holder: _, ...entry } = write;
     if (journal.some((kept) => kept.step === entry.step && kept.key === entry.key)) return;
     journal.push(copy(entry));
   }

@@ -26,7 +26,9 @@ import type {
   Commit,
   CommitOutcome,
   JournalEntry,
+  JournalWrite,
   Lease,
+  LeaseOptions,
   NewRun,
   RunFilter,
   Store,
@@ -35,6 +37,7 @@ import type {
 } from './store.js';
 import {
   checkEvents,
+  holderRefusal,
   leaseRefusal,
   readFilter,
   runExists,
@@ -174,12 +177,21 @@ export class PostgresStore implements Store {
   }
 
   /** Takes or renews the lease of a run for `holder` until `now + ttlMs`, or throws `lease_held`. */
-  async lease(runId: string, holder: string, now: number, ttlMs: number): Promise<Lease> {
+  async lease(
+    runId: string,
+    holder: string,
+    now: number,
+    ttlMs: number,
+    options: LeaseOptions = {},
+  ): Promise<Lease> {
     const lease = { holder, expiresAt: now + ttlMs };
     for (;;) {
       const { rowCount } = await this.query(
-        `UPDATE ${this.schema}.runs SET lease_holder = $2, lease_expires_at = $3
-         WHERE id = $1 AND (lease_holder IS NULL OR lease_holder = $2 OR lease_expires_at <= $4)`,
+        options.renew
+          ? `UPDATE ${this.schema}.runs SET lease_holder = $2, lease_expires_at = $3
+             WHERE id = $1 AND lease_holder = $2 AND $4::bigint IS NOT NULL`
+          : `UPDATE ${this.schema}.runs SET lease_holder = $2, lease_expires_at = $3
+             WHERE id = $1 AND (lease_holder IS NULL OR lease_holder = $2 OR lease_expires_at <= $4)`,
         [runId, holder, lease.expiresAt, now],
       );
       if (rowCount === 1) return lease;
@@ -193,7 +205,9 @@ export class PostgresStore implements Store {
         row.lease_holder === null
           ? null
           : { holder: String(row.lease_holder), expiresAt: Number(row.lease_expires_at) };
-      const refusal = leaseRefusal(runId, current, holder, now);
+      const refusal = options.renew
+        ? holderRefusal(runId, current?.holder ?? null, holder, 'Renewing the lease')
+        : leaseRefusal(runId, current, holder, now);
       if (refusal) throw refusal;
       // The holder let go between the update and the look: try again.
     }
@@ -222,14 +236,24 @@ export class PostgresStore implements Store {
   }
 
   /** Journals what an attempt finished; the first value for a (run, step, key) is kept. */
-  async journal(entry: JournalEntry): Promise<void> {
-    await this.query(
-      `INSERT INTO ${this.schema}.journal (run_id, step, key, value, at) VALUES ($1, $2, $3, $4::json, $5)
-       ON CONFLICT (run_id, step, key) DO NOTHING`,
-      [entry.runId, entry.step, entry.key, jsonText(entry.value), entry.at],
-      // The journal's foreign key refuses an entry of a run that is not there.
-      (state) => (state === '23503' ? runNotFound(entry.runId) : null),
+  async journal(entry: JournalWrite): Promise<void> {
+    // The run's row is locked while the entry goes in, so its lease cannot change hands in between.
+    const { rows } = await this.query(
+      `WITH fence AS (SELECT lease_holder FROM ${this.schema}.runs WHERE id = $1 FOR SHARE),
+       kept AS (
+         INSERT INTO ${this.schema}.journal (run_id, step, key, value, at)
+         SELECT $1, $2, $3, $4::json, $5 FROM fence WHERE lease_holder = $6
+         ON CONFLICT (run_id, step, key) DO NOTHING
+         RETURNING 1
+       )
+       SELECT lease_holder FROM fence`,
+      [entry.runId, entry.step, entry.key, jsonText(entry.value), entry.at, entry.holder],
     );
+    const row = rows[0];
+    if (!row) throw runNotFound(entry.runId);
+    const current = row.lease_holder === null ? null : String(row.lease_holder);
+    const refusal = holderRefusal(entry.runId, current, entry.holder, 'A journal entry');
+    if (refusal) throw refusal;
   }
 
   /** One step's journal, in the order it was written. */

@@ -15,7 +15,9 @@ import {
   type CommitOutcome,
   FINISHED_STATUSES,
   type JournalEntry,
+  type JournalWrite,
   type Lease,
+  type LeaseOptions,
   type NewRun,
   type RunFilter,
   type Store,
@@ -25,6 +27,7 @@ import {
 import {
   checkEvents,
   commitRefusal,
+  holderRefusal,
   isFinished,
   leaseRefusal,
   readFilter,
@@ -219,7 +222,13 @@ export class SqliteStore implements Store {
   }
 
   /** Takes or renews the lease of a run for `holder` until `now + ttlMs`, or throws `lease_held`. */
-  async lease(runId: string, holder: string, now: number, ttlMs: number): Promise<Lease> {
+  async lease(
+    runId: string,
+    holder: string,
+    now: number,
+    ttlMs: number,
+    options: LeaseOptions = {},
+  ): Promise<Lease> {
     const lease = { holder, expiresAt: now + ttlMs };
     await this.write(() => {
       const row = this.sql('SELECT lease_holder, lease_expires_at FROM runs WHERE id = ?').get(runId) as
@@ -230,7 +239,9 @@ export class SqliteStore implements Store {
         row.lease_holder === null
           ? null
           : { holder: row.lease_holder, expiresAt: Number(row.lease_expires_at) };
-      const refusal = leaseRefusal(runId, current, holder, now);
+      const refusal = options.renew
+        ? holderRefusal(runId, current?.holder ?? null, holder, 'Renewing the lease')
+        : leaseRefusal(runId, current, holder, now);
       if (refusal) throw refusal;
       this.sql('UPDATE runs SET lease_holder = ?, lease_expires_at = ? WHERE id = ?').run(
         lease.holder,
@@ -263,11 +274,15 @@ export class SqliteStore implements Store {
   }
 
   /** Journals what an attempt finished; the first value for a (run, step, key) is kept. */
-  async journal(entry: JournalEntry): Promise<void> {
+  async journal(entry: JournalWrite): Promise<void> {
     const value = json(entry.value);
     await this.write(() => {
-      if (this.sql('SELECT 1 FROM runs WHERE id = ?').get(entry.runId) === undefined)
-        throw runNotFound(entry.runId);
+      const row = this.sql('SELECT lease_holder FROM runs WHERE id = ?').get(entry.runId) as
+        | Pick<RunRow, 'lease_holder'>
+        | undefined;
+      if (row === undefined) throw runNotFound(entry.runId);
+      const refusal = holderRefusal(entry.runId, row.lease_holder, entry.holder, 'A journal entry');
+      if (refusal) throw refusal;
       this.sql(
         `INSERT INTO journal (run_id, step, key, value, at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (run_id, step, key) DO NOTHING`,

@@ -93,6 +93,24 @@ export function leaseRefusal(
 }
 
 /**
+ * Why `holder` may not journal or renew now, or null when it may: it must hold the run's lease (expired
+ * or not, while no other process took it). `what` names the refused write.
+ */
+export function holderRefusal(
+  runId: string,
+  current: string | null,
+  holder: string,
+  what: string,
+): BatonError | null {
+  if (current === holder) return null;
+  return new BatonError(
+    'store_conflict',
+    `${what} of run "${runId}" was refused: "${holder}" no longer holds its lease (${current === null ? 'nobody does' : `"${current}" does`}); another process took the run over.`,
+    { details: { runId, holder: current }, retryable: false },
+  );
+}
+
+/**
  * Checks that events belong to the run and follow its log: each event's `seq` is greater than the one
  * before, starting after `lastSeq`, the last stored. A run's log is appended in order, each event once.
  */

@@ -101,6 +101,22 @@ export interface JournalEntry {
   readonly at: number;
 }
 
+/** A journal entry as its writer gives it: with the lease holder that writes it. */
+export interface JournalWrite extends JournalEntry {
+  /** The writer: the store keeps the entry only while it holds the run's lease. */
+  readonly holder: string;
+}
+
+/** How `Store.lease` takes the lease. */
+export interface LeaseOptions {
+  /**
+   * Only extend a lease the holder holds already (expired or not, while no other process took it): a
+   * holder whose lease was taken over, or let go of after a takeover, gets `store_conflict` instead of
+   * the lease back, and must stop.
+   */
+  readonly renew?: boolean;
+}
+
 /** What a commit tells its writer: whether another process asked for the run to be cancelled. */
 export interface CommitOutcome {
   readonly cancelRequested: boolean;
@@ -139,15 +155,20 @@ export interface Store {
   /**
    * Takes or renews the lease of a run for `holder` until `now + ttlMs`: granted when the run has no
    * lease, its lease expired, or `holder` holds it. Otherwise `lease_held`, naming the holder and when its
-   * lease expires. `run_not_found` for an unknown id.
+   * lease expires. With `renew`, granted only when `holder` holds it (`store_conflict` otherwise).
+   * `run_not_found` for an unknown id.
    */
-  lease(runId: string, holder: string, now: number, ttlMs: number): Promise<Lease>;
+  lease(runId: string, holder: string, now: number, ttlMs: number, options?: LeaseOptions): Promise<Lease>;
   /** Lets go of the lease if `holder` holds it; a no-op otherwise. */
   release(runId: string, holder: string): Promise<void>;
   /** Marks the run to be cancelled by whoever advances it. `run_not_found` for an unknown id, `run_finished` for a run that has ended. */
   requestCancel(runId: string): Promise<void>;
-  /** Journals what an attempt finished; writing the same (runId, step, key) again keeps the first value. */
-  journal(entry: JournalEntry): Promise<void>;
+  /**
+   * Journals what an attempt of the lease holder finished; writing the same (runId, step, key) again keeps
+   * the first value. `store_conflict` when `entry.holder` does not hold the run's lease (another process
+   * took the run over): the writer must not pay for anything more. `run_not_found` for an unknown id.
+   */
+  journal(entry: JournalWrite): Promise<void>;
   /** The journal of one step of a run, in the order it was written. */
   journaled(runId: string, step: number): Promise<JournalEntry[]>;
   /** Deletes finished runs (and their events and journal) last updated before `before`; returns how many. */

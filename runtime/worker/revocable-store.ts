@@ -4,7 +4,9 @@ import type {
   Commit,
   CommitOutcome,
   JournalEntry,
+  JournalWrite,
   Lease,
+  LeaseOptions,
   NewRun,
   RunFilter,
   Store,
@@ -61,8 +63,8 @@ export class RevocableStore implements Store {
     return this.store.events(runId, after);
   }
 
-  lease(runId: string, holder: string, now: number, ttlMs: number): Promise<Lease> {
-    return this.write(() => this.store.lease(runId, holder, now, ttlMs));
+  lease(runId: string, holder: string, now: number, ttlMs: number, options?: LeaseOptions): Promise<Lease> {
+    return this.write(() => this.store.lease(runId, holder, now, ttlMs, options));
   }
 
   release(runId: string, holder: string): Promise<void> {
@@ -73,7 +75,7 @@ export class RevocableStore implements Store {
     return this.store.requestCancel(runId);
   }
 
-  journal(entry: JournalEntry): Promise<void> {
+  journal(entry: JournalWrite): Promise<void> {
     return this.write(() => this.store.journal(entry));
   }
 

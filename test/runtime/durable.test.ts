@@ -212,6 +212,69 @@ describe('a run kept in a store', () => {
     expect(result.usage.turns).toBe(2);
   });
 
+  it('pays for nothing more once another process took its run over while a call was in flight', async () => {
+    let charged = 0;
+    const charge = defineTool({
+      name: 'charge',
+      description: 'Charges the card once.',
+      input: Type.Object({ cents: Type.Integer() }),
+      run: () => {
+        charged += 1;
+        return { ok: true };
+      },
+    });
+    let answer: (reply: ModelReply) => void = () => undefined;
+    const calls: string[] = [];
+    const stalled: Model = {
+      id: 'stalled',
+      call: (request) => {
+        calls.push(request.idempotencyKey);
+        return new Promise<ModelReply>((done) => {
+          answer = done;
+        });
+      },
+    };
+    const flow = defineFlow({
+      id: 'billing',
+      input: Work,
+      output: Report,
+      start: 'cashier',
+      agents: [
+        defineAgent({
+          name: 'cashier',
+          description: 'Charges and reports.',
+          input: Work,
+          instructions: 'Charge, then finish.',
+          model: stalled,
+          tools: [charge],
+        }),
+      ],
+      finish: ['cashier'],
+    });
+    const store = new MemoryStore();
+    const running = runFlow(flow, work(0), {
+      store,
+      runId: 'run-stalled',
+      clock: manualClock(0),
+      holder: 'worker-a',
+      leaseMs: 1000,
+    }).catch((error: unknown) => error);
+    await until(() => calls.length === 1);
+    // worker-a stalled past its lease: worker-b takes the run over (and would send the call again).
+    await store.lease('run-stalled', 'worker-b', 2_000, 1000);
+    answer({
+      text: '',
+      toolCalls: [{ id: 't1', name: 'charge', arguments: { cents: 500 } }],
+      stop: 'tool_calls',
+      usage: { inputTokens: 50, outputTokens: 5 },
+    });
+    const error = await running;
+    expect(isBatonError(error) && [error.code, error.details.holder]).toEqual(['store_conflict', 'worker-b']);
+    expect(charged).toBe(0); // the tool did not run for a process that no longer holds the run
+    expect(calls).toHaveLength(1); // and no further model call was paid for
+    expect(await store.journaled('run-stalled', 1)).toEqual([]); // nor was its reply kept for worker-b
+  });
+
   it('refuses a second process while the lease is live, and names the holder', async () => {
     const store = new MemoryStore();
     const first = logged(chainReplies(), 1);

@@ -201,7 +201,7 @@ describe('SqliteStore group commit', () => {
       store.commit(commitOf('run-1', 2)),
       store.commit(commitOf('run-2', 1)),
       store.create(newRun('run-4')),
-      store.journal({ runId: 'run-3', step: 1, key: 'model:1', value: 'reply', at: T0 }),
+      store.journal({ runId: 'run-3', step: 1, key: 'model:1', value: 'reply', at: T0, holder: A }),
     ]);
     for (const outcome of settled.slice(1))
       expect(outcome).toMatchObject({

@@ -196,7 +196,7 @@ export function storeContract(name: string, make: MakeStore): void {
         await expect(store.lease('run-2', A, T0, TTL)).rejects.toMatchObject(unknown);
         await expect(store.requestCancel('run-2')).rejects.toMatchObject(unknown);
         await expect(
-          store.journal({ runId: 'run-2', step: 1, key: 'model:1', value: {}, at: T0 }),
+          store.journal({ runId: 'run-2', step: 1, key: 'model:1', value: {}, at: T0, holder: A }),
         ).rejects.toMatchObject(unknown);
         expect(await store.get('run-2')).toBeNull();
       });
@@ -335,6 +335,35 @@ export function storeContract(name: string, make: MakeStore): void {
         expect((await store.get('run-1'))?.lease).toEqual({ holder: A, expiresAt: T0 + TTL });
       });
 
+      it('renews only a lease its holder still holds: refused once another process took it', async () => {
+        const store = await fresh();
+        await store.create(newRun('run-1')); // leased to A until T0 + TTL
+        // Expired, and nobody took it: A renews it.
+        expect(await store.lease('run-1', A, T0 + TTL + 5, TTL, { renew: true })).toEqual({
+          holder: A,
+          expiresAt: T0 + 2 * TTL + 5,
+        });
+        await expect(store.lease('run-1', B, T0 + TTL + 6, TTL, { renew: true })).rejects.toMatchObject({
+          code: 'store_conflict',
+          details: { runId: 'run-1', holder: A },
+        });
+        await store.lease('run-1', B, T0 + 3 * TTL, TTL); // A's lease expired: B takes the run over
+        await expect(store.lease('run-1', A, T0 + 3 * TTL + 1, TTL, { renew: true })).rejects.toMatchObject({
+          code: 'store_conflict',
+          details: { holder: B },
+        });
+        // B let go of it: a plain lease would be granted, a renewal by the old holder is not.
+        await store.release('run-1', B);
+        await expect(store.lease('run-1', A, T0 + 3 * TTL + 2, TTL, { renew: true })).rejects.toMatchObject({
+          code: 'store_conflict',
+          details: { holder: null },
+        });
+        expect((await store.get('run-1'))?.lease).toBeNull();
+        await expect(store.lease('run-2', A, T0, TTL, { renew: true })).rejects.toMatchObject({
+          code: 'run_not_found',
+        });
+      });
+
       it('releases a lease only for its holder', async () => {
         const store = await fresh();
         await store.create(newRun('run-1'));
@@ -424,12 +453,20 @@ export function storeContract(name: string, make: MakeStore): void {
           value,
           at,
         });
-        await store.journal(entry(1, 'model:1', { text: 'first' }));
-        await store.journal(entry(1, 'tool:call-1', { result: [1, 2] }, T0 + 1));
-        await store.journal(entry(2, 'model:1', { text: 'next step' }, T0 + 2));
-        await store.journal(entry(1, 'model:2', { text: 'second' }, T0 + 3));
-        await store.journal(entry(1, 'model:1', { text: 'rewritten' }, T0 + 4));
-        await store.journal({ runId: 'run-2', step: 1, key: 'model:1', value: 'other run', at: T0 });
+        const write = (kept: ReturnType<typeof entry>) => store.journal({ ...kept, holder: A });
+        await write(entry(1, 'model:1', { text: 'first' }));
+        await write(entry(1, 'tool:call-1', { result: [1, 2] }, T0 + 1));
+        await write(entry(2, 'model:1', { text: 'next step' }, T0 + 2));
+        await write(entry(1, 'model:2', { text: 'second' }, T0 + 3));
+        await write(entry(1, 'model:1', { text: 'rewritten' }, T0 + 4));
+        await store.journal({
+          runId: 'run-2',
+          step: 1,
+          key: 'model:1',
+          value: 'other run',
+          at: T0,
+          holder: A,
+        });
         expect(await store.journaled('run-1', 1)).toStrictEqual([
           entry(1, 'model:1', { text: 'first' }),
           entry(1, 'tool:call-1', { result: [1, 2] }, T0 + 1),
@@ -440,6 +477,39 @@ export function storeContract(name: string, make: MakeStore): void {
         ]);
         expect(await store.journaled('run-1', 3)).toEqual([]);
         expect(await store.journaled('run-2', 1)).toHaveLength(1);
+      });
+
+      it('keeps entries only from the lease holder: one whose lease was taken over is refused', async () => {
+        const store = await fresh();
+        await store.create(newRun('run-1')); // leased to A until T0 + TTL
+        const entry = (holder: string, key: string) => ({
+          runId: 'run-1',
+          step: 1,
+          key,
+          value: { by: holder },
+          at: T0,
+          holder,
+        });
+        const refused = { code: 'store_conflict', retryable: false, details: { runId: 'run-1', holder: A } };
+        await expect(store.journal(entry(B, 'model:1'))).rejects.toMatchObject(refused);
+        // A's lease expired and nobody took it: A still holds it, and its work is kept.
+        await store.journal(entry(A, 'model:1'));
+        await store.lease('run-1', B, T0 + TTL, TTL);
+        await expect(store.journal(entry(A, 'model:2'))).rejects.toMatchObject({
+          code: 'store_conflict',
+          details: { holder: B },
+        });
+        await store.journal(entry(B, 'model:2'));
+        // Let go of by its taker, the run holds no lease: the old holder's entries stay refused.
+        await store.release('run-1', B);
+        await expect(store.journal(entry(A, 'model:3'))).rejects.toMatchObject({
+          code: 'store_conflict',
+          details: { holder: null },
+        });
+        expect((await store.journaled('run-1', 1)).map((kept) => [kept.key, kept.value])).toEqual([
+          ['model:1', { by: A }],
+          ['model:2', { by: B }],
+        ]);
       });
     });
 
@@ -458,7 +528,7 @@ export function storeContract(name: string, make: MakeStore): void {
         for (const [id, { status, at }] of Object.entries(runs)) {
           await store.create(newRun(id));
           await store.commit(commitOf(id, 1, { status, at }));
-          await store.journal({ runId: id, step: 1, key: 'model:1', value: id, at });
+          await store.journal({ runId: id, step: 1, key: 'model:1', value: id, at, holder: A });
         }
         expect(await store.deleteFinished(cutoff)).toBe(2);
         for (const id of ['done', 'escalated']) {
@@ -496,7 +566,7 @@ export function storeContract(name: string, make: MakeStore): void {
         await expect(store.release('run-1', A)).rejects.toMatchObject(closed);
         await expect(store.requestCancel('run-1')).rejects.toMatchObject(closed);
         await expect(
-          store.journal({ runId: 'run-1', step: 1, key: 'model:1', value: 1, at: T0 }),
+          store.journal({ runId: 'run-1', step: 1, key: 'model:1', value: 1, at: T0, holder: A }),
         ).rejects.toMatchObject(closed);
         await expect(store.journaled('run-1', 1)).rejects.toMatchObject(closed);
         await expect(store.deleteFinished(T0)).rejects.toMatchObject(closed);
@@ -511,7 +581,14 @@ export function storeContract(name: string, make: MakeStore): void {
         await store.create(newRun('run-1'));
         await store.commit(commitOf('run-1', 1));
         await store.requestCancel('run-1');
-        await store.journal({ runId: 'run-1', step: 1, key: 'model:1', value: { text: 'kept' }, at: T0 });
+        await store.journal({
+          runId: 'run-1',
+          step: 1,
+          key: 'model:1',
+          value: { text: 'kept' },
+          at: T0,
+          holder: A,
+        });
         await store.create(newRun('run-2', { at: T0 + 1 }));
         await store.lease('run-2', B, T0 + TTL, TTL);
         const before = {
