@@ -12,7 +12,10 @@ export type {
   FlowGraphAgent,
   FlowGraphEdge,
   FlowGraphEnding,
+  FlowGraphHumanWait,
+  FlowGraphJudge,
   FlowGraphNode,
+  FlowGraphWaiter,
   GraphLimits,
 } from './runtime/graph/flow-graph.js';
 export { flowGraph } from './runtime/graph/flow-graph.js';

@@ -65,7 +65,7 @@ export type FlowEvent =
   | HumanTimeoutEvent;
 
 /** The state in which a flow's judge judges a finished result (`verify` with judged criteria). */
-const VERIFYING = 'verifying';
+export const VERIFYING = 'verifying';
 
 /**
  * The state a run waits in for a person's answer, and the status of a stored run there: not final, and
@@ -779,8 +779,8 @@ function canWait(spec: FlowSpec, participant: AnyAgent | undefined): boolean {
   return spec.waitOn.size > 0 || participant.ask || participant.tools.some((t) => t.approvals);
 }
 
-/** The agents of a flow that can make it wait for a person. */
-function waiters(spec: FlowSpec): string[] {
+/** The agents of a flow that can make it wait for a person; with any, the flow has an `awaiting_human` state. */
+export function waiters(spec: FlowSpec): string[] {
   return [...spec.agents.values()].filter((agent) => canWait(spec, agent)).map((agent) => agent.name);
 }
 

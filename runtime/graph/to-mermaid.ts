@@ -1,11 +1,14 @@
-import { budgetLine, limitsLine, toolsLine } from './describe.js';
+import { answersLine, budgetLine, judgeLines, limitsLine, toolsLine, waitLines } from './describe.js';
 import type { FlowGraph, FlowGraphNode } from './flow-graph.js';
 
 /** Options of `toMermaid`. */
 export interface MermaidOptions {
-  /** Draw the `escalate` and `fail` exit of every agent (default true). */
+  /** Draw the `escalate` and `fail` exits of every agent, the judge and the human wait (default true). */
   readonly exits?: boolean;
-  /** Add each agent's description, model, budget and tools as state descriptions (default true). */
+  /**
+   * Add each agent's description, model, budget and tools as state descriptions, and what the judge and
+   * the human wait do (default true).
+   */
   readonly details?: boolean;
 }
 
@@ -20,6 +23,12 @@ const CLASSES: readonly (readonly [string, string])[] = [
   ['baton_escalated', 'fill:#fff3dd,stroke:#b86e00,color:#4a2c00'],
   ['baton_failed', 'fill:#fdeaea,stroke:#c23b3b,color:#4d0f0f'],
   ['baton_cancelled', 'fill:#efefef,stroke:#7a7a7a,color:#2b2b2b'],
+];
+
+/** Styles of the kinds of node only some flows have, added when the flow has one: the judge, the human wait. */
+const STAGE_CLASSES: readonly (readonly [FlowGraphNode['kind'], string])[] = [
+  ['judge', 'fill:#f4efff,stroke:#7c3aed,color:#2e1065,stroke-width:2px'],
+  ['human', 'fill:#ecfeff,stroke:#0e7490,color:#083344,stroke-dasharray:5'],
 ];
 
 /** Text that fits on a Mermaid line: one line, no comment or statement marks, no braces. */
@@ -51,11 +60,23 @@ function stateIds(nodes: readonly FlowGraphNode[]): Map<string, string> {
   return ids;
 }
 
+/** The lines a Mermaid state diagram describes a node with, below its name. */
+function about(node: FlowGraphNode, limits: FlowGraph['limits']): string[] {
+  if (node.kind === 'ending') return [];
+  if (node.kind === 'judge') return [node.description, ...judgeLines(node)];
+  // The human wait's description is a long sentence: a line per cause reads better in a state box.
+  if (node.kind === 'human') return [...waitLines(node.waiters), answersLine(limits)];
+  return [node.description, budgetLine(node), toolsLine(node)];
+}
+
 /**
  * Writes a flow's diagram as a Mermaid state diagram (`stateDiagram-v2`): the flow's id and limits as
  * the title, each agent with its description, model, budget and tools, the start, each route labelled
  * with its contract, each finish, every agent's exits to `escalated` and `failed`, and the final states,
- * styled by kind. Paste it into a Markdown file that renders Mermaid, or into the Mermaid live editor.
+ * styled by kind. A judge is drawn by its name (its state is `verifying`) with the criteria it judges,
+ * and the human wait (`awaiting_human`) with what a person does there, each styled apart from the
+ * agents, with their `verify`, `revise`, `wait`, `answer` and `confirm` transitions labelled. Paste it
+ * into a Markdown file that renders Mermaid, or into the Mermaid live editor.
  *
  * @example
  * ```ts
@@ -77,15 +98,16 @@ export function toMermaid(graph: FlowGraph, options: MermaidOptions = {}): strin
   const lines = ['---', `title: ${text(`${graph.flow}${limits === '' ? '' : ` · ${limits}`}`)}`, '---'];
   lines.push('stateDiagram-v2');
   for (const [name, style] of CLASSES) lines.push(`  classDef ${name} ${style}`);
+  const kinds = new Set(graph.nodes.map((node) => node.kind));
+  for (const [kind, style] of STAGE_CLASSES) {
+    if (kinds.has(kind)) lines.push(`  classDef baton_${kind} ${style}`);
+  }
   for (const node of graph.nodes) {
     // Declared by name first: a state's first description line would otherwise stand in for its name,
     // and a final state no arrow reaches (cancelled) would not be drawn.
-    lines.push(`  state "${text(node.id)}" as ${id(node.id)}`);
-    const about =
-      !details || node.kind === 'ending'
-        ? []
-        : [node.description, budgetLine(node), toolsLine(node)].filter((line) => line !== '');
-    for (const line of about) lines.push(`  ${id(node.id)} : ${text(line)}`);
+    lines.push(`  state "${text(node.kind === 'judge' ? node.name : node.id)}" as ${id(node.id)}`);
+    const described = details ? about(node, graph.limits).filter((line) => line !== '') : [];
+    for (const line of described) lines.push(`  ${id(node.id)} : ${text(line)}`);
   }
   for (const edge of graph.edges) {
     if (!exits && (edge.kind === 'escalate' || edge.kind === 'fail')) continue;

@@ -1,5 +1,5 @@
-import { budgetLine, limitsLine, toolsLine } from './describe.js';
-import type { FlowGraph, FlowGraphEdge, FlowGraphNode } from './flow-graph.js';
+import { answersLine, budgetLine, judgeLines, limitsLine, toolsLine, waitLines } from './describe.js';
+import type { FlowGraph, FlowGraphEdge, FlowGraphNode, GraphLimits } from './flow-graph.js';
 import { type LayoutArrow, type LayoutBox, layOut, type Point } from './layout.js';
 import { escapeXml, FONT_FAMILY, num, textWidth } from './svg-text.js';
 
@@ -7,15 +7,19 @@ import { escapeXml, FONT_FAMILY, num, textWidth } from './svg-text.js';
 export interface SvgHighlight {
   /** The states the run visited, in order, ending with its final state: `RunResult.path`. */
   readonly path: readonly string[];
-  /** The agent the run ended at when it did not end `done` (`reason.agent`): drawn in red. */
+  /**
+   * The agent the run ended at when it did not end `done` (`reason.agent`): drawn in red. The name of the
+   * flow's judge marks the judge.
+   */
   readonly agent?: string | null;
 }
 
 /** Options of `toSvg`. */
 export interface SvgOptions {
   /**
-   * Draw the `escalate` and `fail` exit of every agent, dashed (default false: the final states stand in
-   * the bottom row without them). An exit a highlighted run took is drawn whatever this says.
+   * Draw the `escalate` and `fail` exit of every agent, the judge and the human wait, dashed (default
+   * false: the final states stand in the bottom row without them). An exit a highlighted run took is drawn
+   * whatever this says.
    */
   readonly exits?: boolean;
   /** Highlight the path a run took: the arrows it followed, the states it visited and how often. */
@@ -42,14 +46,21 @@ interface Shape {
   readonly lines: readonly string[];
 }
 
-function shapeOf(node: FlowGraphNode): Shape {
+/** The lines of text of a box: its name, then what a reader needs of it. */
+function linesOf(node: Exclude<FlowGraphNode, { kind: 'ending' }>, limits: GraphLimits): string[] {
+  if (node.kind === 'judge') return [node.name, ...judgeLines(node)];
+  if (node.kind === 'human') return [node.id, ...waitLines(node.waiters), answersLine(limits)];
+  return [node.id, budgetLine(node), toolsLine(node)];
+}
+
+function shapeOf(node: FlowGraphNode, limits: GraphLimits): Shape {
   if (node.kind === 'ending') {
     return { node, id: node.id, width: textWidth(node.id, 13, true) + 34, height: 32, lines: [node.id] };
   }
-  const lines = [node.id, budgetLine(node), toolsLine(node)].filter((line) => line !== '');
+  const lines = linesOf(node, limits).filter((line) => line !== '');
   const width = Math.max(
     110,
-    textWidth(node.id, NAME_SIZE, true) + 2 * PAD_X,
+    textWidth(lines[0] ?? '', NAME_SIZE, true) + 2 * PAD_X,
     ...lines.slice(1).map((line) => textWidth(line, SMALL_SIZE) + 2 * PAD_X),
   );
   return { node, id: node.id, width, height: 22 + 18 + 15 * (lines.length - 1), lines };
@@ -123,11 +134,37 @@ const STYLE = (p: string) => `
 .${p} .badge text { font-size: 10px; font-weight: 700; fill: #ffffff; }
 `;
 
+/** Styles of the judge and the human wait, and of their arrows: added only to a diagram that has them. */
+const STAGE_STYLE = (p: string) => `
+.${p} .node.judge rect { fill: #f4efff; stroke: #7c3aed; }
+.${p} .node.judge rect.inner { fill: none; stroke-width: 1; }
+.${p} .node.judge .name { fill: #2e1065; }
+.${p} .node.human rect { fill: #ecfeff; stroke: #0e7490; stroke-dasharray: 6 3; }
+.${p} .node.human .name { fill: #083344; }
+.${p} .edge.verify, .${p} .edge.revise { stroke: #7c3aed; }
+.${p} .edge.wait, .${p} .edge.answer { stroke: #0e7490; }
+.${p} .edge.revise, .${p} .edge.answer { stroke-dasharray: 6 3; }
+.${p} .edge.confirm { stroke: #2f8f4e; }
+`;
+
+/** The arrowhead of an arrow that is not taken, by its kind. */
+function markerOf(kind: FlowGraphEdge['kind']): string {
+  if (kind === 'escalate' || kind === 'fail') return 'arrow-exit';
+  if (kind === 'finish' || kind === 'confirm') return 'arrow-finish';
+  if (kind === 'verify' || kind === 'revise') return 'arrow-judge';
+  if (kind === 'wait' || kind === 'answer') return 'arrow-human';
+  return 'arrow';
+}
+
 /**
  * Draws a flow's diagram as a standalone SVG document: boxes for the agents (name, model, budget, tools)
  * and final states, arrows for the start, the routes (labelled with their contracts) and the finishes
- * (and with `exits`, every agent's exits), laid out by dagre. With `highlight`, the path a run took is drawn in blue, the states it
- * visited with their visit counts, and the agent it ended at in red. Needs no network or font to show.
+ * (and with `exits`, every agent's exits), laid out by dagre. A judge is a purple box with a double
+ * border (its name, model, and the criteria it judges), with `verify` and `revise` arrows in purple; the
+ * human wait a teal box with a dashed border (who asks, which tools need approval, the limits a person
+ * may extend), with `wait` and `answer` arrows in teal. With `highlight`, the path a run took is drawn
+ * in blue, the states it visited with their visit counts, and the agent it ended at in red. Needs no
+ * network or font to show.
  *
  * @example
  * ```ts
@@ -150,7 +187,7 @@ export function toSvg(graph: FlowGraph, options: SvgOptions = {}): string {
   const highlight = options.highlight;
   const { pairs, visits } = followed(highlight?.path ?? []);
   const culprit = highlight?.agent ?? null;
-  const shapes = new Map<string, Shape>(graph.nodes.map((node) => [node.id, shapeOf(node)]));
+  const shapes = new Map<string, Shape>(graph.nodes.map((node) => [node.id, shapeOf(node, graph.limits)]));
   shapes.set(START, { node: null, id: START, width: 14, height: 14, lines: [] });
 
   const keyOf = (edge: Pick<FlowGraphEdge, 'from' | 'to'>) => `${edge.from ?? START}→${edge.to}`;
@@ -185,13 +222,15 @@ export function toSvg(graph: FlowGraph, options: SvgOptions = {}): string {
   );
   const height = layout.height + top;
   const out: string[] = [];
-  const agents = graph.nodes.filter((node) => node.kind !== 'ending').length;
+  const agents = graph.nodes.filter((node) => node.kind === 'agent' || node.kind === 'step').length;
   const routes = graph.edges.filter((edge) => edge.kind === 'handoff').length;
-  const label = `Flow ${graph.flow}: ${agents} agent${agents === 1 ? '' : 's'}, ${routes} route${routes === 1 ? '' : 's'}`;
+  const judge = graph.nodes.some((node) => node.kind === 'judge');
+  const human = graph.nodes.some((node) => node.kind === 'human');
+  const label = `Flow ${graph.flow}: ${agents} agent${agents === 1 ? '' : 's'}, ${routes} route${routes === 1 ? '' : 's'}${judge ? ', a judge' : ''}${human ? ', a human wait' : ''}`;
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="${prefix}${highlight ? ' highlighted' : ''}" viewBox="0 0 ${num(width)} ${num(height)}" width="${num(width)}" height="${num(height)}" role="img" aria-labelledby="${prefix}-title">`,
     `<title id="${prefix}-title">${escapeXml(label)}</title>`,
-    `<style>${STYLE(prefix)}</style>`,
+    `<style>${STYLE(prefix)}${judge || human ? STAGE_STYLE(prefix) : ''}</style>`,
     '<defs>',
     ...[
       ['arrow', '#6b7280'],
@@ -199,6 +238,8 @@ export function toSvg(graph: FlowGraph, options: SvgOptions = {}): string {
       ['arrow-finish', '#2f8f4e'],
       ['arrow-taken', '#1d4ed8'],
       ['arrow-taken-end', '#c2410c'],
+      ...(judge ? [['arrow-judge', '#7c3aed']] : []),
+      ...(human ? [['arrow-human', '#0e7490']] : []),
     ].map(
       ([id, color]) =>
         `<marker id="${prefix}-${id}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${color}"/></marker>`,
@@ -222,15 +263,7 @@ export function toSvg(graph: FlowGraph, options: SvgOptions = {}): string {
     if (!routed) continue;
     const taken = pairs.has(keyOf(edge));
     const toEnd = edge.to === 'failed' || edge.to === 'escalated' || edge.to === 'cancelled';
-    const marker = taken
-      ? toEnd
-        ? 'arrow-taken-end'
-        : 'arrow-taken'
-      : edge.kind === 'escalate' || edge.kind === 'fail'
-        ? 'arrow-exit'
-        : edge.kind === 'finish'
-          ? 'arrow-finish'
-          : 'arrow';
+    const marker = taken ? (toEnd ? 'arrow-taken-end' : 'arrow-taken') : markerOf(edge.kind);
     const classes = ['edge', edge.kind, `to-${edge.to}`, ...(taken ? ['taken'] : [])].join(' ');
     out.push(
       `<path class="${escapeXml(classes)}" data-from="${escapeXml(edge.from ?? '')}" data-to="${escapeXml(edge.to)}" d="${curve(routed.points)}" marker-end="url(#${prefix}-${marker})"/>`,
@@ -253,23 +286,38 @@ export function toSvg(graph: FlowGraph, options: SvgOptions = {}): string {
       );
       continue;
     }
-    out.push(nodeSvg(shape, at, visits.get(shape.id) ?? 0, shape.id === culprit));
+    // A run's path never names the judge's state, but a run that ended there names the judge.
+    const judged = shape.node.kind === 'judge' && shape.node.name === culprit;
+    out.push(nodeSvg(shape, at, visits.get(shape.id) ?? 0, shape.id === culprit || judged));
   }
   out.push('</g>', '</g>', '</svg>');
   return `${out.join('\n')}\n`;
 }
 
+/** The name a box shows first: an agent's or a state's, or the judge's. */
+function nameOf(node: FlowGraphNode): string {
+  return node.kind === 'judge' ? node.name : node.id;
+}
+
 function nodeSvg(shape: Shape, at: Point, visits: number, culprit: boolean): string {
   const node = shape.node!;
   const kind = node.kind === 'ending' ? `ending ${node.id}` : node.kind;
-  const classes = ['node', kind, ...(visits > 0 ? ['visited'] : []), ...(culprit ? ['culprit'] : [])];
+  const visited = visits > 0 || (culprit && node.kind === 'judge');
+  const classes = ['node', kind, ...(visited ? ['visited'] : []), ...(culprit ? ['culprit'] : [])];
   const x = at.x - shape.width / 2;
   const y = at.y - shape.height / 2;
+  const rx = node.kind === 'ending' || node.kind === 'human' ? 16 : node.kind === 'judge' ? 4 : 8;
   const parts = [
     `<g class="${escapeXml(classes.join(' '))}" data-state="${escapeXml(node.id)}">`,
-    `<title>${escapeXml(`${node.id}: ${node.description}`)}</title>`,
-    `<rect x="${num(x)}" y="${num(y)}" width="${num(shape.width)}" height="${num(shape.height)}" rx="${node.kind === 'ending' ? 16 : 8}"/>`,
+    `<title>${escapeXml(`${nameOf(node)}: ${node.description}`)}</title>`,
+    `<rect x="${num(x)}" y="${num(y)}" width="${num(shape.width)}" height="${num(shape.height)}" rx="${rx}"/>`,
   ];
+  if (node.kind === 'judge') {
+    // A second border inside the first: the judge stands apart from the agents without colour.
+    parts.push(
+      `<rect class="inner" x="${num(x + 3)}" y="${num(y + 3)}" width="${num(shape.width - 6)}" height="${num(shape.height - 6)}" rx="2"/>`,
+    );
+  }
   if (node.kind === 'ending') {
     parts.push(
       `<text class="name" x="${num(at.x)}" y="${num(at.y + 4.5)}" text-anchor="middle">${escapeXml(node.id)}</text>`,
