@@ -399,7 +399,9 @@ interface Accepted {
 
 /**
  * `done` for an accepted result, unless it rests on a critical assumption (the flow's `assumptions`
- * field): then a person confirms it first (a wait, in a stored run) or the run ends `needs_human`.
+ * field): then a person confirms it first (a wait, in a stored run) or the run ends `needs_human`. A
+ * code step's result always ends `needs_human` then: a step cannot rework a result a person did not
+ * confirm, so it has no wait.
  */
 function confirmed(spec: FlowSpec, context: FlowContext, accepted: Accepted): Judgement {
   const field = spec.assumptions;
@@ -411,9 +413,10 @@ function confirmed(spec: FlowSpec, context: FlowContext, accepted: Accepted): Ju
     const text = (a as { text?: unknown }).text;
     return typeof text === 'string' ? text : JSON.stringify(a);
   });
-  const question = `Agent "${accepted.agent}" finished on critical assumptions a person must confirm:\n${texts.map((t) => `- ${t}`).join('\n')}\nConfirm them?`;
+  const step = spec.agents.get(accepted.agent)?.kind === 'step';
+  const question = `${step ? 'Code step' : 'Agent'} "${accepted.agent}" finished on critical assumptions a person must confirm:\n${texts.map((t) => `- ${t}`).join('\n')}\nConfirm them?`;
   const where = { state: accepted.agent, agent: accepted.agent, step: context.step };
-  if (!runCanWait(context) || (context.asks ?? 0) >= spec.limits.asks) {
+  if (step || !runCanWait(context) || (context.asks ?? 0) >= spec.limits.asks) {
     return {
       kind: 'escalate',
       reason: reason('needs_human', question, where, { question, assumptions: texts }),

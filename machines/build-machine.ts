@@ -759,7 +759,8 @@ function verifyingState(spec: FlowSpec, judge: string) {
     meta: { baton: { kind: 'verify', judge } },
     invoke: assessedInvoke(spec, judge),
     always: [
-      ...waitOrEscalate(Boolean(spec.assumptions)),
+      // The judge's result waits for a person only when it rests on assumptions of an agent's result.
+      ...waitOrEscalate(Boolean(spec.assumptions) && [...spec.finish].some((name) => canWaitOn(spec, name))),
       finishOnDone(),
       ...[...spec.finish].map((to) => ({
         guard: { type: 'reviseTo' as const, params: { to } },
@@ -777,6 +778,11 @@ function canWait(spec: FlowSpec, participant: AnyAgent | undefined): boolean {
   if (participant?.kind !== 'agent') return false;
   if (spec.assumptions && spec.finish.has(participant.name)) return true;
   return spec.waitOn.size > 0 || participant.ask || participant.tools.some((t) => t.approvals);
+}
+
+/** Whether the finisher `name` can have a result a person confirms: it is an agent (not a code step). */
+function canWaitOn(spec: FlowSpec, name: string): boolean {
+  return spec.agents.get(name)?.kind === 'agent';
 }
 
 /** The agents of a flow that can make it wait for a person; with any, the flow has an `awaiting_human` state. */

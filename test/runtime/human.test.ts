@@ -5,6 +5,8 @@ import {
   check,
   defineAgent,
   defineFlow,
+  defineJudge,
+  defineStep,
   defineTool,
   type FlowLimits,
   isBatonError,
@@ -539,6 +541,51 @@ describe('critical assumptions', () => {
     expect(told?.role === 'tool' && told.content).toContain(
       'did not confirm the critical assumptions of your result: it is a P-200',
     );
+  });
+
+  /** A flow whose only finisher is a code step that answers on a critical assumption; with a judge or not. */
+  function steppedFlow(judged: boolean) {
+    const draft = defineStep({
+      name: 'draft',
+      description: 'Drafts the answer from a template.',
+      input: Ticket,
+      output: Answer,
+      run: () => risky,
+    });
+    const model = scripted([{ finish: { verdicts: [{ id: 'clear', pass: true, evidence: 'one step' }] } }]);
+    return defineFlow({
+      id: 'stepped',
+      input: Ticket,
+      output: Answer,
+      start: 'draft',
+      agents: [draft],
+      finish: ['draft'],
+      assumptions: 'assumptions',
+      ...(judged
+        ? {
+            verify: {
+              criteria: [{ id: 'clear', description: 'The answer is clear.', judge: true }],
+              judge: defineJudge({ name: 'judge', instructions: 'Judge strictly.', model }),
+            },
+          }
+        : {}),
+    });
+  }
+
+  it('ends needs_human on a code step’s critical assumption, in a store too: a step cannot rework it', async () => {
+    for (const judged of [false, true]) {
+      const flow = steppedFlow(judged); // defined: the judge's wait is only for an agent's result
+      const result = await runFlow(flow, ticket, { store: new MemoryStore() });
+      expect(
+        result.status === 'escalated' && [result.reason.code, result.reason.agent],
+        `judged: ${judged}`,
+      ).toEqual(['needs_human', 'draft']);
+      expect(result.status === 'escalated' && result.reason.message).toContain(
+        'Code step "draft" finished on critical assumptions',
+      );
+      expect(result.status === 'escalated' && result.partial).toEqual(risky);
+      expect(check(flow).filter((d) => d.severity === 'error')).toEqual([]);
+    }
   });
 
   it('ends needs_human without a store, keeping the result as the partial', async () => {
