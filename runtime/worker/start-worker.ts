@@ -206,7 +206,16 @@ class RunWorker implements Worker {
       } finally {
         for (const unused of tokens.slice(jobs.length)) await this.slots.give(unused);
       }
-      for (const [i, job] of jobs.entries()) this.begin(flow, job, tokens[i]);
+      for (const [i, job] of jobs.entries()) {
+        const token = tokens[i];
+        // pg-boss delivers a job again, with its id, once it outlived its expiry: this worker still has it
+        // in flight, and the first delivery settles it.
+        if (this.inFlight.has(job.id)) {
+          if (token) await this.slots.give(token);
+          continue;
+        }
+        this.begin(flow, job, token);
+      }
     }
   }
 

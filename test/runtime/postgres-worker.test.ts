@@ -200,6 +200,38 @@ describe.skipIf(postgresMissing !== null)(`workers on pg-boss${skippedNote}`, ()
     expect(await lastCommitter(name, runId)).toMatch(new RegExp(`^${worker.id}/`));
   });
 
+  it('keeps a run in flight when pg-boss delivers its job again after the job expired: a cancel still reaches it', async () => {
+    const { open, name } = schema();
+    const store = await open();
+    const { log } = recorder();
+    const { model, first } = blocking();
+    const runId = await enqueueRun({ store, flow: killFlow(log), input });
+    const worker = await start({ store, flows: [killFlow(log)], ...quick, leaseMs: 600_000, models: model });
+    await first;
+    // What pg-boss does with a job that outlived its expiry: the same job, with its id, is delivered again.
+    const client = new pg.Client({ connectionString: url() });
+    await client.connect();
+    try {
+      const state = async () =>
+        (
+          await client.query(`SELECT state FROM ${name}_queue.job WHERE data->>'runId' = $1`, [runId])
+        ).rows.map((row) => String(row.state));
+      await client.query(`UPDATE ${name}_queue.job SET state = 'created' WHERE data->>'runId' = $1`, [runId]);
+      await until(
+        state,
+        (states) => states.length === 1 && states[0] !== 'created',
+        'the job to be fetched again',
+      );
+    } finally {
+      await client.end();
+    }
+    await new Promise((done) => setTimeout(done, 200)); // the worker's polls that would take it up again
+    expect(worker.running()).toEqual([runId]);
+    // The run is still the worker's: a cancel from another process ends it at once, not at the renewal in 200 s.
+    await cancelRun(await open(), runId);
+    expect(await finished(store, runId)).toMatchObject({ status: 'cancelled', lease: null });
+  });
+
   it('releases a run in flight when it stops, and another worker finishes it from its last commit', async () => {
     const { open } = schema();
     const store = await open();
