@@ -151,16 +151,21 @@ export function namedDatabase(
   return { ...withoutSchema(named), postgres: true };
 }
 
-/** A Postgres URL without its `schema` parameter, and that parameter's value. */
+/**
+ * A Postgres URL without its `schema` parameter, and that parameter's value. The query is read as it is
+ * written, not through a URL parser: Postgres takes URLs that one refuses (a Unix socket as
+ * `postgres://user@/db?host=/var/run/postgresql`), and the other parameters go to it untouched.
+ */
 function withoutSchema(url: string): { url: string; schema: string | undefined } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // Not a URL that can be read: Postgres says what is wrong with it.
-    return { url, schema: undefined };
-  }
-  const schemas = parsed.searchParams.getAll('schema');
+  const at = url.indexOf('?');
+  if (at < 0) return { url, schema: undefined };
+  const hash = url.indexOf('#', at);
+  const query = url.slice(at + 1, hash < 0 ? undefined : hash);
+  const nameOf = (part: string) => decoded(part.split('=')[0] ?? '');
+  const parts = query.split('&');
+  const schemas = parts
+    .filter((part) => nameOf(part) === 'schema')
+    .map((part) => (part.includes('=') ? decoded(part.slice(part.indexOf('=') + 1)) : ''));
   if (schemas.length === 0) return { url, schema: undefined };
   if (schemas.length > 1)
     throw new CliError(
@@ -168,8 +173,20 @@ function withoutSchema(url: string): { url: string; schema: string | undefined }
       'invalid_argument',
       `The database URL names the schema ${schemas.length} times (${schemas.join(', ')}): name it once, as ?schema=<name>.`,
     );
-  parsed.searchParams.delete('schema');
-  return { url: parsed.toString(), schema: schemas[0] };
+  const kept = parts.filter((part) => nameOf(part) !== 'schema' && part !== '').join('&');
+  return {
+    url: `${url.slice(0, at)}${kept === '' ? '' : `?${kept}`}${hash < 0 ? '' : url.slice(hash)}`,
+    schema: schemas[0],
+  };
+}
+
+/** A URL's query piece decoded, or as written when it is not valid percent-encoding. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return text;
+  }
 }
 
 /** Opens the Postgres store `namedDatabase` found, in its schema. */
