@@ -216,11 +216,24 @@ export class DurableRun implements AttemptJournal {
           if (outcome.cancelRequested) this.cancelled?.('cancelled through the store');
         }),
       () => this.committed(step),
+      // A try whose reply was lost (the connection broke after the store committed it) made the commit:
+      // the store is at its number, and the lease is still this run's, so nobody else could have.
+      (failure) =>
+        failure.code === 'store_conflict' &&
+        failure.details.storedSeq === commit.seq &&
+        failure.details.holder === holder,
     );
   }
 
-  /** Runs `write` after the writes before it, retrying what the store calls retryable. */
-  private enqueue(write: () => Promise<void>, then?: () => void): void {
+  /**
+   * Runs `write` after the writes before it, retrying what the store calls retryable; `made` tells
+   * whether a retry's refusal says an earlier try went through after all.
+   */
+  private enqueue(
+    write: () => Promise<void>,
+    then?: () => void,
+    made: (failure: BatonError) => boolean = () => false,
+  ): void {
     this.writes = this.writes.then(async () => {
       if (this.failed) return;
       for (let tries = 1; ; tries += 1) {
@@ -230,6 +243,10 @@ export class DurableRun implements AttemptJournal {
           return;
         } catch (error) {
           const failure = asStoreError(error);
+          if (tries > 1 && made(failure)) {
+            then?.();
+            return;
+          }
           if (!failure.retryable || tries >= COMMIT_TRIES) {
             this.fail(failure);
             return;

@@ -1,4 +1,5 @@
 import {
+  BatonError,
   cancelRun,
   defineAgent,
   defineFlow,
@@ -273,6 +274,29 @@ describe('a run kept in a store', () => {
     expect(charged).toBe(0); // the tool did not run for a process that no longer holds the run
     expect(calls).toHaveLength(1); // and no further model call was paid for
     expect(await store.journaled('run-stalled', 1)).toEqual([]); // nor was its reply kept for worker-b
+  });
+
+  it('takes a commit whose reply was lost as made: the retry finds it stored and the run goes on', async () => {
+    const inner = new MemoryStore();
+    let lost = 0;
+    // A store whose connection breaks right after it committed, once for a transition and once for the end.
+    const store: Store = Object.assign(Object.create(inner) as Store, {
+      commit: async (commit: Parameters<Store['commit']>[0]) => {
+        const outcome = await inner.commit(commit);
+        if ((commit.seq === 2 || commit.status === 'done') && lost < 2) {
+          lost += 1;
+          throw new BatonError('store_error', 'Connection terminated unexpectedly', { retryable: true });
+        }
+        return outcome;
+      },
+    });
+    const { model } = logged(chainReplies());
+    const result = await runFlow(chainFlow(), work(0), { models: model, store, runId: 'run-lost' });
+    expect(lost).toBe(2);
+    expect(result.status).toBe('done');
+    const stored = await inner.get('run-lost');
+    expect(stored).toMatchObject({ status: 'done', lease: null });
+    expect((await inner.events('run-lost')).filter((e) => e.type === 'run.ended')).toHaveLength(1);
   });
 
   it('refuses a second process while the lease is live, and names the holder', async () => {
