@@ -94,6 +94,8 @@ export async function openPool(
     max: settings.max,
     connectionTimeoutMillis: settings.connectTimeoutMs,
     keepAlive: true,
+    // A connection whose peer vanished (a failover, a cut network) is found in seconds, not the system's two hours.
+    keepAliveInitialDelayMillis: 10_000,
     application_name: 'baton',
   });
 }
@@ -183,6 +185,12 @@ export function postgresFailure(error: unknown, target: PostgresTarget): BatonEr
   if (state === '3D000')
     return fail(
       `Postgres at ${at} has no database "${target.database}": ${said}. Create it (createdb ${target.database || '<name>'}) or name another.`,
+    );
+  // pg-pool's own timeout: every connection of the pool was busy for connectTimeoutMs. The server is fine.
+  if (/timeout exceeded when trying to connect/i.test(said))
+    return fail(
+      `Every connection of the store's pool to Postgres at ${at} stayed busy: ${said}. Try again, or give the store more connections (maxConnections).`,
+      true,
     );
   if (RETRYABLE_STATES.has(state))
     return fail(`Postgres at ${at} failed for now: ${said} (${state}). Try again.`, true);
