@@ -1,5 +1,5 @@
 import type { Clock } from '../../agents/clock.js';
-import { BatonError } from '../../contracts/errors.js';
+import { BatonError, isBatonError } from '../../contracts/errors.js';
 import type { Control } from './control.js';
 
 /** A slot taken: which limit, which of its slots, on which connection. */
@@ -54,14 +54,23 @@ export class Slots {
     });
   }
 
-  /** Takes a slot of the key, waiting for one to be freed; rejects with `aborted` when `signal` aborts. */
+  /**
+   * Takes a slot of the key, waiting for one to be freed; rejects with `aborted` when `signal` aborts. A
+   * control connection that is down (a retryable `store_error`) is waited out like a busy slot: the call
+   * is not failed for it (which would end its run for a passing fault of the database).
+   */
   async take(key: string, limit: number, signal: AbortSignal): Promise<SlotToken> {
     for (;;) {
       if (signal.aborted)
         throw new BatonError('aborted', `Waiting for a slot of ${key} was aborted.`, {
           cause: signal.reason,
         });
-      const [token] = await this.tryTake(key, limit, 1);
+      let token: SlotToken | undefined;
+      try {
+        [token] = await this.tryTake(key, limit, 1);
+      } catch (error) {
+        if (!isBatonError(error) || error.code !== 'store_error' || !error.retryable) throw error;
+      }
       if (token) return token;
       await this.freed(signal);
     }

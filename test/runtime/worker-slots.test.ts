@@ -2,6 +2,7 @@
 // recorded with the connection it was really taken on, so it is given back there, and a slot whose
 // connection broke after it was taken is not counted as held (the server let go of it).
 
+import { BatonError } from 'baton-flow';
 import { manualClock } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
 import type { Control } from '../../runtime/worker/control.js';
@@ -74,5 +75,43 @@ describe('worker slots', () => {
     expect(held()).toEqual([]);
     // The next take finds both slots free on the new connection.
     expect((await slots.tryTake('flow:support', 2, 2)).map((t) => t.slot)).toEqual([0, 1]);
+  });
+
+  it('waits out a control connection that is down instead of failing the call that waits for a slot', async () => {
+    const { control, held } = fakeControl();
+    const clock = manualClock();
+    const slots = new Slots(control as unknown as Control, 'baton', clock);
+    const queryOn = control.queryOn.bind(control);
+    let down = 2;
+    control.queryOn = async (text: string, values: unknown[]) => {
+      if (down > 0) {
+        down -= 1;
+        throw new BatonError('store_error', 'Cannot reach Postgres at db:5432: connect ECONNREFUSED.', {
+          retryable: true,
+        });
+      }
+      return queryOn(text, values);
+    };
+    const taking = slots.take('agent:billing', 1, new AbortController().signal);
+    for (let i = 0; i < 20 && held().length === 0; i += 1) {
+      await new Promise((done) => setTimeout(done, 0));
+      clock.advance(1_000); // the waiter tries again each second
+    }
+    expect(await taking).toMatchObject({ key: 'agent:billing', slot: 0 });
+    expect(down).toBe(0);
+  });
+
+  it('fails the wait for a slot on a database error no retry gets past', async () => {
+    const { control } = fakeControl();
+    const slots = new Slots(control as unknown as Control, 'baton', manualClock());
+    control.queryOn = async () => {
+      throw new BatonError('store_error', 'The Postgres store failed: permission denied (42501).', {
+        retryable: false,
+      });
+    };
+    await expect(slots.take('agent:billing', 1, new AbortController().signal)).rejects.toMatchObject({
+      code: 'store_error',
+      retryable: false,
+    });
   });
 });
