@@ -194,9 +194,10 @@ export class RunQueue {
 
   /**
    * Runs of these flows that are `running`, held by no process, unchanged since `before`, and that no job
-   * will bring a worker to: none waits in their queue (`created`, `retry`) or ended `failed`, and none was
-   * taken within the last `leaseMs`. Their job was taken by a worker that died before it leased the run
-   * (a lease would have made the sweep of expired leases find them). At most `limit`.
+   * will bring a worker to: none waits in their queue (`created`, `retry`), none was taken within the
+   * last `leaseMs`, and their latest job did not end `failed` (a run that failed for good is not tried
+   * again; one enqueued again after a failed job is). Their job was taken by a worker that died before it
+   * leased the run (a lease would have made the sweep of expired leases find them). At most `limit`.
    */
   async unclaimed(options: {
     readonly flows: readonly string[];
@@ -214,8 +215,14 @@ export class RunQueue {
            AND NOT EXISTS (
              SELECT 1 FROM ${q}.job j
              WHERE j.name = 'flow.' || r.flow AND j.data->>'runId' = r.id
-               AND (j.state IN ('created', 'retry', 'failed')
+               AND (j.state IN ('created', 'retry')
                  OR (j.state = 'active' AND j.started_on > now() - make_interval(secs => $3))))
+           AND NOT EXISTS (
+             SELECT 1 FROM ${q}.job j
+             WHERE j.name = 'flow.' || r.flow AND j.data->>'runId' = r.id AND j.state = 'failed'
+               AND NOT EXISTS (
+                 SELECT 1 FROM ${q}.job k
+                 WHERE k.name = j.name AND k.data->>'runId' = r.id AND k.created_on > j.created_on))
          ORDER BY r.updated_at LIMIT $4`,
         [options.flows, options.before, options.leaseMs / 1000, options.limit],
       ),

@@ -18,6 +18,7 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import Type from 'typebox';
 import { describe, expect, it, vi } from 'vitest';
+import { RunQueue } from '../../runtime/worker/run-queue.js';
 import { killFlow, replyFor } from '../fixtures/durable-flow.js';
 import { postgresMissing, skippedNote } from '../helpers/postgres.js';
 import { tsxProcess } from '../helpers/processes.js';
@@ -230,6 +231,45 @@ describe.skipIf(postgresMissing !== null)(`workers on pg-boss${skippedNote}`, ()
     // The run is still the worker's: a cancel from another process ends it at once, not at the renewal in 200 s.
     await cancelRun(await open(), runId);
     expect(await finished(store, runId)).toMatchObject({ status: 'cancelled', lease: null });
+  });
+
+  it('sweeps a run enqueued again after an earlier job of it failed, but not one whose latest job failed', async () => {
+    const { open, name } = schema();
+    const store = await open();
+    const { log } = recorder();
+    const flow = killFlow(log);
+    const runId = await enqueueRun({ store, flow, input });
+    const queue = await RunQueue.shared(store);
+    const swept = async () =>
+      (await queue.unclaimed({ flows: [flow.id], before: Date.now() + 1, leaseMs: 1000, limit: 10 })).map(
+        (run) => run.id,
+      );
+    const client = new pg.Client({ connectionString: url() });
+    await client.connect();
+    try {
+      const jobs = `${name}_queue.job`;
+      // Its first job failed for good; it was enqueued again, and a worker that died before it leased the
+      // run took that job an hour ago.
+      await client.query(
+        `UPDATE ${jobs} SET state = 'failed', created_on = now() - interval '2 hours' WHERE data->>'runId' = $1`,
+        [runId],
+      );
+      await enqueueRun({ store, runId });
+      await client.query(
+        `UPDATE ${jobs} SET state = 'active', started_on = now() - interval '1 hour'
+         WHERE data->>'runId' = $1 AND state = 'created'`,
+        [runId],
+      );
+      expect(await swept()).toEqual([runId]);
+      // Its latest job failed for good: the sweep leaves it.
+      await client.query(
+        `UPDATE ${jobs} SET state = 'failed' WHERE data->>'runId' = $1 AND state = 'active'`,
+        [runId],
+      );
+      expect(await swept()).toEqual([]);
+    } finally {
+      await client.end();
+    }
   });
 
   it('releases a run in flight when it stops, and another worker finishes it from its last commit', async () => {
