@@ -23,7 +23,9 @@ export interface Worker {
   /**
    * Stops the worker: it takes no more jobs, lets the runs in flight finish for `graceMs` (default: the
    * worker's), then releases the rest, which other workers take over at once from their last commit.
-   * Resolves when nothing is left; calling it again returns the same promise.
+   * Resolves when nothing is left, or when the database stopped answering, after a few seconds more
+   * (what it could not release is taken over once its lease expires); calling it again returns the same
+   * promise.
    */
   stop(options?: { readonly graceMs?: number }): Promise<void>;
 }
@@ -39,6 +41,12 @@ interface InFlight {
   released: boolean;
   done: Promise<void>;
 }
+
+/**
+ * How long a stopping worker waits, at most, for each of the runs it let go of, its job queue and its
+ * connection, beyond its grace: enough for a database that answers; not forever for one that does not.
+ */
+const STOP_WAIT_MS = 5_000;
 
 /** Codes of a refusal that means the job has nothing (more) to do: the run is elsewhere, waits or ended. */
 const NOTHING_TO_DO = new Set([
@@ -206,6 +214,12 @@ class RunWorker implements Worker {
       } finally {
         for (const unused of tokens.slice(jobs.length)) await this.slots.give(unused);
       }
+      // Fetched while the worker began to stop: their runs hold no lease, so the sweep of the other
+      // workers sends them again once the job is older than a lease.
+      if (this.stopping) {
+        for (const token of tokens.slice(0, jobs.length)) if (token) await this.slots.give(token);
+        return;
+      }
       for (const [i, job] of jobs.entries()) {
         const token = tokens[i];
         // pg-boss delivers a job again, with its id, once it outlived its expiry: this worker still has it
@@ -358,7 +372,10 @@ class RunWorker implements Worker {
     this.stopping = true;
     this.settings.clock.clearTimeout(this.sweeper);
     this.wake();
-    await this.loop;
+    // Each wait below is bounded: a database that stopped answering (a cut network, a failover) must not
+    // keep a stopping worker alive. What is still waiting then is let go; its runs' leases expire.
+    const bound = Math.max(graceMs, STOP_WAIT_MS);
+    await this.within(this.loop, bound);
     const settled = () => Promise.all([...this.inFlight.values()].map((entry) => entry.done));
     if (this.inFlight.size > 0) await this.within(settled(), graceMs);
     for (const entry of this.inFlight.values()) {
@@ -368,9 +385,9 @@ class RunWorker implements Worker {
       entry.view.revoke();
       entry.controller.abort(new Error('the worker is stopping'));
     }
-    await settled();
-    await this.queue?.stop().catch(() => undefined);
-    await this.control.close();
+    await this.within(settled(), bound);
+    await this.within(this.queue?.stop().catch(() => undefined) ?? Promise.resolve(), bound);
+    await this.within(this.control.close(), bound);
   }
 
   private wake(): void {

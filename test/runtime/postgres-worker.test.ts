@@ -1,6 +1,7 @@
 // Workers on pg-boss against a throwaway Postgres: each test has a schema of its own (its store and its
 // queue), its workers in this process, and for the takeover a worker in a child process killed with SIGKILL.
 import { readFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import {
   answerRun,
@@ -12,7 +13,7 @@ import {
   type RunEvent,
   runFlow,
 } from 'baton-flow';
-import { enqueueRun, type PostgresStore, type WorkerEvent } from 'baton-flow/postgres';
+import { enqueueRun, PostgresStore, startWorker, type WorkerEvent } from 'baton-flow/postgres';
 import { scripted } from 'baton-flow/testing';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
@@ -297,6 +298,64 @@ describe.skipIf(postgresMissing !== null)(`workers on pg-boss${skippedNote}`, ()
     // The call in flight at the stop is the one made again, with the same idempotency key.
     expect(calls[0]).toBe(`model ${keys[0]}`);
     expect(new Set(calls).size).toBe(calls.length);
+  });
+
+  it('stops within its grace and a few seconds when the database stops answering mid-run', async () => {
+    const { name, open } = schema();
+    const { log } = recorder();
+    const target = new URL(url());
+    // A way to the database that can go silent: data stops flowing both ways, and no connection closes.
+    const sockets: Socket[] = [];
+    let silent = false;
+    const proxy = createServer((client) => {
+      const upstream = connect(Number(target.port), target.hostname);
+      sockets.push(client, upstream);
+      client.on('data', (data) => (silent ? undefined : upstream.write(data)));
+      upstream.on('data', (data) => (silent ? undefined : client.write(data)));
+      for (const [one, other] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
+        one.on('error', () => other.destroy());
+        one.on('close', () => other.destroy());
+      }
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    const proxied = new URL(url());
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String((proxy.address() as { port: number }).port);
+    let store: PostgresStore | null = null;
+    try {
+      store = await PostgresStore.open(proxied.toString(), { schema: name });
+      const runId = await enqueueRun({ store, flow: killFlow(log), input });
+      let reached: () => void = () => undefined;
+      const atCall = new Promise<void>((done) => {
+        reached = done;
+      });
+      const inner = replyFor(log);
+      const model: Model = {
+        id: 'silenced',
+        call: async (request) => {
+          reached();
+          silent = true; // the database goes silent while the call is in flight
+          return inner.call(request);
+        },
+      };
+      const worker = await startWorker({ store, flows: [killFlow(log)], ...quick, models: model });
+      await atCall;
+      const stopping = worker.stop({ graceMs: 200 });
+      const outcome = await Promise.race([
+        stopping.then(() => 'stopped'),
+        new Promise((done) => setTimeout(() => done('still stopping after 15 s'), 15_000)),
+      ]);
+      expect(outcome).toBe('stopped');
+      // Nothing lost: the run is at its last commit, for another worker once its lease expires.
+      expect((await (await open()).get(runId))?.status).toBe('running');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => proxy.close(done));
+      await store?.close().catch(() => undefined);
+    }
   });
 
   it('lets go of a run that waits for a person: no lease, no slot; the answer goes on with it elsewhere', async () => {
