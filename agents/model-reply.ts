@@ -1,4 +1,4 @@
-import { BatonError, isBatonError } from '../contracts/errors.js';
+import { BatonError, describeThrown, isBatonError } from '../contracts/errors.js';
 import type { ModelReply, StopReason, ToolCall, Usage } from './model.js';
 import { estimateOutputTokens } from './tokens.js';
 
@@ -35,7 +35,7 @@ export function checkReply(reply: unknown, model: string, estimate: () => number
   } catch (error) {
     if (isBatonError(error)) throw error;
     // A getter or a proxy of a custom model threw while its reply was read.
-    const said = error instanceof Error ? error.message : String(error);
+    const said = describeThrown(error);
     throw new BatonError(
       'provider_error',
       `Model "${model}" returned a reply that could not be read: ${said}. Its call() must resolve to plain data.`,

@@ -1,4 +1,4 @@
-import { BatonError, isBatonError } from '../contracts/errors.js';
+import { BatonError, describeThrown, isBatonError } from '../contracts/errors.js';
 import type { AgentEventSink } from './agent-events.js';
 import type { AttemptRequest } from './attempt-request.js';
 import { AttemptState } from './attempt-state.js';
@@ -149,7 +149,7 @@ function asProviderError(error: unknown, agent: string, model: string): BatonErr
   if (isBatonError(error)) return error;
   return new BatonError(
     'provider_error',
-    `Model "${model}" failed for agent "${agent}": ${error instanceof Error ? error.message : String(error)}`,
+    `Model "${model}" failed for agent "${agent}": ${describeThrown(error)}`,
     { cause: error, details: { agent, model }, retryable: false },
   );
 }

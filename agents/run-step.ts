@@ -1,3 +1,4 @@
+import { describeThrown } from '../contracts/errors.js';
 import type { AgentEventSink } from './agent-events.js';
 import type { AttemptJournal } from './attempt-journal.js';
 import type { Clock } from './clock.js';
@@ -89,5 +90,5 @@ function outcomeOf(request: StepRequest, decision: Decision): AgentOutcome {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeThrown(error);
 }

@@ -1,4 +1,4 @@
-import { BatonError } from '../contracts/errors.js';
+import { BatonError, describeThrown } from '../contracts/errors.js';
 import { formatViolations } from '../contracts/violations.js';
 import type { AgentEventSink } from './agent-events.js';
 import type { AnyTool } from './define-tool.js';
@@ -88,6 +88,6 @@ export async function runTool(
     return done(JSON.stringify(result ?? null), true);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    return done(`The tool failed: ${error instanceof Error ? error.message : String(error)}`, false);
+    return done(`The tool failed: ${describeThrown(error)}`, false);
   }
 }

@@ -131,3 +131,21 @@ export class BatonError extends Error {
 export function isBatonError(value: unknown): value is BatonError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
 }
+
+/**
+ * What a thrown value (or any value a caller's code handed back) says, in words, whatever it is: an
+ * Error's message, or the value as text. Never throws, whatever the value does when read or converted
+ * (a getter that throws, an object without a prototype, a revoked proxy).
+ */
+export function describeThrown(value: unknown): string {
+  try {
+    if (value instanceof Error) return String(value.message);
+    return String(value);
+  } catch {
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return 'a value that cannot be read';
+    }
+  }
+}

@@ -2,6 +2,7 @@ import type { AgentOutcome, Feedback, VisitUsage } from '../agents/decision.js';
 import type { AnyAgent } from '../agents/define-agent.js';
 import type { Message } from '../agents/model.js';
 import { shapeProblem } from '../contracts/depth.js';
+import { describeThrown } from '../contracts/errors.js';
 import { fingerprint } from '../contracts/fingerprint.js';
 import type { ReasonCode } from '../contracts/reasons.js';
 import type { JsonSchemaObject } from '../contracts/schema.js';
@@ -624,19 +625,24 @@ export function unmetConditions(spec: FlowSpec, input: unknown, output: unknown)
   try {
     result = spec.done({ input, output });
   } catch (error) {
-    return [`the done predicate threw: ${error instanceof Error ? error.message : String(error)}`];
+    return [`the done predicate threw: ${describeThrown(error)}`];
   }
   if (result === true) return [];
   if (result === false) return ['the done predicate returned false'];
   if (typeof result === 'string')
     return [result === '' ? 'the done predicate returned an empty string' : result];
-  if (Array.isArray(result) && result.every((item) => typeof item === 'string')) return result;
-  if (isThenable(result)) {
-    // Nobody awaits it: a rejection must not surface as an unhandled one.
-    Promise.resolve(result).catch(() => undefined);
-    return [
-      'the done predicate returned a Promise: it must be synchronous (do asynchronous checks in a code step before the finish)',
-    ];
+  try {
+    if (Array.isArray(result) && result.every((item) => typeof item === 'string')) return [...result];
+    if (isThenable(result)) {
+      // Nobody awaits it: a rejection must not surface as an unhandled one.
+      Promise.resolve(result).catch(() => undefined);
+      return [
+        'the done predicate returned a Promise: it must be synchronous (do asynchronous checks in a code step before the finish)',
+      ];
+    }
+  } catch (error) {
+    // A proxy, or a getter that throws: what it returned cannot even be read.
+    return [`the done predicate returned a value that throws when read: ${describeThrown(error)}`];
   }
   return [
     `the done predicate returned ${describe(result)}: it must return true, false, a string or a list of strings`,

@@ -3,7 +3,7 @@ import { type AgentOutcome, NO_USAGE, sumUsage } from '../agents/decision.js';
 import type { AnyAgent } from '../agents/define-agent.js';
 import type { ToolSpec } from '../agents/model.js';
 import { shapeProblem } from '../contracts/depth.js';
-import { isBatonError } from '../contracts/errors.js';
+import { describeThrown, isBatonError } from '../contracts/errors.js';
 import { fingerprint } from '../contracts/fingerprint.js';
 import { compiledValidator } from '../contracts/validator.js';
 import { formatViolations } from '../contracts/violations.js';
@@ -395,7 +395,7 @@ export function buildMachine(spec: FlowSpec, tools: ReadonlyMap<string, readonly
       }),
       crash: assign(({ context, event }) => {
         const error = (event as { error?: unknown }).error;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = describeThrown(error);
         const details = isBatonError(error)
           ? { error: error.code, retryable: error.retryable }
           : { retryable: false };
@@ -711,7 +711,7 @@ function startFacts(
   } catch (error) {
     return {
       ok: false,
-      problem: `the initial function threw: ${error instanceof Error ? error.message : String(error)}`,
+      problem: `the initial function threw: ${describeThrown(error)}`,
     };
   }
   const shape = shapeProblem(facts);

@@ -1,5 +1,6 @@
 import type { Message } from '../agents/model.js';
 import { shapeProblem } from '../contracts/depth.js';
+import { describeThrown } from '../contracts/errors.js';
 import type { JsonSchemaObject } from '../contracts/schema.js';
 import { compiledValidator, type Validator } from '../contracts/validator.js';
 
@@ -117,22 +118,24 @@ export function runChecks(
     try {
       got = criterion.check({ input, output });
     } catch (error) {
-      results.push(
-        fail(criterion.id, `the check threw: ${error instanceof Error ? error.message : String(error)}`),
-      );
+      results.push(fail(criterion.id, `the check threw: ${describeThrown(error)}`));
       continue;
     }
     if (got === true)
       results.push({ id: criterion.id, pass: true, by: 'check', evidence: 'the check passed' });
     else if (got === false) results.push(fail(criterion.id, 'the check failed'));
     else if (typeof got === 'string') results.push(fail(criterion.id, got === '' ? 'the check failed' : got));
-    else
+    else {
+      // Nobody awaits a Promise a check returns: its rejection must not surface as an unhandled one.
+      if ((typeof got === 'object' || typeof got === 'function') && got !== null)
+        Promise.resolve(got).catch(() => undefined);
       results.push(
         fail(
           criterion.id,
-          `the check returned ${got === null ? 'null' : `a ${typeof got}`}: it must return true, false or a string`,
+          `the check returned ${got === null || got === undefined ? String(got) : `${/^[aeiou]/.test(typeof got) ? 'an' : 'a'} ${typeof got}`}: it must return true, false or a string`,
         ),
       );
+    }
   }
   return results;
 }

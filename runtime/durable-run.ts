@@ -1,6 +1,6 @@
 import type { AttemptJournal } from '../agents/attempt-journal.js';
 import type { Clock } from '../agents/clock.js';
-import { BatonError, isBatonError } from '../contracts/errors.js';
+import { BatonError, describeThrown, isBatonError } from '../contracts/errors.js';
 import { AWAITING_HUMAN } from '../machines/build-machine.js';
 import type { FlowContext } from '../machines/context.js';
 import type { RunEvent } from './run-events.js';
@@ -275,12 +275,8 @@ export class DurableRun implements AttemptJournal {
 
 function asStoreError(error: unknown): BatonError {
   if (isBatonError(error)) return error;
-  return new BatonError(
-    'store_error',
-    `The store failed: ${error instanceof Error ? error.message : String(error)}`,
-    {
-      cause: error,
-      retryable: false,
-    },
-  );
+  return new BatonError('store_error', `The store failed: ${describeThrown(error)}`, {
+    cause: error,
+    retryable: false,
+  });
 }

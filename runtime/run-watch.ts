@@ -1,6 +1,6 @@
 import type { Clock } from '../agents/clock.js';
 import type { VisitUsage } from '../agents/decision.js';
-import { BatonError } from '../contracts/errors.js';
+import { BatonError, describeThrown } from '../contracts/errors.js';
 import {
   type AnswerEvent,
   AWAITING_HUMAN,
@@ -73,9 +73,13 @@ export class RunWatch<O> {
   error(cause: unknown): void {
     if (!this.end()) return;
     this.reject(
-      new BatonError('internal_error', `Flow "${this.flow}" stopped on an internal error: ${String(cause)}`, {
-        cause,
-      }),
+      new BatonError(
+        'internal_error',
+        `Flow "${this.flow}" stopped on an internal error: ${describeThrown(cause)}`,
+        {
+          cause,
+        },
+      ),
     );
   }
 
@@ -254,7 +258,7 @@ export function runUsage(usage: VisitUsage, handoffs: number): RunUsage {
 }
 
 export function listenerFailed(flow: string, result: StoredRunResult<unknown>, error: unknown): BatonError {
-  const why = error instanceof Error ? error.message : String(error);
+  const why = describeThrown(error);
   return new BatonError(
     'listener_failed',
     `The onEvent listener of flow "${flow}" threw: ${why}. It was not called again; the run ended ${result.status}, and details.result holds its result.`,
@@ -263,6 +267,5 @@ export function listenerFailed(flow: string, result: StoredRunResult<unknown>, e
 }
 
 export function describeAbort(value: unknown): string {
-  if (value instanceof Error) return value.message;
-  return value === undefined ? 'aborted by the caller' : String(value);
+  return value === undefined ? 'aborted by the caller' : describeThrown(value);
 }

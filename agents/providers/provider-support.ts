@@ -1,4 +1,4 @@
-import { BatonError, isBatonError } from '../../contracts/errors.js';
+import { BatonError, describeThrown, isBatonError } from '../../contracts/errors.js';
 import type { ModelReply, ModelRequest, ToolCall } from '../model.js';
 import { checkReply } from '../model-reply.js';
 import { estimateInputTokens } from '../tokens.js';
@@ -367,10 +367,7 @@ export function lazyClient<C>({
     return client.catch((error: unknown) => {
       client = undefined;
       if (isBatonError(error)) throw error;
-      const said = redactText(
-        error instanceof Error ? error.message : String(error),
-        apiKey === undefined ? [] : [apiKey],
-      );
+      const said = redactText(describeThrown(error), apiKey === undefined ? [] : [apiKey]);
       throw new BatonError('provider_error', `Could not create the ${provider} client: ${said} ${hint}`, {
         retryable: false,
         details: { provider },

@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { BatonError, isBatonError } from '../../contracts/errors.js';
+import { BatonError, describeThrown, isBatonError } from '../../contracts/errors.js';
 import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
 import { redactSecrets } from './provider-support.js';
 import type { RecordedRequest } from './scripted.js';
@@ -124,7 +124,7 @@ function asCassetteError(error: unknown): CassetteError {
   if (isBatonError(error)) return { code: error.code, message: error.message, retryable: error.retryable };
   return {
     code: 'provider_error',
-    message: error instanceof Error ? error.message : String(error),
+    message: describeThrown(error),
     retryable: false,
   };
 }
@@ -145,7 +145,7 @@ async function writeAtomically(file: string, text: string, failure: unknown): Pr
   } catch (cause) {
     if (written) await rm(temporary, { force: true }).catch(() => undefined);
     const os = cause as Partial<NodeJS.ErrnoException> | undefined;
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = describeThrown(cause);
     throw new BatonError(
       'cassette_write_failed',
       `Cannot write cassette "${file}": ${reason}. Record to a file path (not a folder) in a folder you can write; ` +

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { BatonError, ERROR_CODES, type ErrorCode } from '../../contracts/errors.js';
+import { BatonError, describeThrown, ERROR_CODES, type ErrorCode } from '../../contracts/errors.js';
 import type { Model, ModelReply, ModelRequest } from '../model.js';
 import { redactSecrets } from './provider-support.js';
 import { CASSETTE_VERSION, type Cassette, type CassetteOptions } from './record.js';
@@ -106,7 +106,7 @@ function readCassette(file: string): Cassette {
   } catch (error) {
     throw new BatonError(
       'invalid_argument',
-      `Cannot read cassette "${file}": ${error instanceof Error ? error.message : String(error)}. Record one with record(model, file).`,
+      `Cannot read cassette "${file}": ${describeThrown(error)}. Record one with record(model, file).`,
       {
         details: { file },
       },
@@ -118,7 +118,7 @@ function readCassette(file: string): Cassette {
   } catch (error) {
     throw new BatonError(
       'invalid_argument',
-      `Cassette "${file}" is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`,
+      `Cassette "${file}" is not valid JSON: ${describeThrown(error)}.`,
       { details: { file } },
     );
   }

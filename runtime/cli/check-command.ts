@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
+import { describeThrown } from '../../contracts/errors.js';
 import { type Checkable, type CheckReport, checkReport } from '../../machines/check/check.js';
 import { formatDiagnostic } from '../../machines/check/format-diagnostics.js';
 import { CliError } from './exit-codes.js';
@@ -29,7 +30,7 @@ function moduleFiles(path: string): string[] {
     throw new CliError(
       'noInput',
       'invalid_argument',
-      `Cannot read ${path}: ${cause instanceof Error ? cause.message : String(cause)}. Pass modules or folders you can read.`,
+      `Cannot read ${path}: ${describeThrown(cause)}. Pass modules or folders you can read.`,
       { cause, details: { path } },
     );
   }

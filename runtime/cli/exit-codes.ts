@@ -1,4 +1,10 @@
-import { BatonError, type BatonErrorOptions, type ErrorCode, isBatonError } from '../../contracts/errors.js';
+import {
+  BatonError,
+  type BatonErrorOptions,
+  describeThrown,
+  type ErrorCode,
+  isBatonError,
+} from '../../contracts/errors.js';
 
 /**
  * Exit codes of `baton` when it is misused, after the BSD `sysexits.h` convention, so a script can tell
@@ -81,6 +87,6 @@ export function exitCodeOf(error: unknown): number {
 /** The one line a misuse prints: `baton: <code>: <message>`, never a stack trace. */
 export function misuseLine(error: unknown): string {
   if (isBatonError(error)) return `baton: ${error.code}: ${error.message}`;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeThrown(error);
   return `baton: internal_error: ${message} (this is a defect in Baton: please report it)`;
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { describeThrown } from '../../contracts/errors.js';
 import type { AnyFlow } from '../../machines/define-flow.js';
 import { flowGraph } from '../graph/flow-graph.js';
 import { toMermaid } from '../graph/to-mermaid.js';
@@ -65,7 +66,7 @@ export function writeOut(path: string, text: string): void {
     throw new CliError(
       'noInput',
       'invalid_argument',
-      `Cannot write ${path}: ${cause instanceof Error ? cause.message : String(cause)}. Pass --out <path> in a folder you can write to.`,
+      `Cannot write ${path}: ${describeThrown(cause)}. Pass --out <path> in a folder you can write to.`,
       { cause, details: { path } },
     );
   }

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadSdk } from '../../agents/providers/provider-support.js';
+import { describeThrown } from '../../contracts/errors.js';
 import { type AnyFlow, isFlow } from '../../machines/define-flow.js';
 import { CliError } from './exit-codes.js';
 import { statOf } from './stat-of.js';
@@ -59,7 +60,7 @@ export async function importModule(file: string, cwd: string): Promise<Readonly<
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = describeThrown(cause);
     throw new CliError(
       'data',
       'invalid_flow_module',
@@ -134,7 +135,7 @@ function folderModules(folder: string): string[] {
     throw new CliError(
       'noInput',
       'invalid_flow_module',
-      `Cannot read the folder ${folder}: ${cause instanceof Error ? cause.message : String(cause)}.`,
+      `Cannot read the folder ${folder}: ${describeThrown(cause)}.`,
       { cause, details: { path: folder } },
     );
   }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { describeThrown } from '../../contracts/errors.js';
 import { answerCommand } from './answer-command.js';
 import { cancelCommand } from './cancel-command.js';
 import { chatCommand } from './chat-command.js';
@@ -257,7 +258,7 @@ function parse(argv: readonly string[]) {
     });
   } catch (error) {
     // parseArgs says what is wrong (an unknown option, a missing value) in a sentence of its own.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeThrown(error);
     throw usage(/[.!?]$/.test(message) ? message : `${message}.`);
   }
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { isBatonError } from '../../contracts/errors.js';
+import { describeThrown, isBatonError } from '../../contracts/errors.js';
 import { where } from '../store/postgres-driver.js';
 import { PostgresStore } from '../store/postgres-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
@@ -222,7 +222,7 @@ function makeFolder(folder: string): string | undefined {
     throw new CliError(
       'io',
       'store_error',
-      `Cannot create the folder of the run database, ${folder}: ${cause instanceof Error ? cause.message : String(cause)}. Pass --db <path> in a folder you can write to, or --no-store.`,
+      `Cannot create the folder of the run database, ${folder}: ${describeThrown(cause)}. Pass --db <path> in a folder you can write to, or --no-store.`,
       { cause, details: { path: folder } },
     );
   }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { isBatonError } from '../../contracts/errors.js';
+import { describeThrown, isBatonError } from '../../contracts/errors.js';
 import type { AnyFlow } from '../../machines/define-flow.js';
 import { type RunRecord, toRunRecord } from '../report/run-record.js';
 import { runReport } from '../report/run-report.js';
@@ -48,12 +48,10 @@ function readTrace(path: string, shown: string): RunRecord {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new CliError(
-      'noInput',
-      'invalid_argument',
-      `Cannot read ${shown}: ${cause instanceof Error ? cause.message : String(cause)}.`,
-      { cause, details: { path } },
-    );
+    throw new CliError('noInput', 'invalid_argument', `Cannot read ${shown}: ${describeThrown(cause)}.`, {
+      cause,
+      details: { path },
+    });
   }
   let value: unknown;
   try {
@@ -62,7 +60,7 @@ function readTrace(path: string, shown: string): RunRecord {
     throw new CliError(
       'data',
       'invalid_argument',
-      `${shown} is not JSON (${cause instanceof Error ? cause.message : String(cause)}). Pass the JSON of a run's result, as \`baton run --json\` prints it.`,
+      `${shown} is not JSON (${describeThrown(cause)}). Pass the JSON of a run's result, as \`baton run --json\` prints it.`,
       { cause, details: { path } },
     );
   }

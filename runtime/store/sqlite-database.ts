@@ -1,5 +1,5 @@
 import { loadSdk } from '../../agents/providers/provider-support.js';
-import { BatonError, isBatonError } from '../../contracts/errors.js';
+import { BatonError, describeThrown, isBatonError } from '../../contracts/errors.js';
 
 /** A value SQLite binds or returns for the columns Baton uses. */
 export type SqliteValue = string | number | null;
@@ -83,7 +83,7 @@ export function transaction<T>(db: SqliteDatabase, work: () => T): T {
 export function sqliteFailure(error: unknown, path: string): BatonError {
   if (isBatonError(error)) return error;
   const code = sqliteCode(error);
-  const said = error instanceof Error ? error.message : String(error);
+  const said = describeThrown(error);
   const retryable = code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
   return new BatonError('store_error', `The SQLite store "${path}" failed: ${explain(code, said)}`, {
     cause: error,

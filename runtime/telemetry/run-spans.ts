@@ -1,4 +1,5 @@
 import type { Attributes, Context, HrTime, Span, Tracer } from '@opentelemetry/api';
+import { describeThrown } from '../../contracts/errors.js';
 import { REASONS } from '../../contracts/reasons.js';
 import type { RunEvent } from '../run-events.js';
 import { BATON, finishReason, GEN_AI, jsonMessages, providerAndModel, TOOL_ERROR } from './gen-ai.js';
@@ -150,7 +151,7 @@ export class RunSpans {
     if (this.closed) return;
     const code = errorCode(error);
     this.closeAll(at, code);
-    this.fail(this.run, code, error instanceof Error ? error.message : String(error));
+    this.fail(this.run, code, describeThrown(error));
     this.closed = true;
     this.run.end(hrTime(this.endedAt ?? at));
   }

@@ -1,7 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Model } from '../../agents/model.js';
 import { loadSdk } from '../../agents/providers/provider-support.js';
-import { BatonError } from '../../contracts/errors.js';
+import { BatonError, describeThrown } from '../../contracts/errors.js';
 import { type AnyFlow, isFlow } from '../../machines/define-flow.js';
 import { modelFor } from '../../machines/run-env.js';
 import type { RunEvent } from '../run-events.js';
@@ -120,7 +120,7 @@ function agentsOf(
 }
 
 function tracerFailed(flow: string, result: SettledRun, error: unknown): BatonError {
-  const why = error instanceof Error ? error.message : String(error);
+  const why = describeThrown(error);
   return new BatonError(
     'listener_failed',
     `The tracer of flow "${flow}" threw: ${why}. The run was not traced further; it ended ${result.status}, and details.result holds its result.`,

@@ -1,5 +1,5 @@
 import { loadSdk } from '../../agents/providers/provider-support.js';
-import { BatonError, isBatonError } from '../../contracts/errors.js';
+import { BatonError, describeThrown, isBatonError } from '../../contracts/errors.js';
 import { type PostgresQueryable, sqlState } from '../store/postgres-driver.js';
 import type { PostgresStore } from '../store/postgres-store.js';
 
@@ -264,7 +264,7 @@ export class RunQueue {
 /** A pg-boss failure as a `store_error` (a `BatonError`, e.g. the store's own, passes through). */
 function queueFailure(error: unknown, store: PostgresStore): BatonError {
   if (isBatonError(error)) return error;
-  const said = error instanceof Error ? error.message : String(error);
+  const said = describeThrown(error);
   return new BatonError(
     'store_error',
     `The job queue (pg-boss) in the Postgres store at ${store.target.host}:${store.target.port} failed: ${said}`,

@@ -1,4 +1,4 @@
-import { BatonError, isBatonError } from '../../contracts/errors.js';
+import { BatonError, describeThrown, isBatonError } from '../../contracts/errors.js';
 import type { AnyFlow } from '../../machines/define-flow.js';
 import { resumeRun } from '../resume-run.js';
 import { FINISHED_STATUSES } from '../store/store.js';
@@ -433,7 +433,7 @@ class RunWorker implements Worker {
 
 function asBatonError(error: unknown): BatonError {
   if (isBatonError(error)) return error;
-  return new BatonError('internal_error', error instanceof Error ? error.message : String(error), {
+  return new BatonError('internal_error', describeThrown(error), {
     cause: error,
   });
 }

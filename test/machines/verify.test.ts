@@ -135,11 +135,33 @@ describe('the verify stage', () => {
       },
     };
     const number: Criterion = { id: 'number', description: 'x', check: () => 1 as unknown as boolean };
+    // A value with no prototype cannot be turned into text; a rejected Promise nobody awaits must not
+    // surface as an unhandled rejection (which ends a Node process).
+    const bare: Criterion = {
+      id: 'bare',
+      description: 'x',
+      check: () => {
+        throw Object.create(null);
+      },
+    };
+    const later: Criterion = {
+      id: 'later',
+      description: 'x',
+      check: () => Promise.reject(new Error('too late')) as unknown as boolean,
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
     const { agent, model } = coder(['a', 'b']);
-    const result = await runFlow(codeFlow(agent, [throws, number], undefined, 2), { n: 1 });
+    const result = await runFlow(codeFlow(agent, [throws, number, bare, later], undefined, 2), { n: 1 });
+    await new Promise((done) => setTimeout(done, 10));
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
     expect(result.status === 'escalated' && result.reason.code).toBe('verification_failed');
     expect(lastMessage(model.requests[1]!)).toContain('- throws (check): the check threw: boom');
     expect(lastMessage(model.requests[1]!)).toContain('- number (check): the check returned a number');
+    expect(lastMessage(model.requests[1]!)).toContain('- bare (check): the check threw: [object Object]');
+    expect(lastMessage(model.requests[1]!)).toContain('- later (check): the check returned an object');
   });
 
   it('keeps the best result when a round gets worse, stops, and says so in the ending', async () => {

@@ -265,7 +265,14 @@ describe('loop detection', () => {
   });
 });
 
-function finisherOnly() {
+/** One agent that finishes, held to `done` (by default: the report names the input's ticket). */
+function finisherOnly(
+  done: (run: { input: { ticketId: string }; output: { ticketId: string } }) => unknown = ({
+    input,
+    output,
+  }) => output.ticketId === input.ticketId || 'the report must name the ticket',
+  limits: { repairs?: number } = {},
+) {
   return defineFlow({
     id: 'finisher',
     input: Work,
@@ -273,7 +280,8 @@ function finisherOnly() {
     start: 'e',
     agents: [chainAgent('e')],
     finish: ['e'],
-    done: ({ input, output }) => output.ticketId === input.ticketId || 'the report must name the ticket',
+    done: done as (run: { input: { ticketId: string }; output: { ticketId: string } }) => boolean,
+    limits,
   });
 }
 
@@ -504,5 +512,56 @@ describe('inspection', () => {
     expect(types).toContain('@xstate.snapshot');
     expect(types).toContain('@xstate.event');
     expect(actors).toContain('e'); // the agent's invoked actor is visible, not only the flow
+  });
+});
+
+describe("values a caller's code hands back that cannot be read or turned into text", () => {
+  /** A value whose conversion to text throws: no prototype, so no toString. */
+  const unprintable = () => Object.create(null) as object;
+  /** A value whose `then` cannot even be read. */
+  const trap = () =>
+    Object.defineProperty({}, 'then', {
+      get() {
+        throw unprintable();
+      },
+    });
+  const doneWith = (done: () => unknown) => finisherOnly(done, { repairs: 0 });
+  const finish = () => scripted([{ agent: 'e', finish: { ticketId: 'T-1', summary: 's' } }]);
+
+  it('rejects with listener_failed when onEvent throws a value without a prototype', async () => {
+    const error = await runFlow(chainFlow(), work(0), {
+      models: scripted([
+        { agent: 'a', handoff: 'b', payload: work(1) },
+        { agent: 'b', handoff: 'c', payload: work(2) },
+        { agent: 'c', handoff: 'd', payload: work(3) },
+        { agent: 'd', handoff: 'e', payload: work(4) },
+        { agent: 'e', finish: { ticketId: 'T-1', summary: 's' } },
+      ]),
+      onEvent: () => {
+        throw unprintable();
+      },
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isBatonError(error) && error.code).toBe('listener_failed');
+    expect((error as BatonError).message).toContain('threw: [object Object]');
+  });
+
+  it('counts a done predicate that throws one, or returns one it cannot read, as unmet', async () => {
+    for (const [done, said] of [
+      [
+        () => {
+          throw unprintable();
+        },
+        'the done predicate threw: [object Object]',
+      ],
+      [() => trap(), 'the done predicate returned a value that throws when read'],
+    ] as const) {
+      const model = finish();
+      const result = await runFlow(doneWith(done), work(0), { models: model });
+      expect(result.status !== 'done' && result.reason.code).toBe('done_unmet');
+      expect(result.status !== 'done' && result.reason.message).toContain(said);
+    }
   });
 });
