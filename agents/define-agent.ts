@@ -176,6 +176,14 @@ export function assertParticipant(
       { details: { name } },
     );
   }
+  // A run keys its counters and routes by name in plain objects, where these names are taken already.
+  if (name in Object.prototype) {
+    throw new BatonError(
+      'invalid_agent',
+      `${what} name "${name}" is a name every JavaScript object has already: choose another (for example "${name}_agent").`,
+      { details: { name } },
+    );
+  }
   if (typeof description !== 'string' || description.trim() === '') {
     throw new BatonError(
       'invalid_agent',

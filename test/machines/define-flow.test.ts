@@ -334,6 +334,31 @@ describe('defineAgent and defineTool', () => {
     });
   });
 
+  it('rejects a name every JavaScript object has (constructor, toString, …): runs key their counters by name', () => {
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__']) {
+      expect(
+        definitionError(() =>
+          defineAgent({ name, description: 'd', input: Work, instructions: 'i', model: scripted([]) }),
+        ),
+      ).toMatchObject({ code: 'invalid_agent', details: { name } });
+    }
+    expect(
+      definitionError(() =>
+        defineStep({
+          name: 'toString',
+          description: 'd',
+          input: Work,
+          output: Work,
+          run: ({ input }) => input,
+        }),
+      ),
+    ).toMatchObject({
+      code: 'invalid_agent',
+      message:
+        'Step name "toString" is a name every JavaScript object has already: choose another (for example "toString_agent").',
+    });
+  });
+
   it('rejects a turn or token budget that is not a whole number of at least 1', () => {
     const agent = (budget: { turns?: number; tokens?: number; maxOutputTokens?: number }) => () =>
       defineAgent({
