@@ -20,6 +20,9 @@ import type { RunResult, StoredRunResult, WaitingResult } from './run-result.js'
  * `internal_error` and the cause attached, rather than hang. An actor stopped from outside (through an
  * inspector, say) ends the run as `cancelled`.
  */
+/** The longest delay a Node timer takes (2^31 - 1 ms); a longer one fires at once. */
+const LONGEST_TIMER_MS = 2_147_483_647;
+
 export class RunWatch<O> {
   private stopCancel: (() => void) | null = null;
   private stopTimer: (() => void) | null = null;
@@ -50,7 +53,15 @@ export class RunWatch<O> {
    * waits on. The machine ends the run `escalated` / `deadline`, which aborts what is in flight.
    */
   expireAfter(clock: Clock, ms: number): void {
-    const handle = clock.setTimeout(() => this.actor.send({ type: 'baton.deadline' }), Math.max(0, ms));
+    // A timer longer than Node's longest (about 24.8 days) would fire at once: it is set in parts.
+    let handle: unknown;
+    const arm = (left: number) => {
+      handle =
+        left > LONGEST_TIMER_MS
+          ? clock.setTimeout(() => arm(left - LONGEST_TIMER_MS), LONGEST_TIMER_MS)
+          : clock.setTimeout(() => this.actor.send({ type: 'baton.deadline' }), Math.max(0, left));
+    };
+    arm(ms);
     this.stopTimer = () => clock.clearTimeout(handle);
   }
 

@@ -72,6 +72,36 @@ describe('the deadline bounds every await', () => {
     expect(timers).toBe(1);
   });
 
+  it('keeps a deadline longer than the longest timer Node takes (about 24.8 days) to its length', async () => {
+    const day = 24 * 3600 * 1000;
+    // With the real clock: Node fires a longer timer at once, which ended such runs at their start.
+    const slow: Model = {
+      id: 'slow',
+      call: async () => {
+        await new Promise((done) => setTimeout(done, 20));
+        return handoff('b', work(1));
+      },
+    };
+    const real = await runFlow(chainFlow({ ms: 30 * day }), work(0), {
+      models: { a: slow, b: scripted([{ agent: 'b', handoff: 'c', payload: work(2) }]) } as never,
+    }).catch((error: unknown) => error);
+    expect(real).not.toMatchObject({ status: 'escalated', reason: { code: 'deadline' } });
+    // With a clock the test moves: the deadline comes after 60 days, not before.
+    const clock = manualClock(0);
+    const deaf = deafModel(() => handoff('b', work(1)));
+    const running = runFlow(chainFlow({ ms: 60 * day }), work(0), { models: deaf.model, clock });
+    let ended = false;
+    void running.then(() => {
+      ended = true;
+    });
+    await settle();
+    clock.advance(30 * day);
+    await settle();
+    expect(ended).toBe(false);
+    clock.advance(30 * day);
+    expect(await running).toMatchObject({ status: 'escalated', reason: { code: 'deadline' } });
+  });
+
   it('aborts the signal of a tool that never resolves and ends the run at the deadline', async () => {
     const clock = manualClock(0);
     let seen: AbortSignal | null = null;
