@@ -8,7 +8,7 @@ import type { RunOptions } from './run-flow.js';
 import type { StoredRunResult } from './run-result.js';
 import { openEnvelope, type SnapshotMigrations } from './store/envelope.js';
 import { FINISHED_STATUSES, type Store, type StoredRun } from './store/store.js';
-import { advanceStored, contextOf, DEFAULT_LEASE_MS, newHolder, type StoredStart } from './stored-run.js';
+import { advanceStored, contextOf, leaseMsOf, newHolder, type StoredStart } from './stored-run.js';
 import { systemClock } from './system-clock.js';
 import { traceRun } from './telemetry/trace-run.js';
 
@@ -63,6 +63,7 @@ export async function resumeRun<Id extends string, I, O, N extends string>(
   options: ResumeOptions,
 ): Promise<StoredRunResult<O>> {
   if (options.tracer) return traceRun(flow, options, (traced) => resumeRun(flow, runId, traced));
+  leaseMsOf(options.leaseMs);
   const opened = await openStoredRun(flow, runId, options, 'resumeRun');
   const { context } = opened;
   if (opened.run.status === 'awaiting_human') {
@@ -164,7 +165,7 @@ export async function continueStored<O>(
   const runId = run.id;
   const clock = options.clock ?? systemClock;
   const holder = options.holder ?? newHolder();
-  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const leaseMs = leaseMsOf(options.leaseMs);
   await store.lease(runId, holder, clock.now(), leaseMs);
   // What the last holder committed until the lease became ours: read again now that nobody else writes.
   let latest: StoredRun;

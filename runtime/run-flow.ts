@@ -13,7 +13,7 @@ import { RunLog } from './run-log.js';
 import type { RunResult, StoredRunResult } from './run-result.js';
 import { describeAbort, listenerFailed, RunWatch, runUsage } from './run-watch.js';
 import type { Store } from './store/store.js';
-import { advanceStored, DEFAULT_LEASE_MS, newHolder } from './stored-run.js';
+import { advanceStored, leaseMsOf, newHolder } from './stored-run.js';
 import { randomIds, systemClock } from './system-clock.js';
 import { traceRun } from './telemetry/trace-run.js';
 
@@ -136,7 +136,7 @@ export function runFlow<Id extends string, I, O, N extends string>(
           ...options,
           store: options.store,
           holder: options.holder ?? newHolder(),
-          leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+          leaseMs: leaseMsOf(options.leaseMs),
           clock,
           runId: options.runId ?? (options.ids ?? randomIds).next('run'),
         },

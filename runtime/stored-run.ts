@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { createActor } from 'xstate';
 import type { Clock } from '../agents/clock.js';
 import { NO_USAGE } from '../agents/decision.js';
+import { BatonError, describeThrown } from '../contracts/errors.js';
 import { AWAITING_HUMAN } from '../machines/build-machine.js';
 import type { FlowContext } from '../machines/context.js';
 import type { Flow } from '../machines/define-flow.js';
@@ -18,6 +19,21 @@ import type { Store } from './store/store.js';
 
 /** How long a lease lasts unless told: a run whose process died can be taken over after this. */
 export const DEFAULT_LEASE_MS = 30_000;
+
+/** The longest lease: the longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days). */
+export const LONGEST_LEASE_MS = 2_147_483_647;
+
+/** The `leaseMs` option checked (default 30 s): `invalid_argument` unless a whole number of ms, 1 to about 24.8 days. */
+export function leaseMsOf(value: unknown): number {
+  if (value === undefined) return DEFAULT_LEASE_MS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > LONGEST_LEASE_MS)
+    throw new BatonError(
+      'invalid_argument',
+      `leaseMs must be a whole number of milliseconds from 1 to ${LONGEST_LEASE_MS} (about 24.8 days); got ${describeThrown(value)}.`,
+      { details: { leaseMs: typeof value === 'number' ? value : null } },
+    );
+  return value;
+}
 
 /** A lease holder id for this process: host, process id and a random part, so two processes never share one. */
 export function newHolder(): string {

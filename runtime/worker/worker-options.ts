@@ -4,7 +4,7 @@ import { type AnyFlow, isFlow } from '../../machines/define-flow.js';
 import { checkModelsOption } from '../check-models.js';
 import type { SnapshotMigrations } from '../store/envelope.js';
 import type { PostgresStore } from '../store/postgres-store.js';
-import { DEFAULT_LEASE_MS, newHolder } from '../stored-run.js';
+import { leaseMsOf, newHolder } from '../stored-run.js';
 import { systemClock } from '../system-clock.js';
 import type { WorkerModels } from './worker-models.js';
 
@@ -139,7 +139,7 @@ export function workerSettings(options: WorkerOptions): WorkerSettings {
       checkModelsOption(flow, own);
     }
   }
-  const leaseMs = count('leaseMs', options.leaseMs, DEFAULT_LEASE_MS);
+  const leaseMs = leaseMsOf(options.leaseMs);
   return {
     store: options.store,
     flows,

@@ -299,6 +299,25 @@ describe('a run kept in a store', () => {
     expect((await inner.events('run-lost')).filter((e) => e.type === 'run.ended')).toHaveLength(1);
   });
 
+  it('refuses a lease that is not a whole number of ms from 1 to about 24.8 days, storing nothing', async () => {
+    const store = new MemoryStore();
+    for (const leaseMs of [0, -5, 1.5, Number.NaN, 3_000_000_000, '30s' as unknown as number]) {
+      const error = await runFlow(chainFlow(), work(0), { store, leaseMs, runId: 'run-lease' }).catch(
+        (e: unknown) => e,
+      );
+      expect(error, String(leaseMs)).toMatchObject({
+        code: 'invalid_argument',
+        message: expect.stringContaining(
+          'leaseMs must be a whole number of milliseconds from 1 to 2147483647',
+        ),
+      });
+      await expect(resumeRun(chainFlow(), 'run-lease', { store, leaseMs })).rejects.toMatchObject({
+        code: 'invalid_argument',
+      });
+    }
+    expect(await store.list()).toEqual([]);
+  });
+
   it('refuses a second process while the lease is live, and names the holder', async () => {
     const store = new MemoryStore();
     const first = logged(chainReplies(), 1);
