@@ -115,7 +115,9 @@ export class AttemptState {
     this.estimate = measured ? this.measure() : null;
     const input = this.estimate === null ? 0 : this.expectedInput(this.estimate);
     let cap = Math.min(agent.budget.maxOutputTokens, tokensLeft - input);
-    if (cap < 1) {
+    // Written as "not at least": a cap that is not a number (counts that overflowed) is no cap to call with.
+    const least = leastCap(this.request.model.minOutputTokens);
+    if (!(cap >= least)) {
       return this.end(
         exhausted(
           'token_budget',
@@ -129,7 +131,7 @@ export class AttemptState {
       // A free output (price 0) is capped by nothing here, but the input must still be affordable.
       const affordable = price.output > 0 ? Math.floor((left * 1e6) / price.output) : left >= 0 ? cap : 0;
       cap = Math.min(cap, affordable);
-      if (cap < 1) {
+      if (!(cap >= least)) {
         return this.end(
           exhausted(
             'cost_budget',
@@ -441,4 +443,9 @@ function feedbackMessage(feedback: Feedback): Message {
     };
   }
   return { role: 'user', content: feedback.message };
+}
+
+/** The smallest cap a model takes: its `minOutputTokens` when that is a number of at least 1, else 1. */
+function leastCap(declared: number | undefined): number {
+  return typeof declared === 'number' && Number.isFinite(declared) && declared > 1 ? Math.ceil(declared) : 1;
 }

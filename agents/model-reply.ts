@@ -84,8 +84,9 @@ function usageOf(
   for (const key of COUNTS) {
     const value = given[key];
     if (value === undefined || value === null) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-      throw unusable(model, `usage.${key}`, value, 'a finite number ≥ 0');
+    // Above 2^53 a count is no longer exact, and sums of such counts overflow to Infinity.
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > Number.MAX_SAFE_INTEGER)
+      throw unusable(model, `usage.${key}`, value, `a number from 0 to ${Number.MAX_SAFE_INTEGER}`);
     counts[key] = Math.ceil(value);
   }
   const { cachedInputTokens: cached, reasoningTokens: reasoning } = counts;

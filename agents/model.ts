@@ -119,6 +119,12 @@ export interface Model {
   readonly id: string;
   /** Price per million tokens, used to meter and budget cost. Absent means the calls are free. */
   readonly price?: Price;
+  /**
+   * The fewest output tokens a call may be capped at, when the API refuses a smaller cap (OpenAI's
+   * Responses API: 16). A budget that leaves fewer ends the run `token_budget` before the call, as it
+   * would with none left. Default 1.
+   */
+  readonly minOutputTokens?: number;
   /** Answers one turn. It should stop when `request.signal` aborts, and reject when the provider fails. */
   call(request: ModelRequest): Promise<ModelReply>;
 }

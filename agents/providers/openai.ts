@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
 import { untilAborted } from '../until-aborted.js';
 import { chatBody, chatReply, type MaxTokensField } from './openai-chat.js';
-import { responsesBody, responsesReply } from './openai-responses.js';
+import { RESPONSES_MIN_OUTPUT_TOKENS, responsesBody, responsesReply } from './openai-responses.js';
 import { chatStreamReply, responsesStreamReply } from './openai-stream.js';
 import { priceOf } from './prices.js';
 import {
@@ -144,6 +144,9 @@ export function openai(model: string, options: OpenAIOptions = {}): Model {
   return {
     id: `openai:${model}`,
     ...(price ? { price } : {}),
+    // The Responses API refuses a smaller max_output_tokens: a budget that leaves fewer ends the run
+    // token_budget instead of failing the call.
+    ...(api === 'responses' ? { minOutputTokens: RESPONSES_MIN_OUTPUT_TOKENS } : {}),
     call: (request) => call(request),
   };
 }

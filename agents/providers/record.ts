@@ -102,6 +102,7 @@ export function record(model: Model, file: string, options: CassetteOptions = {}
   return {
     id: model.id,
     ...(model.price ? { price: model.price } : {}),
+    ...(model.minOutputTokens === undefined ? {} : { minOutputTokens: model.minOutputTokens }),
     get calls() {
       return calls;
     },

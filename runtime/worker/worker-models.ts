@@ -24,7 +24,12 @@ export function limitedModel(model: Model, key: string, limit: number, slots: Sl
       await slots.give(token);
     }
   };
-  return model.price ? { id: model.id, price: model.price, call } : { id: model.id, call };
+  return {
+    id: model.id,
+    ...(model.price ? { price: model.price } : {}),
+    ...(model.minOutputTokens === undefined ? {} : { minOutputTokens: model.minOutputTokens }),
+    call,
+  };
 }
 
 /**

@@ -530,9 +530,36 @@ describe('usage is checked where it enters', () => {
     ['negative', { inputTokens: -5, outputTokens: 1 }],
     ['a string', { inputTokens: '12', outputTokens: 1 }],
     ['more cached than input', { inputTokens: 5, outputTokens: 1, cachedInputTokens: 10 }],
+    ['counts beyond 2^53, whose sums overflow', { inputTokens: 1e308, outputTokens: 1 }],
   ])('fails the run as provider_error when a model reports %s token counts', async (_, usage) => {
     const result = await runFlow(chainFlow({ tokens: 10_000 }), work(0), { models: replying(usage) });
     expect(result.status !== 'done' && result.reason).toMatchObject({ code: 'provider_error', agent: 'a' });
+  });
+
+  it('ends token_budget before the call when the cap left is below what the model takes', async () => {
+    const calls: number[] = [];
+    // OpenAI's Responses API refuses a max_output_tokens below 16.
+    const picky: Model = {
+      id: 'picky',
+      minOutputTokens: 16,
+      call: async (request) => {
+        calls.push(request.maxOutputTokens);
+        return {
+          text: '',
+          toolCalls: [{ id: 'f', name: 'finish', arguments: { ticketId: 'T-1', summary: 'done' } }],
+          usage: { inputTokens: 10, outputTokens: 5 },
+          stop: 'tool_calls',
+        };
+      },
+    };
+    const flow = solo(defineAgent({ ...agentBase('a'), budget: { maxOutputTokens: 10 } }));
+    const result = await runFlow(flow, work(0), { models: picky });
+    expect(result.status !== 'done' && result.reason.code).toBe('token_budget');
+    expect(calls).toEqual([]);
+    // With room for its least cap, it is called.
+    const roomy = solo(defineAgent({ ...agentBase('a'), budget: { maxOutputTokens: 16 } }));
+    await runFlow(roomy, work(0), { models: picky });
+    expect(calls).toEqual([16]);
   });
 
   it('estimates missing usage honestly, so a budget still holds', async () => {

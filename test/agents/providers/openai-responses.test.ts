@@ -245,6 +245,9 @@ describe('openai() with the Responses API', () => {
       .catch((e: unknown) => e);
     expect(server.requests).toHaveLength(0);
     expect(isBatonError(error) && error.message).toContain('at least 16');
+    // It says so, so a run whose budget leaves fewer ends token_budget instead of calling it.
+    expect(model().minOutputTokens).toBe(16);
+    expect(openai('gpt-5-mini', { api: 'chat', apiKey: API_KEY }).minOutputTokens).toBeUndefined();
   });
 
   it('sends the API key to the server and leaves it out of errors, replies and the model', async () => {
