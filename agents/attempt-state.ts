@@ -270,6 +270,21 @@ export class AttemptState {
     return toolResult(call, `You made this same call before; its result was: ${earlier}`, false);
   }
 
+  /**
+   * The outcome that ends the attempt when the run's deadline has passed: no tool starts after it, even
+   * when the tools before it ran without giving the deadline's timer a turn.
+   */
+  pastDeadline(): AgentOutcome | null {
+    const { remaining, clock, agent } = this.request;
+    if (remaining.deadline === null || clock.now() < remaining.deadline) return null;
+    return this.end(
+      exhausted(
+        'deadline',
+        `The run's deadline passed before agent "${agent.name}" could run its next tool.`,
+      ),
+    );
+  }
+
   /** Whether a call of the reply has its result already (it ran before the attempt waited for approval). */
   answered(call: ToolCall): boolean {
     return this.messages.some((m) => m.role === 'tool' && m.callId === call.id);

@@ -20,10 +20,13 @@ const COUNTS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'reasoningTo
 
 type Count = (typeof COUNTS)[number];
 
+/** The most tool calls one reply may make. */
+export const MAX_TOOL_CALLS = 128;
+
 /**
  * A fresh, sanitised copy of what a model answered for one turn. It throws a non-retryable
  * `provider_error` with `details: { model, field, value }` when `text` is not a string, `toolCalls` is not
- * an array of objects with a string `id` and `name`, `stop` is not a stop reason, a usage count is not a
+ * an array of at most 128 objects with a string `id` and `name`, `stop` is not a stop reason, a usage count is not a
  * finite number ≥ 0, or cached input exceeds input or reasoning exceeds output. Counts the model did not
  * report are estimated (input by `estimate()`, output from the text and the tool call arguments) and
  * the usage is then marked `estimated: true`; fractional counts are rounded up. Tool call arguments are
@@ -50,6 +53,9 @@ function sanitise(reply: unknown, model: string, estimate: () => number): ModelR
   const { text, toolCalls, stop, usage } = reply;
   if (typeof text !== 'string') throw unusable(model, 'text', text, 'a string');
   if (!Array.isArray(toolCalls)) throw unusable(model, 'toolCalls', toolCalls, 'an array');
+  // Providers send a handful of parallel calls; thousands would run tool after tool past any deadline.
+  if (toolCalls.length > MAX_TOOL_CALLS)
+    throw unusable(model, 'toolCalls', toolCalls, `at most ${MAX_TOOL_CALLS} tool calls in one reply`);
   const calls = toolCalls.map((call: unknown, index) => toolCallOf(model, call, index));
   if (typeof stop !== 'string' || !Object.hasOwn(STOP_REASONS, stop))
     throw unusable(model, 'stop', stop, `one of ${Object.keys(STOP_REASONS).join(', ')}`);

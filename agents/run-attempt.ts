@@ -66,6 +66,8 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
       if (repeat !== null) return repeat;
       const approval = attempt.approve(tool, c);
       if (approval === 'run') {
+        const late = attempt.pastDeadline();
+        if (late) return late;
         const done = await toolMessage(tool, c, attempt.turnKey(), request, attempt.toolFacts());
         attempt.wrote(done.writes);
         attempt.messages.push(done.message);

@@ -153,6 +153,71 @@ describe('the deadline bounds every await', () => {
   });
 });
 
+describe('a reply of many tool calls', () => {
+  let stamped = 0;
+  const stamp = defineTool({
+    name: 'stamp',
+    description: 'Stamps.',
+    input: Type.Object({ n: Type.Integer() }),
+    run: () => {
+      stamped += 1;
+      return 'stamped';
+    },
+  });
+  const calls = (n: number) =>
+    ({
+      text: '',
+      toolCalls: Array.from({ length: n }, (_, i) => ({ id: `s${i}`, name: 'stamp', arguments: { n: i } })),
+      usage: { inputTokens: 10, outputTokens: 5 },
+      stop: 'tool_calls',
+    }) as ModelReply;
+
+  it('runs no tool past the deadline, even when the tools before it never let the timer fire', async () => {
+    let now = 0;
+    let ran = 0;
+    // Timers are real (none fires while the tools run one after another); time moves as each tool runs.
+    const clock = {
+      now: () => now,
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+      clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Takes a second of the clock.',
+      input: Type.Object({ n: Type.Integer() }),
+      run: () => {
+        ran += 1;
+        now += 1_000;
+        return 'done';
+      },
+    });
+    const flow = solo(defineAgent({ ...agentBase('a'), tools: [slow] }), { limits: { ms: 2_500 } });
+    const model: Model = {
+      id: 'many',
+      call: async () =>
+        ({
+          ...calls(5),
+          toolCalls: calls(5).toolCalls.map((c) => ({ ...c, name: 'slow' })),
+        }) as ModelReply,
+    };
+    const result = await runFlow(flow, work(0), { models: model, clock });
+    expect(result.status !== 'done' && result.reason.code).toBe('deadline');
+    expect(ran).toBe(3); // at 0, 1 000 and 2 000 ms; the fourth would start at 3 000, past 2 500
+  });
+
+  it('fails as provider_error when a reply makes more than 128 tool calls, and runs none of them', async () => {
+    stamped = 0;
+    const flow = solo(defineAgent({ ...agentBase('a'), tools: [stamp] }));
+    const model: Model = { id: 'many', call: async () => calls(129) };
+    const result = await runFlow(flow, work(0), { models: model });
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'provider_error',
+      details: expect.objectContaining({ field: 'toolCalls' }),
+    });
+    expect(stamped).toBe(0);
+  });
+});
+
 describe('after a cancel nothing new starts', () => {
   it('neither calls again, counts nor logs what a model that ignores its signal answers later', async () => {
     const deaf = deafModel(() => handoff('b', work(1), { inputTokens: 999, outputTokens: 999 }));
