@@ -296,7 +296,8 @@ export class AttemptState {
    * attempt to ask for approval.
    */
   approve(tool: AnyTool, call: ToolCall): 'run' | Message | AgentOutcome {
-    if (call.malformed) return 'run';
+    // Arguments it cannot check (not JSON, nested too deep) will not run: runTool refuses them.
+    if (call.malformed || shapeProblem(call.arguments)) return 'run';
     const checked = tool.validator.validate(call.arguments);
     if (!checked.ok || !tool.needsApproval(checked.value)) return 'run';
     const approval = this.request.retry?.approvals?.[call.id];

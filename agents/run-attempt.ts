@@ -5,7 +5,7 @@ import { AttemptState } from './attempt-state.js';
 import type { AgentOutcome } from './decision.js';
 import type { AnyTool } from './define-tool.js';
 import type { FactWrites } from './facts.js';
-import type { Message, ToolCall } from './model.js';
+import type { Message, ModelReply, ToolCall } from './model.js';
 import { runTool, type ToolFacts } from './run-tool.js';
 
 /**
@@ -55,28 +55,52 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
       const refused = attempt.refuseUnknown(reply);
       if (refused) return refused;
     }
-    for (const c of reply.toolCalls) {
-      const tool = attempt.ownTool(c);
-      if (!tool || attempt.answered(c)) continue;
-      const repeat = attempt.repeated(tool, c);
-      if (repeat !== null && 'role' in repeat) {
-        attempt.messages.push(repeat);
-        continue;
-      }
-      if (repeat !== null) return repeat;
-      const approval = attempt.approve(tool, c);
-      if (approval === 'run') {
-        const late = attempt.pastDeadline();
-        if (late) return late;
-        const done = await toolMessage(tool, c, attempt.turnKey(), request, attempt.toolFacts());
-        attempt.wrote(done.writes);
-        attempt.messages.push(done.message);
-      } else if ('role' in approval) attempt.messages.push(approval);
-      else return approval;
+    let ended: AgentOutcome | null;
+    try {
+      ended = await runToolsAndDecide(attempt, reply, request);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      // A defect while the calls were handled must not lose what the attempt paid for: it ends with its usage.
+      return attempt.failed(
+        isBatonError(error)
+          ? error
+          : new BatonError(
+              'internal_error',
+              `The calls of agent "${request.agent.name}" could not be handled: ${describeThrown(error)}`,
+              { cause: error },
+            ),
+      );
     }
-    const decided = attempt.decide(reply);
-    if (decided) return decided;
+    if (ended) return ended;
   }
+}
+
+/** Runs the reply's calls of the agent's own tools, then reads its decision: the outcome that ends the attempt, or null to go on. */
+async function runToolsAndDecide(
+  attempt: AttemptState,
+  reply: ModelReply,
+  request: AttemptRequest,
+): Promise<AgentOutcome | null> {
+  for (const c of reply.toolCalls) {
+    const tool = attempt.ownTool(c);
+    if (!tool || attempt.answered(c)) continue;
+    const repeat = attempt.repeated(tool, c);
+    if (repeat !== null && 'role' in repeat) {
+      attempt.messages.push(repeat);
+      continue;
+    }
+    if (repeat !== null) return repeat;
+    const approval = attempt.approve(tool, c);
+    if (approval === 'run') {
+      const late = attempt.pastDeadline();
+      if (late) return late;
+      const done = await toolMessage(tool, c, attempt.turnKey(), request, attempt.toolFacts());
+      attempt.wrote(done.writes);
+      attempt.messages.push(done.message);
+    } else if ('role' in approval) attempt.messages.push(approval);
+    else return approval;
+  }
+  return attempt.decide(reply);
 }
 
 /** A tool call's answer and the facts it wrote: what the journal keeps of it. */

@@ -1,3 +1,4 @@
+import { shapeProblem } from '../contracts/depth.js';
 import { BatonError, describeThrown } from '../contracts/errors.js';
 import { formatViolations } from '../contracts/violations.js';
 import type { AgentEventSink } from './agent-events.js';
@@ -50,6 +51,9 @@ export async function runTool(
     return toolResult(call, content, !ok);
   };
   if (call.malformed) return done('Rejected: the arguments are not valid JSON. Send a JSON object.', false);
+  // Arguments nested too deep (or cyclic) are refused before the schema check walks them recursively.
+  const shape = shapeProblem(call.arguments);
+  if (shape) return done(`Rejected: the arguments are ${shape}. Send a plain JSON object.`, false);
   const checked = tool.validator.validate(call.arguments);
   if (!checked.ok)
     return done(

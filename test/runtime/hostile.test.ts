@@ -218,6 +218,54 @@ describe('a reply of many tool calls', () => {
   });
 });
 
+describe('tool arguments nested too deep for a recursive check', () => {
+  it('refuses the call to the model and goes on, keeping what every turn used', async () => {
+    const Tree = Type.Object({ tree: Type.Array(Type.Unknown()) });
+    const Node = { type: 'array', items: { $ref: '#/$defs/node' } };
+    let ran = 0;
+    const walk = defineTool({
+      name: 'walk',
+      description: 'Walks a tree.',
+      // A recursive schema: its check walks the arguments as deep as they go.
+      input: {
+        ...Tree,
+        properties: { tree: { $ref: '#/$defs/node' } },
+        $defs: { node: Node },
+      } as unknown as typeof Tree,
+      run: () => {
+        ran += 1;
+        return 'walked';
+      },
+    });
+    const deep = JSON.parse(`{"tree":${'['.repeat(100_000)}${']'.repeat(100_000)}}`) as unknown;
+    const requests: ModelRequest[] = [];
+    const turns: ModelReply['toolCalls'][] = [
+      [{ id: 'c1', name: 'walk', arguments: { tree: [] } }],
+      [{ id: 'c2', name: 'walk', arguments: deep as Record<string, unknown> }],
+      [{ id: 'f', name: 'finish', arguments: { ticketId: 'T-1', summary: 'walked' } }],
+    ];
+    const model: Model = {
+      id: 'deep',
+      call: async (request) => {
+        requests.push(request);
+        return {
+          text: '',
+          toolCalls: turns[requests.length - 1] ?? [],
+          usage: { inputTokens: 1_000, outputTokens: 100 },
+          stop: 'tool_calls',
+        };
+      },
+    };
+    const flow = solo(defineAgent({ ...agentBase('a'), tools: [walk], budget: { turns: 5 } }));
+    const result = await runFlow(flow, work(0), { models: model });
+    expect(result.status).toBe('done');
+    expect(ran).toBe(1);
+    expect(result.usage).toMatchObject({ turns: 3, inputTokens: 3_000, outputTokens: 300 });
+    const refused = requests[2]!.messages.find((m) => m.role === 'tool' && m.callId === 'c2');
+    expect(refused?.role === 'tool' && refused.content).toMatch(/^Rejected: the arguments are nested/);
+  });
+});
+
 describe('after a cancel nothing new starts', () => {
   it('neither calls again, counts nor logs what a model that ignores its signal answers later', async () => {
     const deaf = deafModel(() => handoff('b', work(1), { inputTokens: 999, outputTokens: 999 }));
