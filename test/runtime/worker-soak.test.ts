@@ -121,7 +121,7 @@ interface EventLine {
 /** Every line the worker processes logged, in the order they logged them. */
 function logLines(): (CallLine | EventLine)[] {
   return readdirSync(folder)
-    .filter((name) => name.startsWith('calls-'))
+    .filter((name) => name.startsWith('calls-') || name.startsWith('events-'))
     .flatMap((name) =>
       readFileSync(join(folder, name), 'utf8')
         .split('\n')
