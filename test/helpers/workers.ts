@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isBatonError } from 'baton-flow';
 import { PostgresStore, startWorker, type Worker, type WorkerOptions } from 'baton-flow/postgres';
 import { afterEach, beforeAll } from 'vitest';
 import type { CallLog } from '../fixtures/durable-flow.js';
@@ -104,13 +105,24 @@ export function logged(file: string): string[] {
     });
 }
 
-/** Reads until `ok` holds, for up to `ms` (generous: the machine is shared). */
+/**
+ * Reads until `ok` holds, for up to `ms` (generous: the machine is shared). A read the store says may
+ * pass if tried again (a retryable `store_error`: a test that cuts connections cuts the reader's too) is
+ * tried again, as a caller would.
+ */
 export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, ms = 15_000) {
   const end = Date.now() + ms;
+  let last = 'nothing yet';
   for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > end) throw new Error(`Waited ${ms} ms for ${what}; last saw ${JSON.stringify(value)}`);
+    try {
+      const value = await read();
+      if (ok(value)) return value;
+      last = JSON.stringify(value);
+    } catch (error) {
+      if (!isBatonError(error) || !error.retryable) throw error;
+      last = `a retryable ${error.code}: ${error.message}`;
+    }
+    if (Date.now() > end) throw new Error(`Waited ${ms} ms for ${what}; last saw ${last}`);
     await new Promise((done) => setTimeout(done, 25));
   }
 }
