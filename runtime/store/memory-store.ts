@@ -130,9 +130,7 @@ export class MemoryStore implements Store {
     options: LeaseOptions = {},
   ): Promise<Lease> {
     const kept = this.find(runId);
-    const refusal = options.renew
-      ? holderRefusal(runId, kept.run.lease?.holder ?? null, holder, 'Renewing the lease')
-      : leaseRefusal(runId, kept.run.lease, holder, now);
+    const refusal = leaseRefusal(runId, kept.run.lease, holder, now, options.renew);
     if (refusal) throw refusal;
     const lease = { holder, expiresAt: now + ttlMs };
     kept.run = { ...kept.run, lease };

@@ -205,9 +205,7 @@ export class PostgresStore implements Store {
         row.lease_holder === null
           ? null
           : { holder: String(row.lease_holder), expiresAt: Number(row.lease_expires_at) };
-      const refusal = options.renew
-        ? holderRefusal(runId, current?.holder ?? null, holder, 'Renewing the lease')
-        : leaseRefusal(runId, current, holder, now);
+      const refusal = leaseRefusal(runId, current, holder, now, options.renew);
       if (refusal) throw refusal;
       // The holder let go between the update and the look: try again.
     }

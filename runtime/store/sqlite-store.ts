@@ -239,9 +239,7 @@ export class SqliteStore implements Store {
         row.lease_holder === null
           ? null
           : { holder: row.lease_holder, expiresAt: Number(row.lease_expires_at) };
-      const refusal = options.renew
-        ? holderRefusal(runId, current?.holder ?? null, holder, 'Renewing the lease')
-        : leaseRefusal(runId, current, holder, now);
+      const refusal = leaseRefusal(runId, current, holder, now, options.renew);
       if (refusal) throw refusal;
       this.sql('UPDATE runs SET lease_holder = ?, lease_expires_at = ? WHERE id = ?').run(
         lease.holder,

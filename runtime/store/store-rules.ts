@@ -76,14 +76,17 @@ export function commitRefusal(stored: Fence, commit: Commit): BatonError | null 
 
 /**
  * Why `holder` may not take the lease now, or null when it may: the run has no lease, its lease expired
- * (`expiresAt <= now`), or `holder` holds it already.
+ * (`expiresAt <= now`), or `holder` holds it already. With `renew`, only the last: `store_conflict` when
+ * `holder` no longer holds it.
  */
 export function leaseRefusal(
   runId: string,
   current: Lease | null,
   holder: string,
   now: number,
+  renew = false,
 ): BatonError | null {
+  if (renew) return holderRefusal(runId, current?.holder ?? null, holder, 'Renewing the lease');
   if (current === null || current.holder === holder || current.expiresAt <= now) return null;
   return new BatonError(
     'lease_held',
