@@ -1,7 +1,7 @@
-import { BatonError, isBatonError } from '../../contracts/errors.js';
+import { BatonError } from '../../contracts/errors.js';
 import type { RunUsage } from '../../machines/context.js';
 import type { Commit, SnapshotEnvelope, StoredRun, StoredStatus } from './store.js';
-import { checkEvents, commitRefusal, runNotFound } from './store-rules.js';
+import { fencedRefusal } from './store-rules.js';
 
 /** The columns of `runs` the store reads, as `pg` returns them (`json` parsed, `bigint` as text). */
 export const RUN_COLUMNS =
@@ -45,21 +45,17 @@ export function jsonText(value: unknown): string {
  * changed in between).
  */
 export function refusalOf(row: Record<string, unknown> | undefined, commit: Commit): BatonError | null {
-  if (!row) return runNotFound(commit.runId);
-  const fence = {
-    seq: Number(row.seq),
-    holder: row.lease_holder === null ? null : String(row.lease_holder),
-    status: row.status as StoredStatus,
-  };
-  const refused = commitRefusal(fence, commit);
-  if (refused) return refused;
-  try {
-    checkEvents(commit.runId, commit.events, Number(row.last_event));
-  } catch (error) {
-    if (isBatonError(error)) return error;
-    throw error;
-  }
-  return null;
+  return fencedRefusal(
+    row
+      ? {
+          seq: Number(row.seq),
+          holder: row.lease_holder === null ? null : String(row.lease_holder),
+          status: row.status as StoredStatus,
+          lastEvent: Number(row.last_event),
+        }
+      : null,
+    commit,
+  );
 }
 
 /** The error for a commit whose number another commit took: the unique (run_id, seq) refused it. */

@@ -26,7 +26,7 @@ import {
 } from './store.js';
 import {
   checkEvents,
-  commitRefusal,
+  fencedRefusal,
   holderRefusal,
   isFinished,
   leaseRefusal,
@@ -129,16 +129,17 @@ export class SqliteStore implements Store {
 
   /** Stores a new run with its first events, leased to its creator; `run_exists` if the id is taken. */
   async create(run: NewRun): Promise<void> {
+    checkEvents(run.id, run.events, 0);
     const usage = json(run.usage);
     const snapshot = json(run.snapshot);
     const events = bodies(run.events);
     await this.write(() => {
-      if (this.sql('SELECT 1 FROM runs WHERE id = ?').get(run.id) !== undefined) throw runExists(run.id);
-      checkEvents(run.id, run.events, 0);
-      this.sql(
+      // A taken id inserts nothing, and is refused before anything is written.
+      const { changes } = this.sql(
         `INSERT INTO runs (id, flow, flow_version, status, seq, agent, usage, snapshot, lease_holder,
            lease_expires_at, cancel_requested, created_at, updated_at)
-         VALUES (?, ?, ?, 'running', 0, NULL, ?, ?, ?, ?, 0, ?, ?)`,
+         VALUES (?, ?, ?, 'running', 0, NULL, ?, ?, ?, ?, 0, ?, ?)
+         ON CONFLICT (id) DO NOTHING`,
       ).run(
         run.id,
         run.flow,
@@ -150,22 +151,28 @@ export class SqliteStore implements Store {
         run.at,
         run.at,
       );
+      if (Number(changes) === 0) throw runExists(run.id);
       this.append(run.id, events);
     });
   }
 
   /**
-   * Commits one transition and its events atomically, fenced by sequence number and lease holder; with
-   * other runs' writes in the same transaction when they arrive together, but refused or kept on its own.
+   * Commits one transition and its events atomically, fenced by sequence number, lease holder and the
+   * stored log (the first event must follow its last), in one statement; with other runs' writes in the
+   * same transaction when they arrive together, but refused or kept on its own.
    */
   async commit(commit: Commit): Promise<CommitOutcome> {
+    // The events' own order is checked here; that they follow the stored log is checked by the statement.
+    checkEvents(commit.runId, commit.events, Number.NEGATIVE_INFINITY);
     const usage = json(commit.usage);
     const snapshot = json(commit.snapshot);
     const events = bodies(commit.events);
+    const first = commit.events[0]?.seq ?? null;
     return this.write(() => {
       const row = this.sql(
         `UPDATE runs SET seq = ?, status = ?, agent = ?, usage = ?, snapshot = ?, updated_at = ?
          WHERE id = ? AND seq = ? AND lease_holder = ? AND status NOT IN (${FINISHED})
+           AND (? IS NULL OR ? > (SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = ?))
          RETURNING cancel_requested`,
       ).get(
         commit.seq,
@@ -177,12 +184,12 @@ export class SqliteStore implements Store {
         commit.runId,
         commit.seq - 1,
         commit.holder,
+        first,
+        first,
+        commit.runId,
       ) as { cancel_requested: number } | undefined;
       if (row === undefined) throw this.refusal(commit);
-      if (commit.events.length > 0) {
-        checkEvents(commit.runId, commit.events, this.lastEvent(commit.runId));
-        this.append(commit.runId, events);
-      }
+      this.append(commit.runId, events);
       return { cancelRequested: Number(row.cancel_requested) === 1 };
     });
   }
@@ -335,26 +342,25 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Why a commit that changed no row was refused: no such run, or the fence it did not pass. */
+  /** Why a commit that changed no row was refused: no such run, the fence, or events that do not follow. */
   private refusal(commit: Commit): BatonError {
-    const row = this.sql('SELECT seq, lease_holder, status FROM runs WHERE id = ?').get(commit.runId) as
-      | Pick<RunRow, 'seq' | 'lease_holder' | 'status'>
+    const row = this.sql(
+      `SELECT seq, lease_holder, status,
+         (SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = runs.id) AS last_event
+       FROM runs WHERE id = ?`,
+    ).get(commit.runId) as
+      | (Pick<RunRow, 'seq' | 'lease_holder' | 'status'> & { last_event: number })
       | undefined;
-    if (row === undefined) return runNotFound(commit.runId);
-    const fence = { seq: row.seq, holder: row.lease_holder, status: row.status };
+    const fence =
+      row === undefined
+        ? null
+        : { seq: row.seq, holder: row.lease_holder, status: row.status, lastEvent: Number(row.last_event) };
     return (
-      commitRefusal(fence, commit) ??
+      fencedRefusal(fence, commit) ??
       new BatonError('internal_error', `Commit ${commit.seq} of run "${commit.runId}" changed nothing.`, {
         details: { runId: commit.runId, seq: commit.seq },
       })
     );
-  }
-
-  private lastEvent(runId: string): number {
-    const row = this.sql('SELECT MAX(seq) AS last FROM events WHERE run_id = ?').get(runId) as {
-      last: number | null;
-    };
-    return row.last ?? 0;
   }
 
   private append(runId: string, events: readonly EventBody[]): void {

@@ -1,4 +1,4 @@
-import { BatonError } from '../../contracts/errors.js';
+import { BatonError, isBatonError } from '../../contracts/errors.js';
 import type { RunEvent } from '../run-events.js';
 import { type Commit, FINISHED_STATUSES, type Lease, type RunFilter, type StoredStatus } from './store.js';
 
@@ -134,6 +134,27 @@ export function checkEvents(runId: string, events: readonly RunEvent[], lastSeq:
       );
     previous = event.seq;
   }
+}
+
+/**
+ * Why a commit that a store's fenced write refused was refused, from the run's fence and the sequence
+ * number of its last stored event (null for a run the store does not have): no such run, the fence, or
+ * events that do not follow the log; null when nothing refuses it now.
+ */
+export function fencedRefusal(
+  stored: (Fence & { readonly lastEvent: number }) | null,
+  commit: Commit,
+): BatonError | null {
+  if (stored === null) return runNotFound(commit.runId);
+  const refused = commitRefusal(stored, commit);
+  if (refused) return refused;
+  try {
+    checkEvents(commit.runId, commit.events, stored.lastEvent);
+  } catch (error) {
+    if (isBatonError(error)) return error;
+    throw error;
+  }
+  return null;
 }
 
 /** The statuses a filter asks for, or null for any; and how many runs it wants. */
