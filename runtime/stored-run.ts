@@ -35,9 +35,13 @@ export function leaseMsOf(value: unknown): number {
   return value;
 }
 
+/** The host and process part of holder ids, read once: `hostname()` is a system call. */
+let processPart: string | null = null;
+
 /** A lease holder id for this process: host, process id and a random part, so two processes never share one. */
 export function newHolder(): string {
-  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  processPart ??= `${hostname()}:${process.pid}`;
+  return `${processPart}:${randomUUID().slice(0, 8)}`;
 }
 
 /** What a stored run needs besides its flow: the run's own options, with the store and its identity settled. */

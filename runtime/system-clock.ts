@@ -31,15 +31,24 @@ export const systemClock: Clock = Object.freeze({
 });
 
 /**
- * Random UUID ids: `prefix-<uuid>`. Node builds a UUID by concatenating its hex pieces, which leaves a
- * tree of about twenty string fragments (half a KiB) behind every id a run keeps; `join` copies them
- * into one flat string. `runFlow` uses it unless given `ids`.
+ * Random, time-ordered ids: `prefix-<uuid>`, each a version 7 UUID (RFC 9562): the time in ms, then 74
+ * random bits. Ids made later sort later, so a store's indexes (runs, their events and journal, all keyed
+ * by run id) take each new run at their end instead of at a random page: with random ids a SQLite store
+ * wrote about a fifth more pages per run. Node builds a UUID by concatenating its hex pieces, which leaves
+ * a tree of string fragments behind every id a run keeps; `join` copies them into one flat string.
+ * `runFlow` uses it unless given `ids`.
  *
  * @example
  * ```ts
  * import { randomIds } from 'baton-flow';
  *
- * const runId = randomIds.next('run'); // 'run-1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed'
+ * const runId = randomIds.next('run'); // 'run-019ad6a8-1b9d-7bcd-9b5d-ab8dfbbd4bed'
  * ```
  */
-export const randomIds: Ids = Object.freeze({ next: (prefix: string) => [prefix, randomUUID()].join('-') });
+export const randomIds: Ids = Object.freeze({
+  next: (prefix: string) => {
+    const time = Date.now().toString(16).padStart(12, '0');
+    // A version 4 UUID's random bits after its version digit, under version 7's digit.
+    return [prefix, time.slice(0, 8), time.slice(8, 12), `7${randomUUID().slice(15)}`].join('-');
+  },
+});
