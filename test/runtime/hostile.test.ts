@@ -361,6 +361,34 @@ describe('tokens: the reservation trusts what the provider counted', () => {
   });
 });
 
+describe('the first reservation in any script', () => {
+  it('keeps a prompt in Chinese within the budget: its input is not estimated at four characters a token', async () => {
+    // 3 000 Chinese characters: tokenizers count about 0.7 (o200k) to 1.3 (cl100k) tokens a character.
+    const counted = 2_400;
+    const requests: ModelRequest[] = [];
+    const model: Model = {
+      id: 'cjk',
+      call: async (request) => {
+        requests.push(request);
+        return {
+          text: '',
+          toolCalls: [{ id: 'c', name: 'finish', arguments: { ticketId: 'T-1', summary: 'ok' } }],
+          // The whole cap spent, as a verbose model may.
+          usage: { inputTokens: counted, outputTokens: request.maxOutputTokens },
+          stop: 'tool_calls',
+        };
+      },
+    };
+    const flow = solo(defineAgent({ ...agentBase('a'), instructions: '請'.repeat(3_000) }), {
+      limits: { tokens: 5_000 },
+    });
+    const result = await runFlow(flow, work(0), { models: model });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.maxOutputTokens + counted).toBeLessThanOrEqual(5_000);
+    expect(result.usage.inputTokens + result.usage.outputTokens).toBeLessThanOrEqual(5_000);
+  });
+});
+
 describe("an agent's budget covers its whole visit, repairs included", () => {
   it('makes at most budget.turns calls in one visit however many repairs the flow allows', async () => {
     const a = defineAgent({ ...agentBase('a'), budget: { turns: 2 } });
