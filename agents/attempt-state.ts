@@ -378,6 +378,17 @@ export class AttemptState {
   }
 
   /**
+   * Charges the reserved turn whose answer could not be read (its usage with it): the input as expected
+   * and the whole output cap, the most the reservation let the call cost. The counts are marked estimated.
+   */
+  chargeUnread(cap: number): void {
+    const input = this.expectedInput(this.estimate ?? this.measure());
+    const usage = { inputTokens: input, outputTokens: cap, estimated: true as const };
+    const cost = costOf(usage, this.request.model.price);
+    this.usage = addUsage(this.usage, usage, cost);
+  }
+
+  /**
    * Ends the attempt on a provider failure, keeping what its earlier turns used, so a run that fails on
    * its provider still reports every call it paid for. The details keep the provider's own (status,
    * request id) and the error's code.

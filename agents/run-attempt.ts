@@ -37,12 +37,14 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
       if (signal.aborted) throw signal.reason;
       const cap = attempt.reserve();
       if (typeof cap !== 'number') return cap;
+      let answered = false;
       try {
         const call = attempt.call(cap, signal);
         const key = `model:${call.idempotencyKey}`;
         // A reply journaled before a crash is replayed, not paid for again; a new one goes to the journal.
         const recalled = journal?.recall(step, key);
         const answer = recalled !== undefined ? recalled : await request.model.call(call);
+        answered = true;
         if (journal && recalled === undefined && !signal.aborted) journal.record(step, key, answer);
         // After a deadline or a cancel the run has ended already: what a model that ignored its signal
         // answers late is neither metered nor logged, and nothing more is started.
@@ -50,7 +52,11 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
         reply = attempt.take(answer);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
-        return attempt.failed(asProviderError(error, request.agent.name, request.model.id));
+        const failure = asProviderError(error, request.agent.name, request.model.id);
+        // The model answered, but with nothing Baton can read or meter: the call may have been billed, so
+        // it is charged as reserved and the budgets stay hard.
+        if (answered || failure.details.answered === true) attempt.chargeUnread(cap);
+        return attempt.failed(failure);
       }
       const refused = attempt.refuseUnknown(reply);
       if (refused) return refused;

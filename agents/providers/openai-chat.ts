@@ -100,7 +100,7 @@ export function chatReply(model: string, request: ModelRequest, completion: unkn
       `OpenAI-compatible model "${model}" (agent "${request.agent}") answered with no choices. Check that the server supports chat completions with tools.`,
       {
         retryable: false,
-        details: { provider: 'OpenAI', model, agent: request.agent, status: null },
+        details: { provider: 'OpenAI', model, agent: request.agent, status: null, answered: true },
       },
     );
   }

@@ -193,6 +193,7 @@ function streamFailure(model: string, request: ModelRequest, code: unknown, mess
         agent: request.agent,
         status: null,
         code: typeof code === 'string' ? code : null,
+        answered: true,
       },
     },
   );

@@ -234,7 +234,14 @@ export function streamEndedEarly(where: { provider: string; model: string; agent
     `${where.provider} model "${where.model}" (agent "${where.agent}") ended its stream before the reply was complete. The call may succeed later; check any proxy between Baton and the provider.`,
     {
       retryable: true,
-      details: { provider: where.provider, model: where.model, agent: where.agent, status: null },
+      details: {
+        provider: where.provider,
+        model: where.model,
+        agent: where.agent,
+        status: null,
+        // Tokens streamed before the cut were billed: the attempt charges the call as reserved.
+        answered: true,
+      },
     },
   );
 }

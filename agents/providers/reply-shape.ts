@@ -4,7 +4,8 @@ import { BatonError } from '../../contracts/errors.js';
  * Reading an answer that the provider's server sent with a 200 but that may not have the API's shape: an
  * OpenAI-compatible server that speaks another API, a proxy's error page, a server that leaves fields out.
  * What does not fit becomes a non-retryable `provider_error` that names the model and the field, never an
- * empty turn or a token count of zero.
+ * empty turn or a token count of zero. Its details say `answered: true`: the provider may have billed the
+ * call, and the attempt charges it as reserved.
  */
 
 /** Who answered, for messages and details. */
@@ -39,7 +40,7 @@ export function notTheApiShape(
       `Check that the server at the \`baseURL\` speaks the ${source.api} API.`,
     {
       retryable: false,
-      details: { ...about(source), status: null, field },
+      details: { ...about(source), status: null, field, answered: true },
     },
   );
 }
@@ -80,6 +81,7 @@ function unreadableUsage(source: ReplySource, field: string, value: unknown, wha
         status: null,
         field,
         value: typeof value === 'object' ? kindOrValue(value) : value,
+        answered: true,
       },
     },
   );

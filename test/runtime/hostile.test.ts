@@ -361,6 +361,31 @@ describe('tokens: the reservation trusts what the provider counted', () => {
   });
 });
 
+describe('a reply Baton cannot read', () => {
+  it.each([
+    ['is not a reply', () => ({ answer: 'ok' })],
+    [
+      'reports NaN tokens',
+      () => ({ ...handoff('b', work(1)), usage: { inputTokens: Number.NaN, outputTokens: 5 } }),
+    ],
+  ])('is charged as reserved when it %s: its input and its whole output cap', async (_, answer) => {
+    const requests: ModelRequest[] = [];
+    const model: Model = {
+      id: 'unreadable',
+      call: async (request) => {
+        requests.push(request);
+        return answer() as never;
+      },
+    };
+    const result = await runFlow(chainFlow({ tokens: 20_000 }), work(0), { models: model });
+    expect(result.status !== 'done' && result.reason.code).toBe('provider_error');
+    expect(requests).toHaveLength(1);
+    expect(result.usage.turns).toBe(1);
+    expect(result.usage.outputTokens).toBe(requests[0]!.maxOutputTokens);
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
+  });
+});
+
 describe('the first reservation in any script', () => {
   it('keeps a prompt in Chinese within the budget: its input is not estimated at four characters a token', async () => {
     // 3 000 Chinese characters: tokenizers count about 0.7 (o200k) to 1.3 (cl100k) tokens a character.

@@ -219,6 +219,24 @@ describe.each(PROVIDERS)('the support example through $name', (provider) => {
     expect(caps[2]).toBeLessThan(TURNS[2]!.cap);
   });
 
+  it.runIf(!provider.name.includes('streaming'))(
+    'charges a 200 it cannot read as reserved: its input and its whole output cap',
+    async () => {
+      server.enqueue(provider.answer(TURNS[0]!));
+      server.enqueue({ body: { id: 'resp_1', note: 'a proxy answered this, not the API' } });
+      const result = await runFlow(support, ticket, { models: provider.model(server) });
+
+      expect(result.status !== 'done' && result.reason.code).toBe('provider_error');
+      expect(server.requests).toHaveLength(2);
+      const first = provider.usage(TURNS[0]!);
+      const cap = provider.cap(server.requests[1]!.body as Record<string, unknown>) as number;
+      expect(result.usage.turns).toBe(2);
+      expect(result.usage.outputTokens).toBe(first.outputTokens + cap);
+      // The unread call's input is charged as reserved: at least what the provider counted of the first.
+      expect(result.usage.inputTokens).toBeGreaterThan(first.inputTokens);
+    },
+  );
+
   it("sends billing only its handoff payload and its own messages, never triage's conversation", async () => {
     for (const turn of TURNS) server.enqueue(provider.answer(turn));
     await runFlow(support, ticket, { models: provider.model(server) });
