@@ -89,7 +89,14 @@ export async function runTool(
       facts: { ...facts.values, ...facts.written },
       write,
     });
-    return done(JSON.stringify(result ?? null), true);
+    const text = JSON.stringify(result ?? null);
+    // A function or a symbol has no JSON form: the model is told so, rather than sent nothing.
+    if (text === undefined)
+      return done(
+        `The tool failed: it returned a ${typeof result}, which has no JSON form. A tool returns JSON: a string, number, boolean, null, array or plain object.`,
+        false,
+      );
+    return done(text, true);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     return done(`The tool failed: ${describeThrown(error)}`, false);
