@@ -285,9 +285,18 @@ export class AttemptState {
     );
   }
 
-  /** Whether a call of the reply has its result already (it ran before the attempt waited for approval). */
+  /**
+   * Whether a call of the reply being handled already has its answer (one given before a wait for
+   * approval). Only the answers after the reply's own message count: a model that numbers its calls
+   * afresh each turn (`call_0` again) gets its new call run, not skipped as answered.
+   */
   answered(call: ToolCall): boolean {
-    return this.messages.some((m) => m.role === 'tool' && m.callId === call.id);
+    for (let i = this.messages.length - 1; i >= 0; i -= 1) {
+      const message = this.messages[i]!;
+      if (message.role === 'assistant') return false;
+      if (message.role === 'tool' && message.callId === call.id) return true;
+    }
+    return false;
   }
 
   /**

@@ -26,7 +26,7 @@ export const MAX_TOOL_CALLS = 128;
 /**
  * A fresh, sanitised copy of what a model answered for one turn. It throws a non-retryable
  * `provider_error` with `details: { model, field, value }` when `text` is not a string, `toolCalls` is not
- * an array of at most 128 objects with a string `id` and `name`, `stop` is not a stop reason, a usage count is not a
+ * an array of at most 128 objects with a string `id` (each its own) and `name`, `stop` is not a stop reason, a usage count is not a
  * finite number ≥ 0, or cached input exceeds input or reasoning exceeds output. Counts the model did not
  * report are estimated (input by `estimate()`, output from the text and the tool call arguments) and
  * the usage is then marked `estimated: true`; fractional counts are rounded up. Tool call arguments are
@@ -57,6 +57,13 @@ function sanitise(reply: unknown, model: string, estimate: () => number): ModelR
   if (toolCalls.length > MAX_TOOL_CALLS)
     throw unusable(model, 'toolCalls', toolCalls, `at most ${MAX_TOOL_CALLS} tool calls in one reply`);
   const calls = toolCalls.map((call: unknown, index) => toolCallOf(model, call, index));
+  // Each call gets exactly one answer, by its id: two calls of one reply cannot share one.
+  const ids = new Set<string>();
+  calls.forEach((call, index) => {
+    if (ids.has(call.id))
+      throw unusable(model, `toolCalls[${index}].id`, call.id, 'an id no other call of the reply has');
+    ids.add(call.id);
+  });
   if (typeof stop !== 'string' || !Object.hasOwn(STOP_REASONS, stop))
     throw unusable(model, 'stop', stop, `one of ${Object.keys(STOP_REASONS).join(', ')}`);
   return {

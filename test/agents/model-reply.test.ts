@@ -99,6 +99,14 @@ describe('checkReply()', () => {
     expect(error.message).toContain('at most usage.inputTokens (5)');
   });
 
+  it('rejects two calls of one reply with the same id, which could not each get their answer', () => {
+    const call = { id: 'call_1', name: 'lookup_order', arguments: { orderId: '42' } };
+    const error = rejection({ ...good, toolCalls: [call, { ...call, arguments: { orderId: '43' } }] });
+    expect(error).toMatchObject({ code: 'provider_error', retryable: false });
+    expect(error.details).toEqual({ model: MODEL, field: 'toolCalls[1].id', value: 'call_1' });
+    expect(error.message).toContain('an id no other call of the reply has');
+  });
+
   it('rejects more reasoning tokens than output tokens', () => {
     const error = rejection({ ...good, usage: { inputTokens: 5, outputTokens: 3, reasoningTokens: 4 } });
     expect(error.details).toEqual({ model: MODEL, field: 'usage.reasoningTokens', value: 4 });

@@ -361,6 +361,35 @@ describe('tokens: the reservation trusts what the provider counted', () => {
   });
 });
 
+describe('a tool result with no JSON form', () => {
+  it.each([
+    ['function', () => () => 'hi'],
+    ['symbol', () => Symbol('hi')],
+  ])(
+    'tells the model that a %s is no result, as an error, instead of sending nothing',
+    async (kind, value) => {
+      const odd = defineTool({
+        name: 'odd',
+        description: 'Odd.',
+        input: Type.Object({}),
+        run: value as never,
+      });
+      const flow = solo(defineAgent({ ...agentBase('a'), tools: [odd] }));
+      const model = scripted([
+        { agent: 'a', tool: 'odd', args: {} },
+        { agent: 'a', finish: { ticketId: 'T-1', summary: 'ok' } },
+      ]);
+      const result = await runFlow(flow, work(0), { models: model });
+      expect(result.status).toBe('done');
+      const answer = model.requests[1]!.messages.find((m) => m.role === 'tool');
+      expect(answer).toMatchObject({ role: 'tool', isError: true });
+      expect(answer?.role === 'tool' && answer.content).toContain(
+        `returned a ${kind}, which has no JSON form`,
+      );
+    },
+  );
+});
+
 describe('a reply Baton cannot read', () => {
   it.each([
     ['is not a reply', () => ({ answer: 'ok' })],
@@ -784,5 +813,47 @@ describe('a provider that fails mid-visit', () => {
       message: 'Agent "a" failed: OpenAI model "m" answered HTTP 503: overloaded.',
       details: { error: 'provider_error', retryable: true, status: 503, requestId: 'req_42' },
     });
+  });
+});
+
+describe('a model that numbers its tool calls afresh each turn', () => {
+  it('has each turn’s call run, though it reuses the id of an answered one', async () => {
+    let runs = 0;
+    const count = defineTool({
+      name: 'count',
+      description: 'Counts.',
+      input: Type.Object({ n: Type.Number() }),
+      run: ({ input }) => {
+        runs += 1;
+        return { n: input.n };
+      },
+    });
+    const flow = solo(defineAgent({ ...agentBase('a'), tools: [count] }));
+    // Some local servers call every turn's first call `call_0`.
+    const reply = (n: number): ModelReply => ({
+      text: '',
+      toolCalls: [{ id: 'call_0', name: 'count', arguments: { n } }],
+      usage: { inputTokens: 10, outputTokens: 5 },
+      stop: 'tool_calls',
+    });
+    const requests: ModelRequest[] = [];
+    const model: Model = {
+      id: 'reuses-ids',
+      call: async (request) => {
+        requests.push(request);
+        if (requests.length <= 2) return reply(requests.length);
+        return {
+          text: '',
+          toolCalls: [{ id: 'call_0', name: 'finish', arguments: { ticketId: 'T-1', summary: 'ok' } }],
+          usage: { inputTokens: 10, outputTokens: 5 },
+          stop: 'tool_calls',
+        };
+      },
+    };
+    const result = await runFlow(flow, work(0), { models: model });
+    expect(result.status).toBe('done');
+    expect(runs).toBe(2);
+    const answers = requests[2]!.messages.filter((m) => m.role === 'tool');
+    expect(answers.map((m) => m.role === 'tool' && m.content)).toEqual(['{"n":1}', '{"n":2}']);
   });
 });
