@@ -38,9 +38,18 @@ export function toViolations(errors: readonly ErrorObject[] | null | undefined):
   });
 }
 
+/** How many violations `formatViolations` lists by default; the rest are counted. */
+const LISTED_VIOLATIONS = 20;
+
+/** The longest line `formatViolations` writes; a longer one (a huge property name or enum) is cut. */
+const LONGEST_LINE = 300;
+
 /**
  * Renders violations one per line, as `path: message` (e.g. `/amount: must be number`): the text that
- * goes back to a model in a repair. An empty list renders as the empty string.
+ * goes back to a model in a repair. At most `limit` lines (20 unless told), then one that counts the
+ * rest, each line at most 300 characters: a model that answers with thousands of wrong items, or a
+ * property name a megabyte long, does not make the repair (and the next paid request) grow with it.
+ * An empty list renders as the empty string.
  *
  * @example
  * ```ts
@@ -53,6 +62,12 @@ export function toViolations(errors: readonly ErrorObject[] | null | undefined):
  * formatViolations(violations); // '/amount: must be number\n/currency: is required but missing'
  * ```
  */
-export function formatViolations(violations: readonly Violation[]): string {
-  return violations.map((v) => `${v.path}: ${v.message}`).join('\n');
+export function formatViolations(violations: readonly Violation[], limit = LISTED_VIOLATIONS): string {
+  const lines = violations.slice(0, Math.max(0, limit)).map((v) => {
+    const line = `${v.path}: ${v.message}`;
+    return line.length > LONGEST_LINE ? `${line.slice(0, LONGEST_LINE - 1)}…` : line;
+  });
+  const more = violations.length - lines.length;
+  if (more > 0) lines.push(`… and ${more.toLocaleString('en-US')} more`);
+  return lines.join('\n');
 }

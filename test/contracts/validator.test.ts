@@ -10,6 +10,32 @@ import {
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
 
+describe('formatViolations', () => {
+  const violation = (i: number) => ({ path: `/items/${i}`, keyword: 'type', message: 'must be string' });
+
+  it('lists at most twenty violations (or the limit given) and counts the rest', () => {
+    const many = Array.from({ length: 1_234 }, (_, i) => violation(i));
+    const lines = formatViolations(many).split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines[19]).toBe('/items/19: must be string');
+    expect(lines[20]).toBe('… and 1,214 more');
+    expect(formatViolations(many, 2).split('\n')).toEqual([
+      '/items/0: must be string',
+      '/items/1: must be string',
+      '… and 1,232 more',
+    ]);
+    expect(formatViolations(many.slice(0, 20))).not.toContain('more');
+  });
+
+  it('cuts a line longer than 300 characters', () => {
+    const line = formatViolations([
+      { path: `/${'k'.repeat(10_000)}`, keyword: 'x', message: 'is not allowed' },
+    ]);
+    expect(line).toHaveLength(300);
+    expect(line.endsWith('…')).toBe(true);
+  });
+});
+
 describe('validatorFor', () => {
   it('compiles a schema once and serves the same validator after', () => {
     const schema = Type.Object({ a: Type.String() });

@@ -857,3 +857,22 @@ describe('a model that numbers its tool calls afresh each turn', () => {
     expect(answers.map((m) => m.role === 'tool' && m.content)).toEqual(['{"n":1}', '{"n":2}']);
   });
 });
+
+describe('a repair for a result with thousands of violations', () => {
+  it('lists twenty of them and counts the rest, so the next paid request does not grow with them', async () => {
+    const flow = solo(defineAgent(agentBase('a')));
+    const extra = Object.fromEntries(
+      Array.from({ length: 5_000 }, (_, i) => [`k${i}${'x'.repeat(2_000)}`, i]),
+    );
+    const model = scripted([
+      { agent: 'a', finish: { ticketId: 'T-1', summary: 'ok', ...extra } },
+      { agent: 'a', finish: { ticketId: 'T-1', summary: 'ok' } },
+    ]);
+    const result = await runFlow(flow, work(0), { models: model });
+    expect(result.status).toBe('done');
+    const repair = model.requests[1]!.messages.at(-1);
+    const text = repair?.role === 'tool' ? repair.content : JSON.stringify(repair);
+    expect(text).toContain('… and 4,980 more');
+    expect(text.length).toBeLessThan(8_000);
+  });
+});
