@@ -65,6 +65,8 @@ type PoolConstructor = new (config: Record<string, unknown>) => PostgresPool;
 export interface PoolSettings {
   readonly max: number;
   readonly connectTimeoutMs: number;
+  /** Postgres's `statement_timeout` for the pool's sessions, in ms; 0 (or absent) for none. */
+  readonly statementTimeoutMs?: number;
 }
 
 /**
@@ -97,6 +99,8 @@ export async function openPool(
     // A connection whose peer vanished (a failover, a cut network) is found in seconds, not the system's two hours.
     keepAliveInitialDelayMillis: 10_000,
     application_name: 'baton',
+    // Sent at connect: the server cancels a statement that runs (or waits for a lock) longer.
+    ...(settings.statementTimeoutMs ? { statement_timeout: settings.statementTimeoutMs } : {}),
   });
 }
 
@@ -190,6 +194,11 @@ export function postgresFailure(error: unknown, target: PostgresTarget): BatonEr
   if (/timeout exceeded when trying to connect/i.test(said))
     return fail(
       `Every connection of the store's pool to Postgres at ${at} stayed busy: ${said}. Try again, or give the store more connections (maxConnections).`,
+      true,
+    );
+  if (state === '57014')
+    return fail(
+      `A statement of the Postgres store at ${at} ran past its statement timeout and was cancelled: ${said}. Another session may hold a lock on the run for long (a stalled transaction); try again, or raise statementTimeoutMs.`,
       true,
     );
   if (RETRYABLE_STATES.has(state))

@@ -21,6 +21,13 @@ export interface PostgresStoreOptions {
   /** How long connecting may take before it fails as unreachable, in ms (default 10 000). */
   readonly connectTimeoutMs?: number;
   /**
+   * How long one statement of the store's own pool may run, waits for row locks included, before
+   * Postgres cancels it and the call fails with a retryable `store_error`, in ms (default 30 000; 0 for
+   * no limit). A statement stuck behind a lock that a stalled session holds would otherwise hold the run,
+   * and the process advancing it, for good. A `pool` of your own keeps its own settings.
+   */
+  readonly statementTimeoutMs?: number;
+  /**
    * Called when an idle connection of the store's pool breaks (the server restarted, the network
    * dropped); the pool replaces it at the next query. Without it, such errors are dropped.
    */
@@ -49,10 +56,12 @@ export function storeSettings(options: PostgresStoreOptions): {
   readonly schema: string;
   readonly max: number;
   readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
 } {
   const schema = options.schema ?? 'baton';
   const max = options.maxConnections ?? 10;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
   if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema))
     throw new BatonError(
       'invalid_argument',
@@ -69,5 +78,10 @@ export function storeSettings(options: PostgresStoreOptions): {
       'invalid_argument',
       `connectTimeoutMs must be a whole number of milliseconds, 0 or more; got ${String(connectTimeoutMs)}.`,
     );
-  return { schema, max, connectTimeoutMs };
+  if (!Number.isInteger(statementTimeoutMs) || statementTimeoutMs < 0 || statementTimeoutMs > 2_147_483_647)
+    throw new BatonError(
+      'invalid_argument',
+      `statementTimeoutMs must be a whole number of milliseconds from 0 (no limit) to 2147483647; got ${String(statementTimeoutMs)}.`,
+    );
+  return { schema, max, connectTimeoutMs, statementTimeoutMs };
 }

@@ -91,10 +91,10 @@ export class PostgresStore implements Store {
     connection: PostgresConnection,
     options: PostgresStoreOptions = {},
   ): Promise<PostgresStore> {
-    const { schema, max, connectTimeoutMs } = storeSettings(options);
+    const { schema, max, connectTimeoutMs, statementTimeoutMs } = storeSettings(options);
     const target = targetOf(connection);
     const owned = options.pool === undefined;
-    const pool = options.pool ?? (await openPool(connection, { max, connectTimeoutMs }));
+    const pool = options.pool ?? (await openPool(connection, { max, connectTimeoutMs, statementTimeoutMs }));
     // An idle connection that breaks is reported on the pool: without a listener it would end the process.
     const { onError } = options;
     pool.on('error', (error) => onError?.(postgresFailure(error, target)));

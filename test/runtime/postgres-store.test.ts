@@ -83,6 +83,34 @@ describe.skipIf(postgresMissing !== null)(`PostgresStore${skippedNote}`, () => {
       ]);
     });
 
+    it('cancels a commit stuck behind a stalled session’s row lock after statementTimeoutMs, as retryable', async () => {
+      const name = schema();
+      const store = await open(name, { statementTimeoutMs: 300 });
+      await store.create(newRun('run-1'));
+      // A session that locked the run's row and then stalled, its transaction open.
+      const stalled = await sql();
+      await stalled.query('BEGIN');
+      await stalled.query(`SELECT 1 FROM ${name}.runs WHERE id = 'run-1' FOR UPDATE`);
+      await expect(store.commit(commitOf('run-1', 1, 'zombie'))).rejects.toMatchObject({
+        code: 'store_error',
+        retryable: true,
+        details: { sqlState: '57014' },
+        message: expect.stringContaining('statementTimeoutMs'),
+      });
+      await stalled.query('ROLLBACK');
+      // Nothing was half written: the commit goes through once the lock is gone.
+      await store.commit(commitOf('run-1', 1, 'zombie'));
+      expect(await store.get('run-1')).toMatchObject({ seq: 1 });
+    });
+
+    it('refuses a statementTimeoutMs that is not a whole number of ms', async () => {
+      for (const statementTimeoutMs of [-1, 1.5, Number.NaN, 2 ** 31])
+        await expect(open(schema(), { statementTimeoutMs })).rejects.toMatchObject({
+          code: 'invalid_argument',
+          message: expect.stringContaining('statementTimeoutMs'),
+        });
+    });
+
     it('lets exactly one of two stores racing a takeover commit the next transition', async () => {
       const name = schema();
       const [zombie, fresh] = [
