@@ -23,6 +23,8 @@ const SERVE_FLOWS =
   'SELECT pg_advisory_lock_shared(hashtext($1), hashtext(flow)) FROM unnest($2::text[]) AS flow';
 const FIRST_RETRY_MS = 200;
 const LAST_RETRY_MS = 5_000;
+/** How long closing waits for the server to let go of the connection's locks. */
+const UNLOCK_WAIT_MS = 1_000;
 
 /**
  * A worker's own connection to Postgres, outside the pool's turn-taking: it LISTENs for cancels, new jobs
@@ -74,13 +76,30 @@ export class Control {
     }
   }
 
-  /** Closes the connection; the server lets go of every lock it held. */
+  /**
+   * Lets go of every lock the connection holds, then closes it. The server would let go of them when the
+   * connection ends, but only once its backend has exited, after the close returned: `baton runs` just
+   * after a worker stopped could still count it as serving its flows. A server that does not answer
+   * within a second is not waited for.
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.clock.clearTimeout(this.timer);
     const client = this.client ?? (await this.connecting?.catch(() => null)) ?? null;
     this.client = null;
-    client?.release(true);
+    if (!client) return;
+    let timer: unknown;
+    await Promise.race([
+      client.query('SELECT pg_advisory_unlock_all()').then(
+        () => undefined,
+        () => undefined,
+      ),
+      new Promise<void>((done) => {
+        timer = this.clock.setTimeout(done, UNLOCK_WAIT_MS);
+      }),
+    ]);
+    this.clock.clearTimeout(timer);
+    client.release(true);
   }
 
   private connect(): Promise<PostgresClient> {

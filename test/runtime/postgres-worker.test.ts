@@ -303,30 +303,12 @@ describe.skipIf(postgresMissing !== null)(`workers on pg-boss${skippedNote}`, ()
   it('stops within its grace and a few seconds when the database stops answering mid-run', async () => {
     const { name, open } = schema();
     const { log } = recorder();
-    const target = new URL(url());
     // A way to the database that can go silent: data stops flowing both ways, and no connection closes.
-    const sockets: Socket[] = [];
     let silent = false;
-    const proxy = createServer((client) => {
-      const upstream = connect(Number(target.port), target.hostname);
-      sockets.push(client, upstream);
-      client.on('data', (data) => (silent ? undefined : upstream.write(data)));
-      upstream.on('data', (data) => (silent ? undefined : client.write(data)));
-      for (const [one, other] of [
-        [client, upstream],
-        [upstream, client],
-      ] as const) {
-        one.on('error', () => other.destroy());
-        one.on('close', () => other.destroy());
-      }
-    });
-    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
-    const proxied = new URL(url());
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String((proxy.address() as { port: number }).port);
+    const proxy = await databaseProxy({ pass: () => !silent, hangUpTogether: true });
     let store: PostgresStore | null = null;
     try {
-      store = await PostgresStore.open(proxied.toString(), { schema: name });
+      store = await PostgresStore.open(proxy.url, { schema: name });
       const runId = await enqueueRun({ store, flow: killFlow(log), input });
       let reached: () => void = () => undefined;
       const atCall = new Promise<void>((done) => {
@@ -352,8 +334,30 @@ describe.skipIf(postgresMissing !== null)(`workers on pg-boss${skippedNote}`, ()
       // Nothing lost: the run is at its last commit, for another worker once its lease expires.
       expect((await (await open()).get(runId))?.status).toBe('running');
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((done) => proxy.close(done));
+      await proxy.close();
+      await store?.close().catch(() => undefined);
+    }
+  });
+
+  it('no longer counts as serving its flows once stop resolves, even while the server has not seen it hang up', async () => {
+    const { name, open } = schema();
+    const { log } = recorder();
+    const flow = killFlow(log);
+    // A way to the database that keeps the server's side open after the worker hangs up, as a busy server
+    // does until the session's backend has exited: its session locks would outlive the worker's stop. The
+    // protocol's Terminate message ('X', length 4) is not passed on, so the session lives on.
+    const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
+    const proxy = await databaseProxy({ pass: (data) => !data.equals(TERMINATE), hangUpTogether: false });
+    let store: PostgresStore | null = null;
+    try {
+      store = await PostgresStore.open(proxy.url, { schema: name });
+      const direct = await open();
+      const worker = await startWorker({ store, flows: [flow], ...quick });
+      expect(await direct.servedFlows([flow.id])).toEqual(new Set([flow.id]));
+      await worker.stop({ graceMs: 0 });
+      expect(await direct.servedFlows([flow.id])).toEqual(new Set());
+    } finally {
+      await proxy.close();
       await store?.close().catch(() => undefined);
     }
   });
@@ -599,4 +603,43 @@ async function killWorkerAt(schemaName: string, logFile: string, point: string):
   const { signal, out, err } = await worker.ended;
   if (signal !== 'SIGKILL')
     throw new Error(`the worker ended without being killed at ${point}: ${out}${err}`);
+}
+
+/**
+ * A TCP way to the test database: `pass` decides, per chunk, whether it goes on (either way); with
+ * `hangUpTogether`, either side closing closes the other, else the server's side stays open until `close`.
+ */
+async function databaseProxy({
+  pass,
+  hangUpTogether,
+}: {
+  readonly pass: (data: Buffer) => boolean;
+  readonly hangUpTogether: boolean;
+}): Promise<{ readonly url: string; close(): Promise<void> }> {
+  const target = new URL(url());
+  const sockets: Socket[] = [];
+  const proxy = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    sockets.push(client, upstream);
+    client.on('data', (data: Buffer) => (pass(data) ? upstream.write(data) : undefined));
+    upstream.on('data', (data: Buffer) => (pass(data) && !client.destroyed ? client.write(data) : undefined));
+    for (const [one, other] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      one.on('error', () => other.destroy());
+      if (hangUpTogether) one.on('close', () => other.destroy());
+    }
+  });
+  await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+  const proxied = new URL(url());
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String((proxy.address() as { port: number }).port);
+  return {
+    url: proxied.toString(),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => proxy.close(done));
+    },
+  };
 }
