@@ -58,12 +58,14 @@ function sanitise(reply: unknown, model: string, estimate: () => number): ModelR
     throw unusable(model, 'toolCalls', toolCalls, `at most ${MAX_TOOL_CALLS} tool calls in one reply`);
   const calls = toolCalls.map((call: unknown, index) => toolCallOf(model, call, index));
   // Each call gets exactly one answer, by its id: two calls of one reply cannot share one.
-  const ids = new Set<string>();
-  calls.forEach((call, index) => {
-    if (ids.has(call.id))
-      throw unusable(model, `toolCalls[${index}].id`, call.id, 'an id no other call of the reply has');
-    ids.add(call.id);
-  });
+  if (calls.length > 1) {
+    const ids = new Set<string>();
+    calls.forEach((call, index) => {
+      if (ids.has(call.id))
+        throw unusable(model, `toolCalls[${index}].id`, call.id, 'an id no other call of the reply has');
+      ids.add(call.id);
+    });
+  }
   if (typeof stop !== 'string' || !Object.hasOwn(STOP_REASONS, stop))
     throw unusable(model, 'stop', stop, `one of ${Object.keys(STOP_REASONS).join(', ')}`);
   return {

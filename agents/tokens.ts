@@ -51,8 +51,9 @@ export function estimateInputTokens(
 
 /**
  * An estimate of a reply's output tokens from its text and the JSON of its tool call arguments (four
- * ASCII characters a token, a token for any other), for a provider or model that reports none. Arguments whose JSON cannot be written (nested deeper than the
- * stack, cyclic) count as nothing rather than throw.
+ * ASCII characters a token, a token for any other), for a provider or model that reports none.
+ * Arguments whose JSON cannot be written (nested deeper than the stack, cyclic) count as nothing rather
+ * than throw.
  */
 export function estimateOutputTokens(text: string, calls: readonly Pick<ToolCall, 'arguments'>[]): number {
   let size = quarterTokens(text);

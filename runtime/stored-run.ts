@@ -35,13 +35,12 @@ export function leaseMsOf(value: unknown): number {
   return value;
 }
 
-/** The host and process part of holder ids, read once: `hostname()` is a system call. */
-let processPart: string | null = null;
+/** The host and process part of holder ids, read once when the module loads: `hostname()` is a system call. */
+const PROCESS_PART = `${hostname()}:${process.pid}`;
 
 /** A lease holder id for this process: host, process id and a random part, so two processes never share one. */
 export function newHolder(): string {
-  processPart ??= `${hostname()}:${process.pid}`;
-  return `${processPart}:${randomUUID().slice(0, 8)}`;
+  return `${PROCESS_PART}:${randomUUID().slice(0, 8)}`;
 }
 
 /** What a stored run needs besides its flow: the run's own options, with the store and its identity settled. */
