@@ -46,6 +46,30 @@ function deafModel(reply: () => unknown) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * A model Baton did not write that keeps every request and answers the n-th (from 1) with `answer`,
+ * which may be anything, a reply or not.
+ */
+function recordingModel(id: string, answer: (request: ModelRequest, n: number) => unknown) {
+  const requests: ModelRequest[] = [];
+  const model: Model = {
+    id,
+    call: async (request) => {
+      requests.push(request);
+      return answer(request, requests.length) as ModelReply;
+    },
+  };
+  return { model, requests };
+}
+
+/** A reply that makes `toolCalls`, with the usage given. */
+const callsReply = (
+  toolCalls: ModelReply['toolCalls'],
+  usage: ModelReply['usage'] = { inputTokens: 10, outputTokens: 5 },
+): ModelReply => ({ text: '', toolCalls, usage, stop: 'tool_calls' });
+
+const FINISH = { ticketId: 'T-1', summary: 'ok' };
+
 describe('the deadline bounds every await', () => {
   it('ends at the deadline while a model that ignores its signal never answers, with one timer per run', async () => {
     const clock = manualClock(0);
@@ -238,24 +262,14 @@ describe('tool arguments nested too deep for a recursive check', () => {
       },
     });
     const deep = JSON.parse(`{"tree":${'['.repeat(100_000)}${']'.repeat(100_000)}}`) as unknown;
-    const requests: ModelRequest[] = [];
     const turns: ModelReply['toolCalls'][] = [
       [{ id: 'c1', name: 'walk', arguments: { tree: [] } }],
       [{ id: 'c2', name: 'walk', arguments: deep as Record<string, unknown> }],
       [{ id: 'f', name: 'finish', arguments: { ticketId: 'T-1', summary: 'walked' } }],
     ];
-    const model: Model = {
-      id: 'deep',
-      call: async (request) => {
-        requests.push(request);
-        return {
-          text: '',
-          toolCalls: turns[requests.length - 1] ?? [],
-          usage: { inputTokens: 1_000, outputTokens: 100 },
-          stop: 'tool_calls',
-        };
-      },
-    };
+    const { model, requests } = recordingModel('deep', (_, n) =>
+      callsReply(turns[n - 1] ?? [], { inputTokens: 1_000, outputTokens: 100 }),
+    );
     const flow = solo(defineAgent({ ...agentBase('a'), tools: [walk], budget: { turns: 5 } }));
     const result = await runFlow(flow, work(0), { models: model });
     expect(result.status).toBe('done');
@@ -398,14 +412,7 @@ describe('a reply Baton cannot read', () => {
       () => ({ ...handoff('b', work(1)), usage: { inputTokens: Number.NaN, outputTokens: 5 } }),
     ],
   ])('is charged as reserved when it %s: its input and its whole output cap', async (_, answer) => {
-    const requests: ModelRequest[] = [];
-    const model: Model = {
-      id: 'unreadable',
-      call: async (request) => {
-        requests.push(request);
-        return answer() as never;
-      },
-    };
+    const { model, requests } = recordingModel('unreadable', answer);
     const result = await runFlow(chainFlow({ tokens: 20_000 }), work(0), { models: model });
     expect(result.status !== 'done' && result.reason.code).toBe('provider_error');
     expect(requests).toHaveLength(1);
@@ -419,20 +426,13 @@ describe('the first reservation in any script', () => {
   it('keeps a prompt in Chinese within the budget: its input is not estimated at four characters a token', async () => {
     // 3 000 Chinese characters: tokenizers count about 0.7 (o200k) to 1.3 (cl100k) tokens a character.
     const counted = 2_400;
-    const requests: ModelRequest[] = [];
-    const model: Model = {
-      id: 'cjk',
-      call: async (request) => {
-        requests.push(request);
-        return {
-          text: '',
-          toolCalls: [{ id: 'c', name: 'finish', arguments: { ticketId: 'T-1', summary: 'ok' } }],
-          // The whole cap spent, as a verbose model may.
-          usage: { inputTokens: counted, outputTokens: request.maxOutputTokens },
-          stop: 'tool_calls',
-        };
-      },
-    };
+    // The whole cap spent, as a verbose model may.
+    const { model, requests } = recordingModel('cjk', (request) =>
+      callsReply([{ id: 'c', name: 'finish', arguments: FINISH }], {
+        inputTokens: counted,
+        outputTokens: request.maxOutputTokens,
+      }),
+    );
     const flow = solo(defineAgent({ ...agentBase('a'), instructions: '請'.repeat(3_000) }), {
       limits: { tokens: 5_000 },
     });
@@ -830,26 +830,13 @@ describe('a model that numbers its tool calls afresh each turn', () => {
     });
     const flow = solo(defineAgent({ ...agentBase('a'), tools: [count] }));
     // Some local servers call every turn's first call `call_0`.
-    const reply = (n: number): ModelReply => ({
-      text: '',
-      toolCalls: [{ id: 'call_0', name: 'count', arguments: { n } }],
-      usage: { inputTokens: 10, outputTokens: 5 },
-      stop: 'tool_calls',
-    });
-    const requests: ModelRequest[] = [];
-    const model: Model = {
-      id: 'reuses-ids',
-      call: async (request) => {
-        requests.push(request);
-        if (requests.length <= 2) return reply(requests.length);
-        return {
-          text: '',
-          toolCalls: [{ id: 'call_0', name: 'finish', arguments: { ticketId: 'T-1', summary: 'ok' } }],
-          usage: { inputTokens: 10, outputTokens: 5 },
-          stop: 'tool_calls',
-        };
-      },
-    };
+    const { model, requests } = recordingModel('reuses-ids', (_, n) =>
+      callsReply([
+        n <= 2
+          ? { id: 'call_0', name: 'count', arguments: { n } }
+          : { id: 'call_0', name: 'finish', arguments: FINISH },
+      ]),
+    );
     const result = await runFlow(flow, work(0), { models: model });
     expect(result.status).toBe('done');
     expect(runs).toBe(2);
@@ -861,8 +848,9 @@ describe('a model that numbers its tool calls afresh each turn', () => {
 describe('a repair for a result with thousands of violations', () => {
   it('lists twenty of them and counts the rest, so the next paid request does not grow with them', async () => {
     const flow = solo(defineAgent(agentBase('a')));
+    // 5,000 extra properties, the first with a name 100,000 characters long.
     const extra = Object.fromEntries(
-      Array.from({ length: 5_000 }, (_, i) => [`k${i}${'x'.repeat(2_000)}`, i]),
+      Array.from({ length: 5_000 }, (_, i) => [i === 0 ? 'k'.repeat(100_000) : `k${i}`, i]),
     );
     const model = scripted([
       { agent: 'a', finish: { ticketId: 'T-1', summary: 'ok', ...extra } },

@@ -85,7 +85,7 @@ describe.skipIf(postgresMissing !== null)(`PostgresStore${skippedNote}`, () => {
 
     it('cancels a commit stuck behind a stalled session’s row lock after statementTimeoutMs, as retryable', async () => {
       const name = schema();
-      const store = await open(name, { statementTimeoutMs: 300 });
+      const store = await open(name, { statementTimeoutMs: 1_000 });
       await store.create(newRun('run-1'));
       // A session that locked the run's row and then stalled, its transaction open.
       const stalled = await sql();
