@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { COMMAND_OPTIONS, main } from '../../runtime/cli/main.js';
 import { cliIo } from '../helpers/cli.js';
 
@@ -82,7 +82,9 @@ describe('baton CLI', () => {
   });
 
   it('records a run to a cassette and replays it with --model replay:<file>, with no model of its own', async () => {
-    const cassette = join(mkdtempSync(join(tmpdir(), 'baton-')), 'run.json');
+    const folder = mkdtempSync(join(tmpdir(), 'baton-cassette-'));
+    onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+    const cassette = join(folder, 'run.json');
     const recorded = cliIo(root);
     const args = [
       'run',
