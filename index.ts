@@ -82,17 +82,7 @@ export type { Validation, Validator } from './contracts/validator.js';
 export { validatorFor } from './contracts/validator.js';
 export type { Violation } from './contracts/violations.js';
 export { formatViolations } from './contracts/violations.js';
-export type {
-  AgentDoneEvent,
-  AgentErrorEvent,
-  AnswerEvent,
-  CancelEvent,
-  DeadlineEvent,
-  FlowEvent,
-  FlowMachine,
-  HumanTimeoutEvent,
-} from './machines/build-machine.js';
-export { AWAITING_HUMAN, FINAL_STATES } from './machines/build-machine.js';
+export type { FlowMachine } from './machines/build-machine.js';
 export { assertValid } from './machines/check/assert-valid.js';
 export type { Checkable, CheckReport } from './machines/check/check.js';
 export { check, checkReport } from './machines/check/check.js';
@@ -114,6 +104,16 @@ export type {
 export { defineFlow, isFlow } from './machines/define-flow.js';
 export type { JudgeDefinition, JudgeInput, JudgeVerdict } from './machines/define-judge.js';
 export { defineJudge } from './machines/define-judge.js';
+export type {
+  AgentDoneEvent,
+  AgentErrorEvent,
+  AnswerEvent,
+  CancelEvent,
+  DeadlineEvent,
+  FlowEvent,
+  HumanTimeoutEvent,
+} from './machines/flow-events.js';
+export { AWAITING_HUMAN, FINAL_STATES } from './machines/flow-events.js';
 export type { DonePredicate, DoneResult } from './machines/flow-spec.js';
 export type { FlowLimits, ResolvedLimits } from './machines/limits.js';
 export { DEFAULT_LIMITS } from './machines/limits.js';

@@ -2,7 +2,7 @@ import type { AnyAgent } from '../agents/define-agent.js';
 import { checkCompatible } from '../contracts/compat.js';
 import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type JsonSchemaObject } from '../contracts/schema.js';
-import { RESERVED_STATES } from './build-machine.js';
+import { RESERVED_STATES } from './flow-events.js';
 import { type FlowLimits, type ResolvedLimits, resolveLimits } from './limits.js';
 
 interface DefinitionShape {

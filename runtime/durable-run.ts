@@ -1,8 +1,8 @@
 import type { AttemptJournal } from '../agents/attempt-journal.js';
 import type { Clock } from '../agents/clock.js';
 import { BatonError, describeThrown, isBatonError } from '../contracts/errors.js';
-import { AWAITING_HUMAN } from '../machines/build-machine.js';
 import type { FlowContext } from '../machines/context.js';
+import { AWAITING_HUMAN } from '../machines/flow-events.js';
 import type { RunEvent } from './run-events.js';
 import { runUsage } from './run-watch.js';
 import type { JournalWrite, SnapshotEnvelope, Store, StoredStatus } from './store/store.js';

@@ -1,14 +1,14 @@
 import type { Clock } from '../agents/clock.js';
 import type { VisitUsage } from '../agents/decision.js';
 import { BatonError, describeThrown } from '../contracts/errors.js';
+import { type Ending, type FlowContext, type RunUsage, reason } from '../machines/context.js';
 import {
   type AnswerEvent,
   AWAITING_HUMAN,
   type CancelEvent,
   type DeadlineEvent,
   type HumanTimeoutEvent,
-} from '../machines/build-machine.js';
-import { type Ending, type FlowContext, type RunUsage, reason } from '../machines/context.js';
+} from '../machines/flow-events.js';
 import type { DurableRun } from './durable-run.js';
 import type { RunLog } from './run-log.js';
 import type { RunResult, StoredRunResult, WaitingResult } from './run-result.js';

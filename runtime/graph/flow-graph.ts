@@ -1,7 +1,7 @@
 import type { AnyAgent } from '../../agents/define-agent.js';
 import { BatonError } from '../../contracts/errors.js';
-import { FINAL_STATES, VERIFYING } from '../../machines/build-machine.js';
 import { type AnyFlow, isFlow } from '../../machines/define-flow.js';
+import { FINAL_STATES, VERIFYING } from '../../machines/flow-events.js';
 import type { VerifySpec } from '../../machines/flow-spec.js';
 import type { ResolvedLimits } from '../../machines/limits.js';
 import { contractName } from './contract-name.js';

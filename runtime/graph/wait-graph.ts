@@ -1,6 +1,7 @@
 import type { AnyAgent } from '../../agents/define-agent.js';
-import { AWAITING_HUMAN, VERIFYING, waiters } from '../../machines/build-machine.js';
 import type { AnyFlow } from '../../machines/define-flow.js';
+import { AWAITING_HUMAN, VERIFYING } from '../../machines/flow-events.js';
+import { waiters } from '../../machines/flow-states.js';
 import { formatMs, limitWord, waitCauses } from './describe.js';
 import type { FlowGraphEdge, FlowGraphHumanWait, FlowGraphWaiter } from './flow-graph.js';
 

@@ -1,4 +1,4 @@
-import { FINAL_STATES } from '../../machines/build-machine.js';
+import { FINAL_STATES } from '../../machines/flow-events.js';
 import {
   ENDINGS,
   type FlowGraph,
