@@ -100,14 +100,50 @@ function explain(code: string, said: string): string {
     return `the file is not a SQLite database: ${what}. Point the store at a new file or a Baton database.`;
   if (code.startsWith('SQLITE_FULL')) return `the disk or the database is full: ${what}. Free some space.`;
   if (code.startsWith('SQLITE_READONLY'))
-    return `the database is read-only: ${what}. Check the permissions of the file and its folder.`;
+    return `the database is read-only: ${what}. Check the permissions of the file and of its folder: in WAL mode SQLite keeps a -wal and a -shm file beside the database, even to read it. To look into a database you cannot write, copy it (with its -wal file) to a folder you can.`;
   if (code.startsWith('SQLITE_CANTOPEN') || /unable to open/i.test(said))
     return `the file cannot be opened: ${what}. Check that its folder exists and is writable.`;
   return `${what}.`;
 }
 
+/**
+ * The names of SQLite's primary result codes that a store failure can carry. An extended code is its
+ * primary code plus a multiple of 256.
+ */
+const PRIMARY: Readonly<Record<number, string>> = {
+  1: 'SQLITE_ERROR',
+  3: 'SQLITE_PERM',
+  5: 'SQLITE_BUSY',
+  6: 'SQLITE_LOCKED',
+  8: 'SQLITE_READONLY',
+  10: 'SQLITE_IOERR',
+  11: 'SQLITE_CORRUPT',
+  13: 'SQLITE_FULL',
+  14: 'SQLITE_CANTOPEN',
+  26: 'SQLITE_NOTADB',
+};
+
+/** Extended codes newer than libsql's own table, which it reports as `UNKNOWN_SQLITE_ERROR_<n>`. */
+const EXTENDED: Readonly<Record<number, string>> = {
+  518: 'SQLITE_LOCKED_VTAB',
+  773: 'SQLITE_BUSY_TIMEOUT',
+  1038: 'SQLITE_CANTOPEN_SYMLINK',
+  1288: 'SQLITE_READONLY_CANTINIT',
+  1544: 'SQLITE_READONLY_DIRECTORY',
+};
+
+/**
+ * The SQLite code of a failure, by name: libsql names the codes it knows and reports the others as
+ * `UNKNOWN_SQLITE_ERROR_<n>`, which is named here from its number (a read-only folder, 1544, is
+ * `SQLITE_READONLY_DIRECTORY`), so that the explanation and whether it is retryable follow its primary code.
+ */
 function sqliteCode(error: unknown): string {
   if (typeof error !== 'object' || error === null) return '';
   const { code } = error as { code?: unknown };
-  return typeof code === 'string' ? code : '';
+  if (typeof code !== 'string') return '';
+  const unknown = /^UNKNOWN_SQLITE_ERROR_(\d+)$/.exec(code);
+  if (!unknown) return code;
+  const number = Number(unknown[1]);
+  const primary = PRIMARY[number % 256];
+  return EXTENDED[number] ?? (primary ? `${primary} (extended code ${number})` : code);
 }

@@ -193,6 +193,41 @@ describe('SqliteStore failures', () => {
     expect(await (await open(path)).get('run-1')).toMatchObject({ seq: 1 });
   });
 
+  it('names the codes libsql reports by number: a read-only folder, a lock wait that timed out', async () => {
+    // What libsql throws to a user who can read the file but not write its folder (WAL mode needs its -shm
+    // file there even to read): a code it has no name for, with the number.
+    const libsqlError = (message: string, rawCode: number) =>
+      Object.assign(new Error(message), {
+        name: 'SqliteError',
+        code: `UNKNOWN_SQLITE_ERROR_${rawCode}`,
+        rawCode,
+      });
+    const failing = (sql: RegExp, error: Error): SqliteDatabase => {
+      const db = connect(fileIn());
+      return Object.assign(Object.create(db) as SqliteDatabase, {
+        prepare: (text: string) => {
+          if (sql.test(text)) throw error;
+          return db.prepare(text);
+        },
+      });
+    };
+    const readOnly = failing(/journal_mode/, libsqlError('attempt to write a readonly database', 1544));
+    await expect(SqliteStore.open('/srv/baton/runs.db', { database: readOnly })).rejects.toMatchObject({
+      code: 'store_error',
+      retryable: false,
+      message: expect.stringMatching(/read-only.*\(SQLITE_READONLY_DIRECTORY\).*its folder.*copy it/s),
+      details: { sqliteCode: 'SQLITE_READONLY_DIRECTORY', retryable: false },
+    });
+    const timedOut = failing(/^UPDATE runs/, libsqlError('database is locked', 773));
+    const store = await open('runs.db', { database: timedOut });
+    await store.create(newRun('run-1'));
+    await expect(store.commit(commit(1))).rejects.toMatchObject({
+      code: 'store_error',
+      retryable: true,
+      details: { sqliteCode: 'SQLITE_BUSY_TIMEOUT', retryable: true },
+    });
+  });
+
   it('fails a commit on a full database with store_error, rolls it back, and commits once there is room', async () => {
     const db = connect(fileIn());
     const store = await open('runs.db', { database: db });
