@@ -99,3 +99,10 @@ export type Verdict = Assessed &
 
 /** The kinds of verdict, in the order the routing tries them. */
 export type VerdictKind = Verdict['kind'];
+
+/** A verdict before the attempt's identity (its agent and step) is set on it. */
+export type Judgement = Verdict extends infer V
+  ? V extends Verdict
+    ? Omit<V, 'agent' | 'step'>
+    : never
+  : never;
