@@ -17,8 +17,9 @@ export interface ToolContext<I> {
   readonly facts: Readonly<Record<string, unknown>>;
   /**
    * Sets one of the facts the tool declared in `writes`. The value is checked against the flow's facts
-   * schema at once: a fact the tool may not write, or a value that does not fit, throws `invalid_argument`,
-   * which fails the call. Later calls of the attempt, the agent's next model turns and later agents see it.
+   * schema at once: a fact the tool may not write, a value that does not fit, or one that is not plain JSON
+   * data (too deep, cyclic, a function, a bigint, `NaN`, a `Date`…) throws `invalid_argument`, which fails
+   * the call. Later calls of the attempt, the agent's next model turns and later agents see it.
    */
   readonly write: (name: string, value: unknown) => void;
 }

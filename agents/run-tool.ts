@@ -1,5 +1,6 @@
 import { shapeProblem } from '../contracts/depth.js';
 import { BatonError, describeThrown } from '../contracts/errors.js';
+import { jsonValueProblem } from '../contracts/json-value.js';
 import { formatViolations } from '../contracts/violations.js';
 import type { AgentEventSink } from './agent-events.js';
 import type { AnyTool } from './define-tool.js';
@@ -67,6 +68,16 @@ export async function runTool(
         throw new BatonError(
           'invalid_argument',
           `Tool "${tool.name}" may not write fact "${name}": it declares ${tool.writes.length ? `writes: [${tool.writes.map((w) => `'${w}'`).join(', ')}]` : 'no writes'}.`,
+          { details: { tool: tool.name, fact: name } },
+        );
+      }
+      // A fact is kept in the run's state, which a store writes as JSON: what JSON would drop, change or
+      // refuse is refused here, where the tool can still be told, not when the run is next committed.
+      const data = jsonValueProblem(value);
+      if (data !== null) {
+        throw new BatonError(
+          'invalid_argument',
+          `Fact "${name}" is not plain JSON data: it is ${data}. A run keeps its facts as JSON: write strings, finite numbers, booleans, null, arrays and plain objects.`,
           { details: { tool: tool.name, fact: name } },
         );
       }

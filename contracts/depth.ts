@@ -66,6 +66,12 @@ function within(value: object, levels: number): boolean {
   return true;
 }
 
+/** The step of a JSON path to an array's item (`[0]`) or an object's key (`.name`, `["a b"]`). */
+export function pathSegment(key: string | number): string {
+  if (typeof key === 'number') return `[${key}]`;
+  return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
 function pathOf(frame: Frame | null, last = ''): string {
   const segments = [last];
   for (let at = frame; at !== null; at = at.parent) segments.push(at.segment);
@@ -118,8 +124,7 @@ export function shapeIssue(value: unknown, maxDepth: number = MAX_DEPTH): ShapeI
     const child =
       key === undefined ? (top.node as unknown[])[index] : (top.node as Record<string, unknown>)[key];
     if (!isContainer(child)) continue;
-    const segment =
-      key === undefined ? `[${index}]` : IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+    const segment = pathSegment(key ?? index);
     const target = open.get(child);
     if (target) return { kind: 'cycle', path: pathOf(top, segment), target: pathOf(target) };
     if (top.depth + 1 > maxDepth) {
@@ -131,14 +136,14 @@ export function shapeIssue(value: unknown, maxDepth: number = MAX_DEPTH): ShapeI
 }
 
 /**
- * What is wrong with a value's shape, said for a person, or null when nothing is: "nested deeper than
- * 256 levels at $.a.b…" or "contains a cycle at $.x, which refers back to $".
+ * What is wrong with a value's shape, said for a person to read after "it is", or null when nothing is:
+ * "nested deeper than 256 levels at $.a.b…" or "cyclic at $.x, which refers back to $".
  */
 export function shapeProblem(value: unknown, maxDepth: number = MAX_DEPTH): string | null {
   const issue = shapeIssue(value, maxDepth);
   if (issue === null) return null;
   if (issue.kind === 'cycle') {
-    return `contains a cycle at ${shorten(issue.path)}, which refers back to ${shorten(issue.target)}`;
+    return `cyclic at ${shorten(issue.path)}, which refers back to ${shorten(issue.target)}`;
   }
   return `nested deeper than ${maxDepth} level${maxDepth === 1 ? '' : 's'} at ${shorten(issue.path)}`;
 }

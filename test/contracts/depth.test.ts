@@ -83,9 +83,9 @@ describe('shapeProblem', () => {
   it('names where a cycle is and what it refers back to', () => {
     const root: Record<string, unknown> = { x: [{}, {}] };
     (root.x as Record<string, unknown>[])[1]!.back = root;
-    expect(shapeProblem(root)).toBe('contains a cycle at $.x[1].back, which refers back to $');
+    expect(shapeProblem(root)).toBe('cyclic at $.x[1].back, which refers back to $');
     const inner: Record<string, unknown> = {};
     inner.me = inner;
-    expect(shapeProblem({ a: inner })).toBe('contains a cycle at $.a.me, which refers back to $.a');
+    expect(shapeProblem({ a: inner })).toBe('cyclic at $.a.me, which refers back to $.a');
   });
 });

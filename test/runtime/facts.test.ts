@@ -171,6 +171,74 @@ describe('facts', () => {
     }
   });
 
+  it('refuses a fact that is not plain JSON data, even where its schema allows anything: the call fails, the run goes on', async () => {
+    const deep = () => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < 10_000; i += 1) value = [value];
+      return value;
+    };
+    const cyclic = () => {
+      const node: Record<string, unknown> = { name: 'loop' };
+      node.self = node;
+      return node;
+    };
+    for (const [label, make, expected] of [
+      ['deep', deep, 'it is nested deeper than 256 levels at $[0][0]'],
+      ['cyclic', cyclic, 'it is cyclic at $.self, which refers back to $'],
+      ['bigint', () => ({ count: 10n }), 'it is the bigint 10 at $.count'],
+      ['function', () => ({ next: () => 1 }), 'it is a function at $.next'],
+      ['not finite', () => [1, Number.NaN], 'it is NaN at $[1]'],
+      ['date', () => ({ at: new Date(0) }), 'it is an instance of Date at $.at'],
+    ] as const) {
+      const note = defineTool({
+        name: 'note',
+        description: 'Keeps a note.',
+        input: Type.Object({}),
+        writes: ['note'],
+        run: ({ write }) => {
+          write('note', make());
+          return { kept: true };
+        },
+      });
+      const model = scripted((request: ModelRequest) =>
+        request.messages.some((m) => m.role === 'tool')
+          ? { finish: { confirmation: 'noted' } }
+          : { tool: 'note', args: {} },
+      );
+      const keeper = defineAgent({
+        name: 'keeper',
+        description: 'Keeps notes.',
+        input: Request,
+        instructions: 'Note it, then finish.',
+        model,
+        tools: [note],
+        facts: ['note'],
+      });
+      const flow = defineFlow({
+        id: 'notes',
+        input: Request,
+        output: Booking,
+        start: 'keeper',
+        agents: [keeper],
+        finish: ['keeper'],
+        facts: { schema: Type.Object({ note: Type.Unknown() }), initial: { note: null } },
+      });
+      const store = new MemoryStore();
+      const result = await runFlow(flow, input, { store });
+      expect({ label, status: result.status, facts: result.facts }).toEqual({
+        label,
+        status: 'done',
+        facts: { note: null },
+      });
+      expect((await store.get(result.runId))?.status, label).toBe('done');
+      const answer = model.requests[1]!.messages.find((m) => m.role === 'tool');
+      expect(answer?.role === 'tool' && answer.isError, label).toBe(true);
+      expect(answer?.role === 'tool' && answer.content, label).toContain(
+        `Fact "note" is not plain JSON data: ${expected}`,
+      );
+    }
+  });
+
   it('rejects at definition a fact no schema declares, and facts named in a flow without facts', async () => {
     const bad = defineTool({
       name: 'bad',

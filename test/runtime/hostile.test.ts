@@ -592,7 +592,10 @@ describe('no input reaches the defect path', () => {
     const input: { ticketId: string; extra?: unknown } = { ticketId: 'T' };
     input.extra = { back: input };
     const result = await runFlow(openFlow(), input, { models: scripted([]) });
-    expect(result.status !== 'done' && result.reason.code).toBe('invalid_input');
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/: it is cyclic at \$\.extra\.back, which refers back to \$$/),
+    });
   });
 
   it('repairs a handoff payload nested 10,000 levels deep, then fails it as contract_violation', async () => {

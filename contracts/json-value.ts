@@ -1,0 +1,43 @@
+import { pathSegment, shapeProblem } from './depth.js';
+
+/**
+ * What keeps a value from being plain JSON data, which a store writes and reads back as it was, said for a
+ * person to read after "it is": nested too deep or cyclic, or holding at some JSON path a function, a
+ * symbol, a bigint, `undefined`, a number that is not finite, or an object that is neither a plain object
+ * nor an array (a `Date`, a `Map`, a class instance), which `JSON.stringify` would drop, change or refuse.
+ * Null for plain JSON data.
+ */
+export function jsonValueProblem(value: unknown): string | null {
+  const shape = shapeProblem(value);
+  if (shape !== null) return shape;
+  // Within the depth limit, so the walk's recursion stays far inside the stack.
+  return leafProblem(value, '$');
+}
+
+function leafProblem(value: unknown, path: string): string | null {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? null : `${String(value)} at ${path}`;
+  if (typeof value !== 'object') return `${describe(value)} at ${path}`;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const problem = leafProblem(value[i], path + pathSegment(i));
+      if (problem !== null) return problem;
+    }
+    return null;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    return `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'a class'} at ${path}`;
+  }
+  for (const key of Object.keys(value)) {
+    const problem = leafProblem((value as Record<string, unknown>)[key], path + pathSegment(key));
+    if (problem !== null) return problem;
+  }
+  return null;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'bigint') return `the bigint ${String(value)}`;
+  return `a ${typeof value}`;
+}
