@@ -77,7 +77,7 @@ export async function runTool(
       if (data !== null) {
         throw new BatonError(
           'invalid_argument',
-          `Fact "${name}" is not plain JSON data: it is ${data}. A run keeps its facts as JSON: write strings, finite numbers, booleans, null, arrays and plain objects.`,
+          `Fact "${name}" cannot be kept: it is ${data}. A run keeps its facts as JSON: write strings, finite numbers, booleans, null, arrays and plain objects.`,
           { details: { tool: tool.name, fact: name } },
         );
       }

@@ -2,16 +2,17 @@ import { pathSegment, shapeProblem } from './depth.js';
 
 /**
  * What keeps a value from being plain JSON data, which a store writes and reads back as it was, said for a
- * person to read after "it is": nested too deep or cyclic, or holding at some JSON path a function, a
- * symbol, a bigint, `undefined`, a number that is not finite, or an object that is neither a plain object
- * nor an array (a `Date`, a `Map`, a class instance), which `JSON.stringify` would drop, change or refuse.
- * Null for plain JSON data.
+ * person to read after "it is": nested too deep or cyclic (as `shapeProblem` says it), or "not plain JSON
+ * data: a function at $.next" for the first function, symbol, bigint, `undefined`, number that is not
+ * finite, or object that is neither a plain object nor an array (a `Date`, a `Map`, a class instance),
+ * which `JSON.stringify` would drop, change or refuse. Null for plain JSON data.
  */
 export function jsonValueProblem(value: unknown): string | null {
   const shape = shapeProblem(value);
   if (shape !== null) return shape;
   // Within the depth limit, so the walk's recursion stays far inside the stack.
-  return leafProblem(value, '$');
+  const leaf = leafProblem(value, '$');
+  return leaf === null ? null : `not plain JSON data: ${leaf}`;
 }
 
 function leafProblem(value: unknown, path: string): string | null {

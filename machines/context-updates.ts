@@ -2,6 +2,7 @@ import { type AgentOutcome, NO_USAGE, sumUsage } from '../agents/decision.js';
 import { shapeProblem } from '../contracts/depth.js';
 import { describeThrown, isBatonError } from '../contracts/errors.js';
 import { fingerprint } from '../contracts/fingerprint.js';
+import { jsonValueProblem } from '../contracts/json-value.js';
 import { formatViolations } from '../contracts/violations.js';
 import { assess, NO_GRANTS } from './assess.js';
 import { type Ending, type FlowContext, reason } from './context.js';
@@ -306,7 +307,7 @@ export function startFacts(
       problem: `the initial function threw: ${describeThrown(error)}`,
     };
   }
-  const shape = shapeProblem(facts);
+  const shape = jsonValueProblem(facts);
   if (shape) return { ok: false, problem: `they are ${shape}` };
   const checked = spec.facts.validator.validate(facts);
   if (!checked.ok) return { ok: false, problem: `\n${formatViolations(checked.violations)}` };

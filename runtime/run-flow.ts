@@ -4,6 +4,7 @@ import type { Clock, Ids } from '../agents/clock.js';
 import { NO_USAGE } from '../agents/decision.js';
 import type { Model } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
+import { jsonValueProblem } from '../contracts/json-value.js';
 import { reason } from '../machines/context.js';
 import { type Flow, isFlow } from '../machines/define-flow.js';
 import { RUN_ACTOR, type RunEnv } from '../machines/run-env.js';
@@ -128,6 +129,16 @@ export function runFlow<Id extends string, I, O, N extends string>(
     checkModelsOption(flow, options.models);
     if (options.tracer) return traceRun(flow, options, (traced) => runFlow(flow, input, traced));
     if (options.store) {
+      // A stored run keeps its input as JSON from its first commit: what JSON would refuse, drop or change
+      // cannot start one. (Without a store the run ends invalid_input, as for any input that does not fit.)
+      const unstorable = jsonValueProblem(input);
+      if (unstorable !== null) {
+        throw new BatonError(
+          'invalid_argument',
+          `A stored run keeps its input as JSON, and the input of flow "${flow.id}" is ${unstorable}. Pass plain JSON data: strings, finite numbers, booleans, null, arrays and plain objects.`,
+          { details: { flow: flow.id } },
+        );
+      }
       const clock = options.clock ?? systemClock;
       return advanceStored<O>(
         flow as Flow,

@@ -13,11 +13,13 @@ describe('jsonValueProblem', () => {
     class Seat {
       row = 1;
     }
-    expect(jsonValueProblem({ a: undefined })).toBe('undefined at $.a');
-    expect(jsonValueProblem([Symbol('s')])).toBe('a symbol at $[0]');
-    expect(jsonValueProblem({ 'a b': Number.POSITIVE_INFINITY })).toBe('Infinity at $["a b"]');
-    expect(jsonValueProblem({ seat: new Seat() })).toBe('an instance of Seat at $.seat');
-    expect(jsonValueProblem(new Map())).toBe('an instance of Map at $');
-    expect(jsonValueProblem(2n)).toBe('the bigint 2 at $');
+    expect(jsonValueProblem({ a: undefined })).toBe('not plain JSON data: undefined at $.a');
+    expect(jsonValueProblem([Symbol('s')])).toBe('not plain JSON data: a symbol at $[0]');
+    expect(jsonValueProblem({ 'a b': Number.POSITIVE_INFINITY })).toBe(
+      'not plain JSON data: Infinity at $["a b"]',
+    );
+    expect(jsonValueProblem({ seat: new Seat() })).toBe('not plain JSON data: an instance of Seat at $.seat');
+    expect(jsonValueProblem(new Map())).toBe('not plain JSON data: an instance of Map at $');
+    expect(jsonValueProblem(2n)).toBe('not plain JSON data: the bigint 2 at $');
   });
 });

@@ -107,6 +107,18 @@ const confirmModel = () =>
 
 const input = { passenger: 'Ada', want: 'a window seat' };
 
+/** A flow of one agent whose one fact, `note`, may hold anything its schema allows. */
+const noteFlow = (keeper: AnyAgent, initial: { note: unknown }) =>
+  defineFlow({
+    id: 'notes',
+    input: Request,
+    output: Booking,
+    start: 'keeper',
+    agents: [keeper],
+    finish: ['keeper'],
+    facts: { schema: Type.Object({ note: Type.Unknown() }), initial },
+  });
+
 async function rejection(thunk: () => unknown): Promise<BatonError> {
   try {
     await thunk();
@@ -185,10 +197,10 @@ describe('facts', () => {
     for (const [label, make, expected] of [
       ['deep', deep, 'it is nested deeper than 256 levels at $[0][0]'],
       ['cyclic', cyclic, 'it is cyclic at $.self, which refers back to $'],
-      ['bigint', () => ({ count: 10n }), 'it is the bigint 10 at $.count'],
-      ['function', () => ({ next: () => 1 }), 'it is a function at $.next'],
-      ['not finite', () => [1, Number.NaN], 'it is NaN at $[1]'],
-      ['date', () => ({ at: new Date(0) }), 'it is an instance of Date at $.at'],
+      ['bigint', () => ({ count: 10n }), 'it is not plain JSON data: the bigint 10 at $.count'],
+      ['function', () => ({ next: () => 1 }), 'it is not plain JSON data: a function at $.next'],
+      ['not finite', () => [1, Number.NaN], 'it is not plain JSON data: NaN at $[1]'],
+      ['date', () => ({ at: new Date(0) }), 'it is not plain JSON data: an instance of Date at $.at'],
     ] as const) {
       const note = defineTool({
         name: 'note',
@@ -214,15 +226,7 @@ describe('facts', () => {
         tools: [note],
         facts: ['note'],
       });
-      const flow = defineFlow({
-        id: 'notes',
-        input: Request,
-        output: Booking,
-        start: 'keeper',
-        agents: [keeper],
-        finish: ['keeper'],
-        facts: { schema: Type.Object({ note: Type.Unknown() }), initial: { note: null } },
-      });
+      const flow = noteFlow(keeper, { note: null });
       const store = new MemoryStore();
       const result = await runFlow(flow, input, { store });
       expect({ label, status: result.status, facts: result.facts }).toEqual({
@@ -234,9 +238,27 @@ describe('facts', () => {
       const answer = model.requests[1]!.messages.find((m) => m.role === 'tool');
       expect(answer?.role === 'tool' && answer.isError, label).toBe(true);
       expect(answer?.role === 'tool' && answer.content, label).toContain(
-        `Fact "note" is not plain JSON data: ${expected}`,
+        `Fact "note" cannot be kept: ${expected}`,
       );
     }
+  });
+
+  it('ends failed / invalid_input when the initial facts are not plain JSON data, even where the schema allows anything', async () => {
+    const model = scripted([]);
+    const keeper = defineAgent({
+      name: 'keeper',
+      description: 'Keeps notes.',
+      input: Request,
+      instructions: 'Finish.',
+      model,
+      facts: ['note'],
+    });
+    const result = await runFlow(noteFlow(keeper, { note: { at: new Date(0) } }), input);
+    expect(result.status !== 'done' && result.reason).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('they are not plain JSON data: an instance of Date at $.note.at'),
+    });
+    expect(model.requests).toHaveLength(0);
   });
 
   it('rejects at definition a fact no schema declares, and facts named in a flow without facts', async () => {

@@ -7,6 +7,7 @@ import {
   defineStep,
   defineTool,
   type FlowLimits,
+  MemoryStore,
   type Model,
   type ModelReply,
   type ModelRequest,
@@ -596,6 +597,30 @@ describe('no input reaches the defect path', () => {
       code: 'invalid_input',
       message: expect.stringMatching(/: it is cyclic at \$\.extra\.back, which refers back to \$$/),
     });
+  });
+
+  it('refuses to start a stored run on an input that is not plain JSON data, and stores nothing', async () => {
+    const cyclic: { ticketId: string; extra?: unknown } = { ticketId: 'T' };
+    cyclic.extra = { back: cyclic };
+    for (const [extra, expected] of [
+      [10n, 'is not plain JSON data: the bigint 10 at $.extra'],
+      [new Date(0), 'is not plain JSON data: an instance of Date at $.extra'],
+      [cyclic, 'is cyclic at $.extra.extra.back, which refers back to $.extra'],
+    ] as const) {
+      const store = new MemoryStore();
+      const model = scripted([]);
+      const error = await runFlow(openFlow(), { ticketId: 'T', extra }, { store, models: model }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({
+        code: 'invalid_argument',
+        message: expect.stringContaining(
+          `A stored run keeps its input as JSON, and the input of flow "open" ${expected}`,
+        ),
+      });
+      expect(await store.list()).toEqual([]);
+      expect(model.requests).toHaveLength(0);
+    }
   });
 
   it('repairs a handoff payload nested 10,000 levels deep, then fails it as contract_violation', async () => {
