@@ -4,7 +4,6 @@ import type { Clock, Ids } from '../agents/clock.js';
 import { NO_USAGE } from '../agents/decision.js';
 import type { Model } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
-import { jsonValueProblem } from '../contracts/json-value.js';
 import { reason } from '../machines/context.js';
 import { type Flow, isFlow } from '../machines/define-flow.js';
 import { RUN_ACTOR, type RunEnv } from '../machines/run-env.js';
@@ -14,7 +13,7 @@ import { RunLog } from './run-log.js';
 import type { RunResult, StoredRunResult } from './run-result.js';
 import { describeAbort, listenerFailed, RunWatch, runUsage } from './run-watch.js';
 import type { Store } from './store/store.js';
-import { advanceStored, leaseMsOf, newHolder } from './stored-run.js';
+import { advanceStored, checkStorableInput, leaseMsOf, newHolder } from './stored-run.js';
 import { randomIds, systemClock } from './system-clock.js';
 import { traceRun } from './telemetry/trace-run.js';
 
@@ -129,16 +128,7 @@ export function runFlow<Id extends string, I, O, N extends string>(
     checkModelsOption(flow, options.models);
     if (options.tracer) return traceRun(flow, options, (traced) => runFlow(flow, input, traced));
     if (options.store) {
-      // A stored run keeps its input as JSON from its first commit: what JSON would refuse, drop or change
-      // cannot start one. (Without a store the run ends invalid_input, as for any input that does not fit.)
-      const unstorable = jsonValueProblem(input);
-      if (unstorable !== null) {
-        throw new BatonError(
-          'invalid_argument',
-          `A stored run keeps its input as JSON, and the input of flow "${flow.id}" is ${unstorable}. Pass plain JSON data: strings, finite numbers, booleans, null, arrays and plain objects.`,
-          { details: { flow: flow.id } },
-        );
-      }
+      checkStorableInput(flow.id, input);
       const clock = options.clock ?? systemClock;
       return advanceStored<O>(
         flow as Flow,

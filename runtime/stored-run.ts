@@ -4,6 +4,7 @@ import { createActor } from 'xstate';
 import type { Clock } from '../agents/clock.js';
 import { NO_USAGE } from '../agents/decision.js';
 import { BatonError, describeThrown } from '../contracts/errors.js';
+import { jsonValueProblem } from '../contracts/json-value.js';
 import type { FlowContext } from '../machines/context.js';
 import type { Flow } from '../machines/define-flow.js';
 import { AWAITING_HUMAN } from '../machines/flow-events.js';
@@ -75,6 +76,21 @@ export type StoredStart =
           }
         | { readonly kind: 'timeout'; readonly question: string };
     };
+
+/**
+ * Refuses a new stored run's input that is not plain JSON data (`invalid_argument`): a store keeps the input
+ * as JSON from the run's first commit, and JSON would refuse, drop or change it. Without a store the run
+ * ends invalid_input instead, as for any input that does not fit.
+ */
+export function checkStorableInput(flow: string, input: unknown): void {
+  const unstorable = jsonValueProblem(input);
+  if (unstorable === null) return;
+  throw new BatonError(
+    'invalid_argument',
+    `A stored run keeps its input as JSON, and the input of flow "${flow}" is ${unstorable}. Pass plain JSON data: strings, finite numbers, booleans, null, arrays and plain objects.`,
+    { details: { flow } },
+  );
+}
 
 /**
  * Runs a flow with every transition committed to the store before the next model call is paid for, from

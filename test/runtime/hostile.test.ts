@@ -18,6 +18,7 @@ import { manualClock, scripted } from 'baton-flow/testing';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
+import { queuedRun } from '../../runtime/worker/queued-run.js';
 import { chainFlow, pingPongFlow, Report, Work, work } from '../helpers/flows.js';
 
 // Guarantees at their edges, attacked with models, tools and steps Baton did not write.
@@ -620,6 +621,10 @@ describe('no input reaches the defect path', () => {
       });
       expect(await store.list()).toEqual([]);
       expect(model.requests).toHaveLength(0);
+      // A run queued for a worker is stored before any process runs it: the same check, before it is built.
+      expect(() => queuedRun(openFlow(), { ticketId: 'T', extra }, 'run-1', manualClock())).toThrow(
+        expect.objectContaining({ code: 'invalid_argument', message: expect.stringContaining(expected) }),
+      );
     }
   });
 
