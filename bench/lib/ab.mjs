@@ -3,7 +3,8 @@
 // so all of them see the same load. Prints the mean time per flow of each and its ratio to the first.
 //   node --expose-gc bench/lib/ab.mjs URL_A URL_B [...] [--rounds 20] [--block 200] [--row baton-deadline]
 // `--row` picks the Baton row the builds run (default `baton`), e.g. `baton-deadline` to size what a
-// run with `limits.ms` costs.
+// run with `limits.ms` costs. An entry `row:NAME` runs another row as it is (with dist/ for Baton), e.g.
+// `row:sqlite-floor` beside `--row baton-sqlite` builds.
 import { parseArgs } from 'node:util';
 import { resolveDeps } from './deps.mjs';
 import { chainOf, checkFinal, inputOf, makeGate } from './workload.mjs';
@@ -20,9 +21,10 @@ const deps = resolveDeps();
 const gate = makeGate();
 const entries = [];
 for (const target of positionals) {
-  const file = target === 'xstate-ajv' ? 'xstate-ajv' : values.row;
+  const named = target.startsWith('row:') ? target.slice('row:'.length) : null;
+  const file = target === 'xstate-ajv' ? 'xstate-ajv' : (named ?? values.row);
   const { row } = await import(`../rows/${file}.mjs`);
-  const run = await row.setup({ agents: 5, gate, deps: { ...deps, baton: target } });
+  const run = await row.setup({ agents: 5, gate, deps: named ? deps : { ...deps, baton: target } });
   entries.push({ target, run, ms: 0, n: 0 });
 }
 let serial = 0;

@@ -28,6 +28,8 @@ export function durableCounts(quick) {
  * returns the parsed `BENCH_RESULT` or why it failed; `loader` is what Baton rows need to load Baton.
  */
 export async function measureDurable({ child, loader, quick, log }) {
+  if (process.env.BENCH_NOSYNC)
+    throw new Error('BENCH_NOSYNC is set: the durable rows would not run with synchronous=FULL. Unset it.');
   const counts = durableCounts(quick);
   const results = new Map();
   for (const id of DURABLE_ROWS) {

@@ -21,6 +21,8 @@ export const row = {
     const db = countCommits(new Database(tempDatabase('baton'), { timeout: 5000 }), counts);
     const store = await baton.SqliteStore.open('runs.db', { database: db });
     checkPragmas((name) => Object.values(db.prepare(`PRAGMA ${name}`).get())[0]);
+    // BENCH_NOSYNC=1 turns the fsyncs off, to size the CPU a change saves (bench/lib/ab.mjs); never in tables.
+    if (process.env.BENCH_NOSYNC) db.exec('PRAGMA synchronous = OFF');
     const commit = store.commit.bind(store);
     store.commit = (c) => {
       counts.transitions += 1;

@@ -42,6 +42,8 @@ export const row = {
     db.exec('PRAGMA synchronous = FULL');
     db.exec('PRAGMA foreign_keys = ON');
     checkPragmas((name) => Object.values(db.prepare(`PRAGMA ${name}`).get())[0]);
+    // BENCH_NOSYNC=1 turns the fsyncs off, to size the CPU a change saves (bench/lib/ab.mjs); never in tables.
+    if (process.env.BENCH_NOSYNC) db.exec('PRAGMA synchronous = OFF');
     const statements = Object.fromEntries(Object.entries(SQL).map(([kind, sql]) => [kind, db.prepare(sql)]));
     const counts = makeCounts();
     const writer = groupWriter(db, counts);
