@@ -1,4 +1,5 @@
 import { BatonError, describeThrown, isBatonError } from '../contracts/errors.js';
+import { jsonLeafProblem } from '../contracts/json-value.js';
 import type { ModelReply, StopReason, ToolCall, Usage } from './model.js';
 import { estimateOutputTokens } from './tokens.js';
 
@@ -29,8 +30,11 @@ export const MAX_TOOL_CALLS = 128;
  * an array of at most 128 objects with a string `id` (each its own) and `name`, `stop` is not a stop reason, a usage count is not a
  * finite number ≥ 0, or cached input exceeds input or reasoning exceeds output. Counts the model did not
  * report are estimated (input by `estimate()`, output from the text and the tool call arguments) and
- * the usage is then marked `estimated: true`; fractional counts are rounded up. Tool call arguments are
- * kept as they are, never walked.
+ * the usage is then marked `estimated: true`; fractional counts are rounded up. Tool call arguments that
+ * are not plain JSON data (a bigint, `NaN`, a `Date`, a function: what no provider sends, and what a
+ * stored run could not keep as it was) make the call `malformed`, its arguments replaced by a note that
+ * says why, so the model is told to call again; arguments nested too deep or cyclic are left to the
+ * checks after this one, which say so.
  */
 export function checkReply(reply: unknown, model: string, estimate: () => number): ModelReply {
   try {
@@ -83,6 +87,8 @@ function toolCallOf(model: string, call: unknown, index: number): ToolCall {
   if (typeof id !== 'string' || id === '') throw unusable(model, `${field}.id`, id, 'a non-empty string');
   if (typeof name !== 'string' || name === '')
     throw unusable(model, `${field}.name`, name, 'a non-empty string');
+  const problem = jsonLeafProblem(args);
+  if (problem !== null) return { id, name, arguments: `[arguments removed: ${problem}]`, malformed: true };
   return malformed === true ? { id, name, arguments: args, malformed } : { id, name, arguments: args };
 }
 

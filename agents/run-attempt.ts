@@ -45,11 +45,15 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
         const recalled = journal?.recall(step, key);
         const answer = recalled !== undefined ? recalled : await request.model.call(call);
         answered = true;
-        if (journal && recalled === undefined && !signal.aborted) journal.record(step, key, answer);
         // After a deadline or a cancel the run has ended already: what a model that ignored its signal
         // answers late is neither metered nor logged, and nothing more is started.
         if (signal.aborted) throw signal.reason;
         reply = attempt.take(answer);
+        // The checked reply is journaled, not the raw answer: it is plain data a store keeps as it is (a
+        // custom model's answer may hold what JSON would change or refuse), and taking it again on a
+        // replay gives the same reply. An answer that could not be taken is not journaled: after a
+        // crash it is asked for again.
+        if (journal && recalled === undefined) journal.record(step, key, reply);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         const failure = asProviderError(error, request.agent.name, request.model.id);

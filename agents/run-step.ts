@@ -1,4 +1,5 @@
 import { describeThrown } from '../contracts/errors.js';
+import { jsonLeafProblem } from '../contracts/json-value.js';
 import type { AgentEventSink } from './agent-events.js';
 import type { AttemptJournal } from './attempt-journal.js';
 import type { Clock } from './clock.js';
@@ -29,8 +30,8 @@ export interface StepRequest {
 /**
  * Runs a code step and turns its output into a decision: handed to its only route, to the route `next`
  * picks, or finished when the step may finish and has no route to take. No model is called. A step that
- * throws, or whose `next` picks no route it may take, ends as `step_failed` (its own failure, not a
- * model's); after an abort nothing it returns is taken.
+ * throws, whose `next` picks no route it may take, or that returns what a stored run cannot keep as JSON,
+ * ends as `step_failed` (its own failure, not a model's); after an abort nothing it returns is taken.
  */
 export async function runStep(request: StepRequest): Promise<AgentOutcome> {
   const { codeStep: step, signal } = request;
@@ -61,6 +62,15 @@ export async function runStep(request: StepRequest): Promise<AgentOutcome> {
     return failed(`Step "${step.name}" threw: ${describeError(error)}`, error);
   }
   if (signal.aborted) throw signal.reason;
+  // A stored run keeps what a step hands on as JSON, which would drop, change or refuse the rest: it is
+  // refused here, as the step's own failure, not when the run is next committed. Without a store a step
+  // may hand on a Date, a Map or a typed array (loop detection tells them apart by content).
+  const data = request.journal ? jsonLeafProblem(output) : null;
+  if (data !== null) {
+    return failed(
+      `Step "${step.name}" returned a value a stored run cannot keep: it is ${data}. Return plain JSON data: strings, finite numbers, booleans, null, arrays and plain objects.`,
+    );
+  }
   let to: string | null;
   try {
     if (step.next) to = step.next({ input: request.input, output });

@@ -22,6 +22,7 @@ import {
   runFinished,
   runNotFound,
   storeClosed,
+  storedJson,
 } from './store-rules.js';
 
 /** One run as the memory store keeps it: the run, its event log and its journal, in write order. */
@@ -62,14 +63,14 @@ export class MemoryStore implements Store {
       status: 'running',
       seq: 0,
       agent: null,
-      usage: run.usage,
-      snapshot: run.snapshot,
-      lease: run.lease,
+      usage: copy(run.usage),
+      snapshot: copy(run.snapshot),
+      lease: { ...run.lease },
       cancelRequested: false,
       createdAt: run.at,
       updatedAt: run.at,
     };
-    this.runs.set(run.id, { run: copy(stored), events: copy([...run.events]), journal: [] });
+    this.runs.set(run.id, { run: stored, events: copy([...run.events]), journal: [] });
   }
 
   /** Commits one transition for the lease holder at the next sequence number; `store_conflict` otherwise. */
@@ -82,16 +83,20 @@ export class MemoryStore implements Store {
     );
     if (refusal) throw refusal;
     checkEvents(commit.runId, commit.events, kept.events.at(-1)?.seq ?? 0);
-    kept.run = copy({
+    // Each value is copied on its own, so that what JSON refuses is named as the other stores name it.
+    const usage = copy(commit.usage);
+    const snapshot = copy(commit.snapshot);
+    const events = copy([...commit.events]);
+    kept.run = {
       ...run,
       seq: commit.seq,
       status: commit.status,
       agent: commit.agent,
-      usage: commit.usage,
-      snapshot: commit.snapshot,
+      usage,
+      snapshot,
       updatedAt: commit.at,
-    });
-    kept.events.push(...copy([...commit.events]));
+    };
+    kept.events.push(...events);
     return { cancelRequested: kept.run.cancelRequested };
   }
 
@@ -158,7 +163,7 @@ export class MemoryStore implements Store {
     if (refusal) throw refusal;
     const { holder: _, ...entry } = write;
     if (journal.some((kept) => kept.step === entry.step && kept.key === entry.key)) return;
-    journal.push(copy(entry));
+    journal.push({ ...entry, value: copy(entry.value) });
   }
 
   /** Copies of one step's journal, in the order it was written. */
@@ -207,5 +212,5 @@ function matches(wanted: string | undefined, flow: string): boolean {
  * vanish, so a run that passes on this store passes on a database too.
  */
 function copy<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  return JSON.parse(storedJson(value)) as T;
 }

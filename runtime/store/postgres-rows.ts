@@ -26,19 +26,6 @@ export function runFromRow(row: Record<string, unknown>): StoredRun {
   };
 }
 
-/** Plain JSON text of a value for a `json` column; a value with no JSON form (undefined) is stored as null. */
-export function jsonText(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? 'null';
-  } catch (error) {
-    throw new BatonError(
-      'invalid_argument',
-      `A store keeps plain JSON, and this value has none: ${String(error)}`,
-      { cause: error },
-    );
-  }
-}
-
 /**
  * Why a commit the fenced statement refused was refused, from the run's fence row (`fenceStatement`): no
  * such run, the fence, or events that do not follow the log; null when nothing refuses it now (the run

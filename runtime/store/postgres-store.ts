@@ -19,7 +19,7 @@ import {
   type StrandedRun,
   storeSettings,
 } from './postgres-options.js';
-import { committedTwice, jsonText, RUN_COLUMNS, refusalOf, runFromRow } from './postgres-rows.js';
+import { committedTwice, RUN_COLUMNS, refusalOf, runFromRow } from './postgres-rows.js';
 import { migrate } from './postgres-schema.js';
 import { commitStatement, FINISHED, fenceStatement, insertRunStatement } from './postgres-statements.js';
 import type {
@@ -44,6 +44,7 @@ import {
   runFinished,
   runNotFound,
   storeClosed,
+  storedJson,
 } from './store-rules.js';
 
 /**
@@ -122,13 +123,13 @@ export class PostgresStore implements Store {
       commit.seq,
       commit.status,
       commit.agent,
-      jsonText(commit.usage),
-      jsonText(commit.snapshot),
+      storedJson(commit.usage),
+      storedJson(commit.snapshot),
       commit.at,
       commit.holder,
       commit.events[0]?.seq ?? null,
       commit.events.map((event) => event.seq),
-      commit.events.map((event) => jsonText(event)),
+      commit.events.map((event) => storedJson(event)),
     ];
     for (let tries = 1; ; tries += 1) {
       const { rows } = await this.query(commitStatement(s), values, (state) =>
@@ -245,7 +246,7 @@ export class PostgresStore implements Store {
          RETURNING 1
        )
        SELECT lease_holder FROM fence`,
-      [entry.runId, entry.step, entry.key, jsonText(entry.value), entry.at, entry.holder],
+      [entry.runId, entry.step, entry.key, storedJson(entry.value), entry.at, entry.holder],
     );
     const row = rows[0];
     if (!row) throw runNotFound(entry.runId);
@@ -405,13 +406,13 @@ export class PostgresStore implements Store {
         run.id,
         run.flow,
         run.flowVersion,
-        jsonText(run.usage),
-        jsonText(run.snapshot),
+        storedJson(run.usage),
+        storedJson(run.snapshot),
         lease?.holder ?? null,
         lease?.expiresAt ?? null,
         run.at,
         run.events.map((event) => event.seq),
-        run.events.map((event) => jsonText(event)),
+        run.events.map((event) => storedJson(event)),
       ],
       undefined,
       db,

@@ -35,6 +35,7 @@ import {
   runFinished,
   runNotFound,
   storeClosed,
+  storedJson,
 } from './store-rules.js';
 
 /** How `SqliteStore.open` opens its file. */
@@ -143,8 +144,8 @@ export class SqliteStore implements Store {
   /** Stores a new run with its first events, leased to its creator; `run_exists` if the id is taken. */
   async create(run: NewRun): Promise<void> {
     checkEvents(run.id, run.events, 0);
-    const usage = json(run.usage);
-    const snapshot = json(run.snapshot);
+    const usage = storedJson(run.usage);
+    const snapshot = storedJson(run.snapshot);
     const events = bodies(run.events);
     await this.write(() => {
       // A taken id inserts nothing, and is refused before anything is written.
@@ -177,8 +178,8 @@ export class SqliteStore implements Store {
   async commit(commit: Commit): Promise<CommitOutcome> {
     // The events' own order is checked here; that they follow the stored log is checked by the statement.
     checkEvents(commit.runId, commit.events, Number.NEGATIVE_INFINITY);
-    const usage = json(commit.usage);
-    const snapshot = json(commit.snapshot);
+    const usage = storedJson(commit.usage);
+    const snapshot = storedJson(commit.snapshot);
     const events = bodies(commit.events);
     const first = commit.events[0]?.seq ?? null;
     const params = [
@@ -294,7 +295,7 @@ export class SqliteStore implements Store {
 
   /** Journals what an attempt finished; the first value for a (run, step, key) is kept. */
   async journal(entry: JournalWrite): Promise<void> {
-    const value = json(entry.value);
+    const value = storedJson(entry.value);
     await this.write(() => {
       const row = this.sql('SELECT lease_holder FROM runs WHERE id = ?').get(entry.runId) as
         | Pick<RunRow, 'lease_holder'>
@@ -426,7 +427,7 @@ interface EventBody {
 }
 
 function bodies(events: readonly RunEvent[]): EventBody[] {
-  return events.map((event) => ({ runId: event.runId, seq: event.seq, body: json(event) }));
+  return events.map((event) => ({ runId: event.runId, seq: event.seq, body: storedJson(event) }));
 }
 
 function closeQuietly(db: SqliteDatabase): void {
@@ -434,20 +435,5 @@ function closeQuietly(db: SqliteDatabase): void {
     db.close();
   } catch {
     // The open already failed with the error that matters.
-  }
-}
-
-/** Plain JSON text of a value; a value with no JSON form (undefined) is stored as null. */
-function json(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? 'null';
-  } catch (error) {
-    throw new BatonError(
-      'invalid_argument',
-      `A store keeps plain JSON, and this value has none: ${String(error)}`,
-      {
-        cause: error,
-      },
-    );
   }
 }

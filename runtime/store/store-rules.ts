@@ -1,9 +1,27 @@
 import { BatonError, isBatonError } from '../../contracts/errors.js';
+import { jsonValueProblem } from '../../contracts/json-value.js';
 import type { RunEvent } from '../run-events.js';
 import { type Commit, FINISHED_STATUSES, type Lease, type RunFilter, type StoredStatus } from './store.js';
 
 // The rules every store enforces, in one place, so that each implementation refuses the same calls with
 // the same errors and the contract suite can hold them all to it.
+
+/**
+ * The JSON text a store writes for a value; a value with no JSON form (undefined) is written as null. A
+ * value JSON refuses (a bigint, a cycle) is `invalid_argument`, which says what and where.
+ */
+export function storedJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    const problem = jsonValueProblem(value);
+    throw new BatonError(
+      'invalid_argument',
+      `A store keeps plain JSON data, and this value ${problem === null ? `has no JSON form (${String(error)})` : `is ${problem}`}.`,
+      { cause: error },
+    );
+  }
+}
 
 /** How many runs `list` returns when the filter sets no limit. */
 export const DEFAULT_LIST_LIMIT = 100;

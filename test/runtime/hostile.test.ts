@@ -13,6 +13,7 @@ import {
   type ModelRequest,
   type RunEvent,
   runFlow,
+  SqliteStore,
 } from 'baton-flow';
 import { manualClock, scripted } from 'baton-flow/testing';
 import Type from 'typebox';
@@ -626,6 +627,79 @@ describe('no input reaches the defect path', () => {
         expect.objectContaining({ code: 'invalid_argument', message: expect.stringContaining(expected) }),
       );
     }
+  });
+
+  it('makes a tool call whose arguments are not plain JSON data malformed: the model is told, with or without a store', async () => {
+    for (const [label, extra] of [
+      ['bigint', 10n],
+      ['NaN', Number.NaN],
+      ['Date', new Date(0)],
+      ['function', () => 1],
+    ] as const) {
+      for (const store of [undefined, new MemoryStore(), await SqliteStore.open(':memory:')]) {
+        const { model, requests } = recordingModel('custom', (_request, n) =>
+          n === 1
+            ? handoff('b', { ticketId: 'T', extra })
+            : callsReply([{ id: 'c2', name: 'finish', arguments: { ticketId: 'T', summary: 'ok' } }]),
+        );
+        const flow = defineFlow({
+          id: 'open',
+          input: Open,
+          output: Report,
+          start: 'a',
+          agents: [
+            defineAgent({ ...agentBase('a'), input: Open, model }),
+            defineAgent({ ...agentBase('b'), input: Open }),
+          ],
+          routes: { a: ['b'] },
+          finish: ['a', 'b'],
+        });
+        const result = await runFlow(flow, { ticketId: 'T' }, store ? { store } : {});
+        expect(result.status, `${label} ${store?.constructor.name ?? 'no store'}`).toBe('done');
+        expect(result.path).toEqual(['a', 'done']);
+        // The second turn answers the call: its arguments were removed, and why is said.
+        const answer = requests[1]?.messages.at(-1);
+        expect(answer).toMatchObject({ role: 'tool', callId: 'c-b', isError: true });
+        expect(JSON.stringify(requests[1]?.messages)).toContain('not plain JSON data');
+        if (store) expect(await store.get(result.runId)).toMatchObject({ status: 'done' });
+        await store?.close();
+      }
+    }
+  });
+
+  it('fails a stored run whose code step returns what JSON would change, as the step_failed of that step', async () => {
+    const step = defineStep({
+      name: 's',
+      description: 'Returns a date.',
+      input: Open,
+      output: Open,
+      run: ({ input }) => ({ ...input, extra: { at: new Date(0), seats: 3n } }),
+    });
+    const flow = defineFlow({
+      id: 'dated',
+      input: Open,
+      output: Open,
+      start: 's',
+      agents: [step],
+      finish: ['s'],
+    });
+    for (const store of [new MemoryStore(), await SqliteStore.open(':memory:')]) {
+      const result = await runFlow(flow, { ticketId: 'T' }, { store });
+      expect(result).toMatchObject({
+        status: 'failed',
+        reason: {
+          code: 'step_failed',
+          message: expect.stringContaining(
+            'Step "s" returned a value a stored run cannot keep: it is not plain JSON data: an instance of Date at $.extra.at.',
+          ),
+        },
+      });
+      expect(await store.get(result.runId)).toMatchObject({ status: 'failed' });
+      await store.close();
+    }
+    // Without a store the step's dates are kept as they are.
+    const kept = await runFlow(flow, { ticketId: 'T' }, {});
+    expect(kept.status === 'done' && kept.output).toMatchObject({ extra: { at: new Date(0) } });
   });
 
   it('repairs a handoff payload nested 10,000 levels deep, then fails it as contract_violation', async () => {

@@ -309,6 +309,30 @@ export function storeContract(name: string, make: MakeStore): void {
         expect(await store.events('run-1')).toStrictEqual([started('run-1')]);
         expect(await store.get('run-2')).toBeNull();
       });
+
+      it('refuses a value JSON cannot write (invalid_argument, naming it) and changes nothing', async () => {
+        const store = await fresh();
+        await store.create(newRun('run-1'));
+        const withBigint = {
+          ...envelope('state-1'),
+          snapshot: { status: 'active', value: 'state-1', context: { step: 1, seats: 10n } },
+        };
+        const refused = {
+          code: 'invalid_argument',
+          message: expect.stringContaining('the bigint 10 at $.snapshot.context.seats'),
+        };
+        await expect(store.commit(commitOf('run-1', 1, { snapshot: withBigint }))).rejects.toMatchObject(
+          refused,
+        );
+        await expect(store.create(newRun('run-2', { snapshot: withBigint }))).rejects.toMatchObject(refused);
+        await expect(
+          store.journal({ runId: 'run-1', step: 1, key: 'model:1', value: { n: 1n }, at: T0, holder: A }),
+        ).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('$.n') });
+        expect(await store.get('run-1')).toStrictEqual(storedNew('run-1'));
+        expect(await store.events('run-1')).toStrictEqual([started('run-1')]);
+        expect(await store.journaled('run-1', 1)).toEqual([]);
+        expect(await store.get('run-2')).toBeNull();
+      });
     });
 
     describe('lease', () => {
