@@ -1,5 +1,5 @@
 import { BatonError, describeThrown, isBatonError } from '../contracts/errors.js';
-import { jsonLeafProblem } from '../contracts/json-value.js';
+import { plainJsonCopy } from '../contracts/json-value.js';
 import type { ModelReply, StopReason, ToolCall, Usage } from './model.js';
 import { estimateOutputTokens } from './tokens.js';
 
@@ -33,8 +33,9 @@ export const MAX_TOOL_CALLS = 128;
  * the usage is then marked `estimated: true`; fractional counts are rounded up. Tool call arguments that
  * are not plain JSON data (a bigint, `NaN`, a `Date`, a function: what no provider sends, and what a
  * stored run could not keep as it was) make the call `malformed`, its arguments replaced by a note that
- * says why, so the model is told to call again; arguments nested too deep or cyclic are left to the
- * checks after this one, which say so.
+ * says why, so the model is told to call again; other arguments are copied, so that nothing the model
+ * does to them later changes what Baton checked. Arguments nested too deep or cyclic are left as they
+ * are to the checks after this one, which say so.
  */
 export function checkReply(reply: unknown, model: string, estimate: () => number): ModelReply {
   try {
@@ -87,9 +88,12 @@ function toolCallOf(model: string, call: unknown, index: number): ToolCall {
   if (typeof id !== 'string' || id === '') throw unusable(model, `${field}.id`, id, 'a non-empty string');
   if (typeof name !== 'string' || name === '')
     throw unusable(model, `${field}.name`, name, 'a non-empty string');
-  const problem = jsonLeafProblem(args);
-  if (problem !== null) return { id, name, arguments: `[arguments removed: ${problem}]`, malformed: true };
-  return malformed === true ? { id, name, arguments: args, malformed } : { id, name, arguments: args };
+  // A copy: what a model does to its arguments object after it answered cannot reach what was checked.
+  const copied = plainJsonCopy(args);
+  if (copied.kind === 'data')
+    return { id, name, arguments: `[arguments removed: ${copied.problem}]`, malformed: true };
+  const kept = copied.kind === 'copy' ? copied.value : args;
+  return malformed === true ? { id, name, arguments: kept, malformed } : { id, name, arguments: kept };
 }
 
 function usageOf(

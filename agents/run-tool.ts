@@ -1,6 +1,6 @@
 import { shapeProblem } from '../contracts/depth.js';
 import { BatonError, describeThrown } from '../contracts/errors.js';
-import { jsonValueProblem } from '../contracts/json-value.js';
+import { frozenData, plainJsonCopy } from '../contracts/json-value.js';
 import { formatViolations } from '../contracts/violations.js';
 import type { AgentEventSink } from './agent-events.js';
 import type { AnyTool } from './define-tool.js';
@@ -73,15 +73,16 @@ export async function runTool(
       }
       // A fact is kept in the run's state, which a store writes as JSON: what JSON would drop, change or
       // refuse is refused here, where the tool can still be told, not when the run is next committed.
-      const data = jsonValueProblem(value);
-      if (data !== null) {
+      // A copy is kept, so that what the tool does to its value after the write cannot change the fact.
+      const copied = plainJsonCopy(value);
+      if (copied.kind !== 'copy') {
         throw new BatonError(
           'invalid_argument',
-          `Fact "${name}" cannot be kept: it is ${data}. A run keeps its facts as JSON: write strings, finite numbers, booleans, null, arrays and plain objects.`,
+          `Fact "${name}" cannot be kept: it is ${copied.problem}. A run keeps its facts as JSON: write strings, finite numbers, booleans, null, arrays and plain objects.`,
           { details: { tool: tool.name, fact: name } },
         );
       }
-      const problem = facts.check(name, value);
+      const problem = facts.check(name, copied.value);
       if (problem !== null) {
         throw new BatonError(
           'invalid_argument',
@@ -91,7 +92,7 @@ export async function runTool(
           },
         );
       }
-      facts.written[name] = value;
+      facts.written[name] = frozenData(copied.value);
     };
     const result = await tool.run({
       input: checked.value,

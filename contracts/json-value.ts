@@ -9,11 +9,7 @@ import { pathSegment, shapeProblem } from './depth.js';
  * property whose value is `undefined` passes: JSON leaves it out, and it reads back as it did, undefined.
  */
 export function jsonValueProblem(value: unknown): string | null {
-  const shape = shapeProblem(value);
-  if (shape !== null) return shape;
-  // Within the depth limit, so the walk's recursion stays far inside the stack.
-  const leaf = leafProblem(value, '$');
-  return leaf === null ? null : `not plain JSON data: ${leaf}`;
+  return shapeProblem(value) ?? leafProblem(value);
 }
 
 /**
@@ -22,33 +18,106 @@ export function jsonValueProblem(value: unknown): string | null {
  * deep or cyclic, which `shapeProblem` reports and its callers handle apart.
  */
 export function jsonLeafProblem(value: unknown): string | null {
-  if (shapeProblem(value) !== null) return null;
-  const leaf = leafProblem(value, '$');
-  return leaf === null ? null : `not plain JSON data: ${leaf}`;
+  return shapeProblem(value) === null ? leafProblem(value) : null;
 }
 
-function leafProblem(value: unknown, path: string): string | null {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? null : `${String(value)} at ${path}`;
-  if (typeof value !== 'object') return `${describe(value)} at ${path}`;
+/** A copy of plain JSON data, or why a value has none: its shape, or what JSON would change in it. */
+export type PlainCopy =
+  | { readonly kind: 'copy'; readonly value: unknown }
+  | { readonly kind: 'shape' | 'data'; readonly problem: string };
+
+/**
+ * A deep copy of a value that is plain JSON data, so that nothing its giver does to it later reaches
+ * what Baton checked and keeps; or why it has none, said as `jsonValueProblem` says it: `shape` for a
+ * value nested too deep or cyclic, `data` for what JSON would drop, change or refuse. A property whose
+ * value is `undefined` is left out of the copy, as JSON leaves it out; a key named `__proto__` stays a key.
+ */
+export function plainJsonCopy(value: unknown): PlainCopy {
+  const shape = shapeProblem(value);
+  if (shape !== null) return { kind: 'shape', problem: shape };
+  const failure: Failure = { what: '', segments: [] };
+  // Within the depth limit, so the walk's recursion stays far inside the stack.
+  const copy = walk(value, failure, true);
+  return copy === FAILED ? { kind: 'data', problem: said(failure) } : { kind: 'copy', value: copy };
+}
+
+/** What JSON would change in a value whose shape is sound, or null. */
+function leafProblem(value: unknown): string | null {
+  const failure: Failure = { what: '', segments: [] };
+  return walk(value, failure, false) === FAILED ? said(failure) : null;
+}
+
+function said(failure: Failure): string {
+  return `not plain JSON data: ${failure.what} at $${failure.segments.reverse().join('')}`;
+}
+
+/**
+ * Freezes plain data all the way down and returns it, so that code handed it (a tool, a model) cannot
+ * change it in place: an assignment throws in strict code. A value already frozen at its top is taken
+ * to be frozen throughout, as this function leaves it. For plain JSON data, whose depth is bounded.
+ */
+export function frozenData<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const key of Object.keys(value)) frozenData((value as Record<string, unknown>)[key]);
+  return Object.freeze(value);
+}
+
+const FAILED = Symbol('not plain JSON data');
+
+/** What stopped a copy, and the path to it, its segments from the leaf up. */
+interface Failure {
+  what: string;
+  readonly segments: string[];
+}
+
+/**
+ * Walks a value whose shape is sound, stopping at the first leaf JSON would change: a copy of it when
+ * `copying`, else the value itself; FAILED, with `failure` filled in, when it stopped.
+ */
+function walk(value: unknown, failure: Failure, copying: boolean): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    failure.what = String(value);
+    return FAILED;
+  }
+  if (typeof value !== 'object') {
+    failure.what = describe(value);
+    return FAILED;
+  }
   if (Array.isArray(value)) {
+    const copy: unknown[] | null = copying ? new Array(value.length) : null;
     for (let i = 0; i < value.length; i += 1) {
-      const problem = leafProblem(value[i], path + pathSegment(i));
-      if (problem !== null) return problem;
+      const item = walk(value[i], failure, copying);
+      if (item === FAILED) {
+        failure.segments.push(pathSegment(i));
+        return FAILED;
+      }
+      if (copy) copy[i] = item;
     }
-    return null;
+    return copy ?? value;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
-    return `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'a class'} at ${path}`;
+    failure.what = `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'a class'}`;
+    return FAILED;
   }
+  const copy: Record<string, unknown> | null = copying ? {} : null;
   for (const key of Object.keys(value)) {
     const entry = (value as Record<string, unknown>)[key];
     if (entry === undefined) continue;
-    const problem = leafProblem(entry, path + pathSegment(key));
-    if (problem !== null) return problem;
+    const item = walk(entry, failure, copying);
+    if (item === FAILED) {
+      failure.segments.push(pathSegment(key));
+      return FAILED;
+    }
+    if (!copy) continue;
+    // An assignment to `__proto__` would set the copy's prototype; JSON.parse makes it an own key.
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
   }
-  return null;
+  return copy ?? value;
 }
 
 function describe(value: unknown): string {

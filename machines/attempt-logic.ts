@@ -6,6 +6,7 @@ import type { ToolSpec } from '../agents/model.js';
 import { runAttempt } from '../agents/run-attempt.js';
 import { runStep } from '../agents/run-step.js';
 import { toolbox } from '../agents/toolbox.js';
+import { frozenData } from '../contracts/json-value.js';
 import { NO_GRANTS } from './assess.js';
 import type { FlowContext } from './context.js';
 import type { FlowSpec } from './flow-spec.js';
@@ -99,7 +100,9 @@ export function attemptLogic<I>(
       repair: at.repair,
       events: env.events,
       journal: env.journal,
-      facts: ways.checkFact && at.facts ? { values: at.facts, check: ways.checkFact } : undefined,
+      // Frozen, so that a tool or a model changes a fact only through a declared write (facts read back
+      // from a store are not frozen yet; the facts a run starts with and each write already are).
+      facts: ways.checkFact && at.facts ? { values: frozenData(at.facts), check: ways.checkFact } : undefined,
     });
   });
   return Object.assign(logic, { [WITH_ENV]: rebind });

@@ -4,6 +4,7 @@ import type { Clock, Ids } from '../agents/clock.js';
 import { NO_USAGE } from '../agents/decision.js';
 import type { Model } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
+import { plainJsonCopy } from '../contracts/json-value.js';
 import { reason } from '../machines/context.js';
 import { type Flow, isFlow } from '../machines/define-flow.js';
 import { RUN_ACTOR, type RunEnv } from '../machines/run-env.js';
@@ -13,7 +14,7 @@ import { RunLog } from './run-log.js';
 import type { RunResult, StoredRunResult } from './run-result.js';
 import { describeAbort, listenerFailed, RunWatch, runUsage } from './run-watch.js';
 import type { Store } from './store/store.js';
-import { advanceStored, checkStorableInput, leaseMsOf, newHolder } from './stored-run.js';
+import { advanceStored, leaseMsOf, newHolder, storableInput } from './stored-run.js';
 import { randomIds, systemClock } from './system-clock.js';
 import { traceRun } from './telemetry/trace-run.js';
 
@@ -75,7 +76,8 @@ export interface RunOptions {
  * `escalated` / `failed` / `cancelled` with a reason. It never throws for a flow outcome; invalid input
  * ends as `failed` / `invalid_input` before any model call. The promise rejects only for a run that
  * cannot start (`invalid_argument`), a throwing `onEvent` (`listener_failed`) or a defect (`internal_error`).
- * A service's use of it is `examples/support/run.ts`.
+ * An input of plain JSON data is copied when the call is made: changing the object afterwards does not
+ * reach the run. A service's use of it is `examples/support/run.ts`.
  *
  * @example
  * ```ts
@@ -128,11 +130,11 @@ export function runFlow<Id extends string, I, O, N extends string>(
     checkModelsOption(flow, options.models);
     if (options.tracer) return traceRun(flow, options, (traced) => runFlow(flow, input, traced));
     if (options.store) {
-      checkStorableInput(flow.id, input);
+      const own = storableInput(flow.id, input);
       const clock = options.clock ?? systemClock;
       return advanceStored<O>(
         flow as Flow,
-        { kind: 'new', input },
+        { kind: 'new', input: own },
         {
           ...options,
           store: options.store,
@@ -143,7 +145,10 @@ export function runFlow<Id extends string, I, O, N extends string>(
         },
       );
     }
-    return startRun(flow, input, options);
+    // A copy of plain JSON data, so that what the caller does to its input while the run goes on does not
+    // reach what was validated; other input (a Date, a class instance) is taken as it is, and its schema decides.
+    const copied = plainJsonCopy(input);
+    return startRun(flow, copied.kind === 'copy' ? (copied.value as I) : input, options);
   } catch (error) {
     return Promise.reject(error);
   }

@@ -4,7 +4,7 @@ import { createActor } from 'xstate';
 import type { Clock } from '../agents/clock.js';
 import { NO_USAGE } from '../agents/decision.js';
 import { BatonError, describeThrown } from '../contracts/errors.js';
-import { jsonValueProblem } from '../contracts/json-value.js';
+import { plainJsonCopy } from '../contracts/json-value.js';
 import type { FlowContext } from '../machines/context.js';
 import type { Flow } from '../machines/define-flow.js';
 import { AWAITING_HUMAN } from '../machines/flow-events.js';
@@ -78,16 +78,16 @@ export type StoredStart =
     };
 
 /**
- * Refuses a new stored run's input that is not plain JSON data (`invalid_argument`): a store keeps the input
- * as JSON from the run's first commit, and JSON would refuse, drop or change it. Without a store the run
- * ends invalid_input instead, as for any input that does not fit.
+ * A copy of a new stored run's input, which is refused when it is not plain JSON data (`invalid_argument`):
+ * a store keeps the input as JSON from the run's first commit, and JSON would refuse, drop or change it.
+ * Without a store the run ends invalid_input instead, as for any input that does not fit.
  */
-export function checkStorableInput(flow: string, input: unknown): void {
-  const unstorable = jsonValueProblem(input);
-  if (unstorable === null) return;
+export function storableInput(flow: string, input: unknown): unknown {
+  const copied = plainJsonCopy(input);
+  if (copied.kind === 'copy') return copied.value;
   throw new BatonError(
     'invalid_argument',
-    `A stored run keeps its input as JSON, and the input of flow "${flow}" is ${unstorable}. Pass plain JSON data: strings, finite numbers, booleans, null, arrays and plain objects.`,
+    `A stored run keeps its input as JSON, and the input of flow "${flow}" is ${copied.problem}. Pass plain JSON data: strings, finite numbers, booleans, null, arrays and plain objects.`,
     { details: { flow } },
   );
 }

@@ -8,7 +8,7 @@ import { RunLog } from '../run-log.js';
 import { runUsage } from '../run-watch.js';
 import { envelopeMaker } from '../store/envelope.js';
 import type { QueuedRun } from '../store/postgres-options.js';
-import { checkStorableInput } from '../stored-run.js';
+import { storableInput } from '../stored-run.js';
 
 /**
  * A new run as it is stored before any process advances it: the flow machine's first snapshot, taken
@@ -16,8 +16,8 @@ import { checkStorableInput } from '../stored-run.js';
  * `run.started` event. A worker resumes it like a run whose process died before its first transition:
  * `resumeRun` starts the first attempt from this snapshot.
  */
-export function queuedRun(flow: AnyFlow, input: unknown, runId: string, clock: Clock): QueuedRun {
-  checkStorableInput(flow.id, input);
+export function queuedRun(flow: AnyFlow, given: unknown, runId: string, clock: Clock): QueuedRun {
+  const input = storableInput(flow.id, given);
   const events: RunEvent[] = [];
   const log = new RunLog(runId, clock, { keep: false, tap: (event) => events.push(event) });
   // The machine input of a stored run, as `advanceStored` gives it: a queued run is kept in a store, so

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonLeafProblem, jsonValueProblem } from '../../contracts/json-value.js';
+import { frozenData, jsonLeafProblem, jsonValueProblem, plainJsonCopy } from '../../contracts/json-value.js';
 
 describe('jsonValueProblem', () => {
   it('passes plain JSON data, objects without a prototype included', () => {
@@ -41,5 +41,65 @@ describe('jsonLeafProblem', () => {
     let deep: unknown = 1n;
     for (let i = 0; i < 10_000; i += 1) deep = { next: deep };
     expect(jsonLeafProblem(deep)).toBeNull();
+  });
+});
+
+describe('plainJsonCopy', () => {
+  it('copies plain JSON data all the way down, leaving out undefined properties as JSON does', () => {
+    const given = { a: [1, { b: 'c' }], d: undefined, e: null };
+    const copied = plainJsonCopy(given);
+    expect(copied).toEqual({ kind: 'copy', value: { a: [1, { b: 'c' }], e: null } });
+    if (copied.kind !== 'copy') throw new Error('not copied');
+    (given.a[1] as { b: string }).b = 'changed';
+    given.a.push(2);
+    expect(copied.value).toEqual({ a: [1, { b: 'c' }], e: null });
+    expect(Object.hasOwn(copied.value as object, 'd')).toBe(false);
+  });
+
+  it('keeps a key named __proto__ as a key, as JSON.parse does, and never as the prototype', () => {
+    const given = JSON.parse('{"__proto__": {"admin": true}, "x": 1}') as Record<string, unknown>;
+    const copied = plainJsonCopy(given);
+    if (copied.kind !== 'copy') throw new Error('not copied');
+    const value = copied.value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.hasOwn(value, '__proto__')).toBe(true);
+    expect((value as { admin?: unknown }).admin).toBeUndefined();
+    expect(JSON.stringify(value)).toBe(JSON.stringify(given));
+  });
+
+  it('says why a value has no plain copy: its shape, or what JSON would change, and where', () => {
+    expect(plainJsonCopy({ list: [1, { at: new Date(0) }] })).toEqual({
+      kind: 'data',
+      problem: 'not plain JSON data: an instance of Date at $.list[1].at',
+    });
+    expect(plainJsonCopy({ 'a b': 1n })).toEqual({
+      kind: 'data',
+      problem: 'not plain JSON data: the bigint 1 at $["a b"]',
+    });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(plainJsonCopy(cyclic)).toMatchObject({
+      kind: 'shape',
+      problem: expect.stringContaining('cyclic at $.self'),
+    });
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i += 1) deep = { next: deep };
+    expect(plainJsonCopy(deep)).toMatchObject({
+      kind: 'shape',
+      problem: expect.stringMatching(/deeper than/),
+    });
+  });
+});
+
+describe('frozenData', () => {
+  it('freezes plain data all the way down, so that an assignment throws', () => {
+    const value = frozenData({ a: { b: [1, { c: 2 }] } });
+    expect(() => {
+      (value.a.b[1] as { c: number }).c = 3;
+    }).toThrow(TypeError);
+    expect(() => {
+      value.a.b.push(4);
+    }).toThrow(TypeError);
+    expect(value).toEqual({ a: { b: [1, { c: 2 }] } });
   });
 });

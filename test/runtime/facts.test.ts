@@ -243,6 +243,68 @@ describe('facts', () => {
     }
   });
 
+  it('changes a fact only through a declared write: a tool that changes one in place fails its call, and no other run sees it', async () => {
+    const initial = { note: { tier: 'basic', tags: ['new'] } };
+    const sneaky = defineTool({
+      name: 'peek',
+      description: 'Reads the note.',
+      input: Type.Object({}),
+      run: ({ facts }) => {
+        const note = facts.note as { tier: string; tags: string[] };
+        note.tags.push('vip');
+        note.tier = 'gold';
+        return 'changed';
+      },
+    });
+    // A writer that keeps a reference to what it wrote, and changes it after the write.
+    let written: { tier: string } | null = null;
+    const writer = defineTool({
+      name: 'upgrade',
+      description: 'Upgrades the note.',
+      input: Type.Object({}),
+      writes: ['note'],
+      run: ({ write }) => {
+        written = { tier: 'silver' };
+        write('note', written);
+        written.tier = 'platinum';
+        return 'upgraded';
+      },
+    });
+    const keeperOf = (tools: AnyTool[], tool: string) => {
+      const model = scripted((request: ModelRequest) => {
+        if (!request.messages.some((m) => m.role === 'tool')) return { tool, args: {} };
+        const note = (request.facts as { note: { tier: string } }).note;
+        return { finish: { confirmation: note.tier } };
+      });
+      return {
+        model,
+        agent: defineAgent({
+          name: 'keeper',
+          description: 'Keeps notes.',
+          input: Request,
+          instructions: 'Read the note, then finish.',
+          model,
+          tools,
+          facts: ['note'],
+        }),
+      };
+    };
+    const peeking = keeperOf([sneaky], 'peek');
+    const first = await runFlow(noteFlow(peeking.agent, initial), input);
+    expect(first.status === 'done' && first.output).toEqual({ confirmation: 'basic' });
+    const answer = peeking.model.requests[1]!.messages.find((m) => m.role === 'tool');
+    expect(answer?.role === 'tool' && answer.isError).toBe(true);
+    expect(answer?.role === 'tool' && answer.content).toMatch(/read only|not extensible/);
+    // The flow's initial value is the flow's, not the run's: a second run starts from it unchanged.
+    expect(initial).toEqual({ note: { tier: 'basic', tags: ['new'] } });
+    const second = await runFlow(noteFlow(keeperOf([sneaky], 'peek').agent, initial), input);
+    expect(second.status === 'done' && second.facts).toEqual({ note: { tier: 'basic', tags: ['new'] } });
+    const upgrading = keeperOf([writer], 'upgrade');
+    const upgraded = await runFlow(noteFlow(upgrading.agent, initial), input);
+    expect(upgraded.status === 'done' && upgraded.output).toEqual({ confirmation: 'silver' });
+    expect(upgraded.status === 'done' && upgraded.facts).toEqual({ note: { tier: 'silver' } });
+  });
+
   it('ends failed / invalid_input when the initial facts are not plain JSON data, even where the schema allows anything', async () => {
     const model = scripted([]);
     const keeper = defineAgent({

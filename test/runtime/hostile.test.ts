@@ -569,19 +569,22 @@ function nested(depth: number): unknown {
 
 describe('no input reaches the defect path', () => {
   const Open = Type.Object({ ticketId: Type.String(), extra: Type.Optional(Type.Unknown()) });
-  const openFlow = () =>
+  /** a → b, both taking `Open`; a may hand over or finish, b finishes. */
+  const openPair = (a: Model, b?: Model) =>
     defineFlow({
       id: 'open',
       input: Open,
       output: Report,
       start: 'a',
       agents: [
-        defineAgent({ ...agentBase('a'), input: Open }),
-        defineAgent({ ...agentBase('b'), input: Open }),
+        defineAgent({ ...agentBase('a'), input: Open, model: a }),
+        defineAgent({ ...agentBase('b'), input: Open, ...(b ? { model: b } : {}) }),
       ],
       routes: { a: ['b'] },
       finish: ['a', 'b'],
     });
+
+  const openFlow = () => openPair(scripted([]));
 
   it('fails a flow input nested 10,000 levels deep as invalid_input, with no model call', async () => {
     const model = scripted([]);
@@ -642,19 +645,7 @@ describe('no input reaches the defect path', () => {
             ? handoff('b', { ticketId: 'T', extra })
             : callsReply([{ id: 'c2', name: 'finish', arguments: { ticketId: 'T', summary: 'ok' } }]),
         );
-        const flow = defineFlow({
-          id: 'open',
-          input: Open,
-          output: Report,
-          start: 'a',
-          agents: [
-            defineAgent({ ...agentBase('a'), input: Open, model }),
-            defineAgent({ ...agentBase('b'), input: Open }),
-          ],
-          routes: { a: ['b'] },
-          finish: ['a', 'b'],
-        });
-        const result = await runFlow(flow, { ticketId: 'T' }, store ? { store } : {});
+        const result = await runFlow(openPair(model), { ticketId: 'T' }, store ? { store } : {});
         expect(result.status, `${label} ${store?.constructor.name ?? 'no store'}`).toBe('done');
         expect(result.path).toEqual(['a', 'done']);
         // The second turn answers the call: its arguments were removed, and why is said.
@@ -665,6 +656,73 @@ describe('no input reaches the defect path', () => {
         await store?.close();
       }
     }
+  });
+
+  it('hands on the payload it validated, whatever the model does to its arguments object afterwards', async () => {
+    const reused = { ticketId: 'T', extra: { notes: ['from a'] } };
+    const { model } = recordingModel('reuse', (_request, n) => {
+      if (n > 1)
+        return callsReply([{ id: 'c2', name: 'finish', arguments: { ticketId: 'T', summary: 'ok' } }]);
+      // It answers, then changes the object it answered with, to what the schema would refuse.
+      setImmediate(() => {
+        (reused as { ticketId: unknown }).ticketId = 42;
+        reused.extra.notes.push('late');
+      });
+      return handoff('b', reused);
+    });
+    const seen: unknown[] = [];
+    const b = recordingModel('b', (request) => {
+      seen.push(structuredClone(request.input));
+      return callsReply([{ id: 'c3', name: 'finish', arguments: { ticketId: 'T', summary: 'ok' } }]);
+    });
+    const slowB: Model = {
+      id: 'b',
+      call: async (request) => {
+        await settle();
+        return b.model.call(request);
+      },
+    };
+    const flow = openPair(model, slowB);
+    const result = await runFlow(flow, { ticketId: 'T' });
+    expect(result.status).toBe('done');
+    expect(seen).toEqual([{ ticketId: 'T', extra: { notes: ['from a'] } }]);
+    const handed = result.events.find((e) => e.type === 'transition' && e.kind === 'handoff');
+    expect(handed).toMatchObject({ payload: { ticketId: 'T', extra: { notes: ['from a'] } } });
+  });
+
+  it('runs on the input it was given, whatever the caller does to that object while the run goes on', async () => {
+    const input = { ticketId: 'T', extra: { tags: ['a'] } };
+    let read: unknown = null;
+    const flow = defineFlow({
+      id: 'open',
+      input: Open,
+      output: Report,
+      start: 'a',
+      agents: [
+        defineAgent({
+          ...agentBase('a'),
+          input: Open,
+          model: {
+            id: 'late',
+            call: async () => {
+              await settle();
+              return callsReply([{ id: 'c1', name: 'finish', arguments: { ticketId: 'T', summary: 'ok' } }]);
+            },
+          },
+        }),
+      ],
+      finish: ['a'],
+      done: ({ input: seen }) => {
+        read = structuredClone(seen);
+        return true;
+      },
+    });
+    const running = runFlow(flow, input);
+    input.ticketId = 'changed';
+    input.extra.tags.push('b');
+    const result = await running;
+    expect(result.status).toBe('done');
+    expect(read).toEqual({ ticketId: 'T', extra: { tags: ['a'] } });
   });
 
   it('fails a stored run whose code step returns what JSON would change, as the step_failed of that step', async () => {
