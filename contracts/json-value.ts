@@ -52,14 +52,23 @@ function said(failure: Failure): string {
 }
 
 /**
- * Freezes plain data all the way down and returns it, so that code handed it (a tool, a model) cannot
- * change it in place: an assignment throws in strict code. A value already frozen at its top is taken
- * to be frozen throughout, as this function leaves it. For plain JSON data, whose depth is bounded.
+ * Freezes the arrays and plain objects of a value all the way down and returns it, so that code handed
+ * it (a tool, a model, a step) cannot change it in place: an assignment throws in strict code. A value
+ * already frozen at its top is taken to be frozen throughout, as this function leaves it. For a value
+ * whose depth is bounded (the shapes Baton checked).
  */
 export function frozenData<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  // Only arrays and plain objects: a typed array cannot be frozen, and a Date or a Map keeps its content
+  // in internal slots that freezing does not reach.
+  if (!Array.isArray(value)) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value;
+  }
+  // Frozen before its children, so that a value that refers back to itself ends the walk.
+  Object.freeze(value);
   for (const key of Object.keys(value)) frozenData((value as Record<string, unknown>)[key]);
-  return Object.freeze(value);
+  return value;
 }
 
 const FAILED = Symbol('not plain JSON data');

@@ -66,7 +66,7 @@ export function attemptLogic<I>(
       const at = plan(input);
       return runStep({
         codeStep: participant,
-        input: at.payload,
+        input: frozenData(at.payload),
         ...ways,
         clock: env.clock,
         signal,
@@ -86,7 +86,8 @@ export function attemptLogic<I>(
     return runAttempt({
       agent: participant,
       model: modelFor(env, participant.name, participant.model),
-      input: at.payload,
+      // Frozen: the input is the run's own (its context), which a model or a step cannot change in place.
+      input: frozenData(at.payload),
       tools,
       retry: at.retry,
       remaining: revived(at.remaining),

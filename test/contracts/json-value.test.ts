@@ -102,4 +102,15 @@ describe('frozenData', () => {
     }).toThrow(TypeError);
     expect(value).toEqual({ a: { b: [1, { c: 2 }] } });
   });
+
+  it('leaves what it cannot freeze as it is (a typed array, a Date), and ends on a value that refers back to itself', () => {
+    const bytes = new Uint8Array([1, 2]);
+    const value = frozenData({ bytes, at: new Date(0), list: [bytes] });
+    expect(Object.isFrozen(value)).toBe(true);
+    bytes[0] = 9;
+    expect(value.bytes[0]).toBe(9);
+    const cyclic: Record<string, unknown> = { a: { b: 1 } };
+    cyclic.self = cyclic;
+    expect(Object.isFrozen(frozenData(cyclic).a)).toBe(true);
+  });
 });

@@ -586,6 +586,21 @@ describe('no input reaches the defect path', () => {
 
   const openFlow = () => openPair(scripted([]));
 
+  /** One agent on `Open` that may finish, whose done predicate hands what it reads of the input to `read`. */
+  const readingFlow = (model: Model, read: (input: unknown) => void) =>
+    defineFlow({
+      id: 'open',
+      input: Open,
+      output: Report,
+      start: 'a',
+      agents: [defineAgent({ ...agentBase('a'), input: Open, model })],
+      finish: ['a'],
+      done: ({ input }) => {
+        read(input);
+        return true;
+      },
+    });
+
   it('fails a flow input nested 10,000 levels deep as invalid_input, with no model call', async () => {
     const model = scripted([]);
     const result = await runFlow(openFlow(), { ticketId: 'T', extra: nested(10_000) }, { models: model });
@@ -690,32 +705,62 @@ describe('no input reaches the defect path', () => {
     expect(handed).toMatchObject({ payload: { ticketId: 'T', extra: { notes: ['from a'] } } });
   });
 
+  it('gives a model and a code step their input read-only: a change in place fails that call, and the run keeps its input', async () => {
+    const stripping: Model = {
+      id: 'strip',
+      call: async (request) => {
+        // A wrapper that drops a field before sending the input on, by deleting it from the request.
+        delete (request.input as { extra?: unknown }).extra;
+        return callsReply([{ id: 'c1', name: 'finish', arguments: { ticketId: 'T', summary: 'ok' } }]);
+      },
+    };
+    let read: unknown = null;
+    const flow = readingFlow(stripping, (input) => {
+      read = input;
+    });
+    const result = await runFlow(flow, { ticketId: 'T', extra: 'keep' });
+    expect(result).toMatchObject({
+      status: 'failed',
+      reason: { code: 'provider_error', message: expect.stringContaining("Cannot delete property 'extra'") },
+    });
+    expect(read).toBeNull();
+    const sorting = defineStep({
+      name: 's',
+      description: 'Sorts its list in place.',
+      input: Open,
+      output: Open,
+      run: ({ input }) => {
+        (input.extra as number[]).sort();
+        return input;
+      },
+    });
+    const stepFlow = defineFlow({
+      id: 'sort',
+      input: Open,
+      output: Open,
+      start: 's',
+      agents: [sorting],
+      finish: ['s'],
+    });
+    const sorted = await runFlow(stepFlow, { ticketId: 'T', extra: [3, 1, 2] });
+    expect(sorted).toMatchObject({
+      status: 'failed',
+      reason: { code: 'step_failed', message: expect.stringContaining('read only') },
+    });
+  });
+
   it('runs on the input it was given, whatever the caller does to that object while the run goes on', async () => {
     const input = { ticketId: 'T', extra: { tags: ['a'] } };
     let read: unknown = null;
-    const flow = defineFlow({
-      id: 'open',
-      input: Open,
-      output: Report,
-      start: 'a',
-      agents: [
-        defineAgent({
-          ...agentBase('a'),
-          input: Open,
-          model: {
-            id: 'late',
-            call: async () => {
-              await settle();
-              return callsReply([{ id: 'c1', name: 'finish', arguments: { ticketId: 'T', summary: 'ok' } }]);
-            },
-          },
-        }),
-      ],
-      finish: ['a'],
-      done: ({ input: seen }) => {
-        read = structuredClone(seen);
-        return true;
+    const late: Model = {
+      id: 'late',
+      call: async () => {
+        await settle();
+        return callsReply([{ id: 'c1', name: 'finish', arguments: { ticketId: 'T', summary: 'ok' } }]);
       },
+    };
+    const flow = readingFlow(late, (seen) => {
+      read = structuredClone(seen);
     });
     const running = runFlow(flow, input);
     input.ticketId = 'changed';
