@@ -27,9 +27,10 @@ describe('randomIds', () => {
   it('orders ids made in later milliseconds after earlier ones', () => {
     const ids: string[] = [];
     for (let i = 0; i < 20; i += 1) {
-      const now = Date.now();
       ids.push(randomIds.next('run'));
-      after(now);
+      // Past the millisecond the id was made in (at the latest, the one read after it): the clock may
+      // tick between a read before the call and the call's own read.
+      after(Date.now());
     }
     expect([...ids].sort()).toEqual(ids);
   });
