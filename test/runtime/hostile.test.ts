@@ -16,7 +16,7 @@ import {
   SqliteStore,
 } from 'baton-flow';
 import { manualClock, scripted } from 'baton-flow/testing';
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { queuedRun } from '../../runtime/worker/queued-run.js';
@@ -586,6 +586,25 @@ describe('no input reaches the defect path', () => {
 
   const openFlow = () => openPair(scripted([]));
 
+  /** One code step `s` on `Open` that finishes with what `run` returns. */
+  const openStepFlow = (description: string, run: (input: Static<typeof Open>) => unknown) =>
+    defineFlow({
+      id: 'open-step',
+      input: Open,
+      output: Open,
+      start: 's',
+      agents: [
+        defineStep({
+          name: 's',
+          description,
+          input: Open,
+          output: Open,
+          run: ({ input }) => run(input) as never,
+        }),
+      ],
+      finish: ['s'],
+    });
+
   /** One agent on `Open` that may finish, whose done predicate hands what it reads of the input to `read`. */
   const readingFlow = (model: Model, read: (input: unknown) => void) =>
     defineFlow({
@@ -724,23 +743,9 @@ describe('no input reaches the defect path', () => {
       reason: { code: 'provider_error', message: expect.stringContaining("Cannot delete property 'extra'") },
     });
     expect(read).toBeNull();
-    const sorting = defineStep({
-      name: 's',
-      description: 'Sorts its list in place.',
-      input: Open,
-      output: Open,
-      run: ({ input }) => {
-        (input.extra as number[]).sort();
-        return input;
-      },
-    });
-    const stepFlow = defineFlow({
-      id: 'sort',
-      input: Open,
-      output: Open,
-      start: 's',
-      agents: [sorting],
-      finish: ['s'],
+    const stepFlow = openStepFlow('Sorts its list in place.', (input) => {
+      (input.extra as number[]).sort();
+      return input;
     });
     const sorted = await runFlow(stepFlow, { ticketId: 'T', extra: [3, 1, 2] });
     expect(sorted).toMatchObject({
@@ -771,21 +776,10 @@ describe('no input reaches the defect path', () => {
   });
 
   it('fails a stored run whose code step returns what JSON would change, as the step_failed of that step', async () => {
-    const step = defineStep({
-      name: 's',
-      description: 'Returns a date.',
-      input: Open,
-      output: Open,
-      run: ({ input }) => ({ ...input, extra: { at: new Date(0), seats: 3n } }),
-    });
-    const flow = defineFlow({
-      id: 'dated',
-      input: Open,
-      output: Open,
-      start: 's',
-      agents: [step],
-      finish: ['s'],
-    });
+    const flow = openStepFlow('Returns a date.', (input) => ({
+      ...input,
+      extra: { at: new Date(0), seats: 3n },
+    }));
     for (const store of [new MemoryStore(), await SqliteStore.open(':memory:')]) {
       const result = await runFlow(flow, { ticketId: 'T' }, { store });
       expect(result).toMatchObject({
