@@ -88,7 +88,8 @@ function toolCallOf(model: string, call: unknown, index: number): ToolCall {
   if (typeof id !== 'string' || id === '') throw unusable(model, `${field}.id`, id, 'a non-empty string');
   if (typeof name !== 'string' || name === '')
     throw unusable(model, `${field}.name`, name, 'a non-empty string');
-  // A copy: what a model does to its arguments object after it answered cannot reach what was checked.
+  // A frozen copy: what a model does to its arguments object after it answered, or a tool to the input it
+  // is given, cannot reach what was checked and what the transcript keeps.
   const copied = plainJsonCopy(args);
   if (copied.kind === 'data')
     return { id, name, arguments: `[arguments removed: ${copied.problem}]`, malformed: true };

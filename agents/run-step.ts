@@ -1,5 +1,5 @@
 import { describeThrown } from '../contracts/errors.js';
-import { jsonLeafProblem } from '../contracts/json-value.js';
+import { frozenData, plainJsonCopy } from '../contracts/json-value.js';
 import type { AgentEventSink } from './agent-events.js';
 import type { AttemptJournal } from './attempt-journal.js';
 import type { Clock } from './clock.js';
@@ -54,23 +54,17 @@ export async function runStep(request: StepRequest): Promise<AgentOutcome> {
       message,
       details: error === undefined ? { agent: step.name } : { agent: step.name, error: describeError(error) },
     });
-  let output: unknown;
+  let returned: unknown;
   try {
-    output = await step.run({ input: request.input, signal });
+    returned = await step.run({ input: request.input, signal });
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     return failed(`Step "${step.name}" threw: ${describeError(error)}`, error);
   }
   if (signal.aborted) throw signal.reason;
-  // A stored run keeps what a step hands on as JSON, which would drop, change or refuse the rest: it is
-  // refused here, as the step's own failure, not when the run is next committed. Without a store a step
-  // may hand on a Date, a Map or a typed array (loop detection tells them apart by content).
-  const data = request.journal ? jsonLeafProblem(output) : null;
-  if (data !== null) {
-    return failed(
-      `Step "${step.name}" returned a value a stored run cannot keep: it is ${data}. Return plain JSON data: strings, finite numbers, booleans, null, arrays and plain objects.`,
-    );
-  }
+  const kept = handedOn(returned, request.journal !== undefined);
+  if (kept.kind === 'refused') return failed(`Step "${step.name}" returned ${kept.problem}`);
+  const output = kept.value;
   let to: string | null;
   try {
     if (step.next) to = step.next({ input: request.input, output });
@@ -93,6 +87,41 @@ export async function runStep(request: StepRequest): Promise<AgentOutcome> {
     );
   }
   return outcomeOf(request, { kind: 'handoff', to, payload: output, callId: null });
+}
+
+/**
+ * What a step hands on: a frozen copy of what it returned, so that nothing the step does to its own value
+ * later (a cache it returned, an object it goes on filling) reaches what the run checked and keeps, and the
+ * step's value is not frozen under it. A stored run keeps it as JSON, which would drop, change or refuse
+ * the rest: a value that is not plain JSON data is refused here, as the step's own failure, not when the
+ * run is next committed. Without a store a step may hand on a Date, a Map, a Set or a typed array (loop
+ * detection tells them apart by content): it is copied as `structuredClone` copies it, and what that
+ * cannot copy (a function) is refused. A value nested too deep or cyclic is handed on as it is, for the
+ * assessment to report.
+ */
+function handedOn(
+  returned: unknown,
+  stored: boolean,
+):
+  | { readonly kind: 'kept'; readonly value: unknown }
+  | { readonly kind: 'refused'; readonly problem: string } {
+  const copied = plainJsonCopy(returned);
+  if (copied.kind === 'copy') return { kind: 'kept', value: frozenData(copied.value) };
+  if (copied.kind === 'shape') return { kind: 'kept', value: returned };
+  if (stored) {
+    return {
+      kind: 'refused',
+      problem: `a value a stored run cannot keep: it is ${copied.problem}. Return plain JSON data: strings, finite numbers, booleans, null, arrays and plain objects.`,
+    };
+  }
+  try {
+    return { kind: 'kept', value: frozenData(structuredClone(returned)) };
+  } catch (error) {
+    return {
+      kind: 'refused',
+      problem: `a value that cannot be copied to hand on (${describeError(error)}). Return data: plain objects, arrays, strings, numbers, booleans, null, and without a store Dates, Maps, Sets and typed arrays.`,
+    };
+  }
 }
 
 function outcomeOf(request: StepRequest, decision: Decision): AgentOutcome {

@@ -1,6 +1,6 @@
 import { shapeProblem } from '../contracts/depth.js';
 import { BatonError, describeThrown } from '../contracts/errors.js';
-import { frozenData, plainJsonCopy } from '../contracts/json-value.js';
+import { plainJsonCopy } from '../contracts/json-value.js';
 import { formatViolations } from '../contracts/violations.js';
 import type { AgentEventSink } from './agent-events.js';
 import type { AnyTool } from './define-tool.js';
@@ -92,7 +92,7 @@ export async function runTool(
           },
         );
       }
-      facts.written[name] = frozenData(copied.value);
+      facts.written[name] = copied.value;
     };
     const result = await tool.run({
       input: checked.value,

@@ -12,23 +12,14 @@ export function jsonValueProblem(value: unknown): string | null {
   return shapeProblem(value) ?? leafProblem(value);
 }
 
-/**
- * What JSON would drop, change or refuse in a value whose shape is sound, said as `jsonValueProblem` says
- * it ("not plain JSON data: the bigint 10 at $.id"); null for plain JSON data, and for a value nested too
- * deep or cyclic, which `shapeProblem` reports and its callers handle apart.
- */
-export function jsonLeafProblem(value: unknown): string | null {
-  return shapeProblem(value) === null ? leafProblem(value) : null;
-}
-
 /** A copy of plain JSON data, or why a value has none: its shape, or what JSON would change in it. */
 export type PlainCopy =
   | { readonly kind: 'copy'; readonly value: unknown }
   | { readonly kind: 'shape' | 'data'; readonly problem: string };
 
 /**
- * A deep copy of a value that is plain JSON data, so that nothing its giver does to it later reaches
- * what Baton checked and keeps; or why it has none, said as `jsonValueProblem` says it: `shape` for a
+ * A deep copy of a value that is plain JSON data, frozen all the way down, so that nothing its giver does
+ * to it later, and nothing the code it is handed to does to it, reaches what Baton checked and keeps; or why it has none, said as `jsonValueProblem` says it: `shape` for a
  * value nested too deep or cyclic, `data` for what JSON would drop, change or refuse. A property whose
  * value is `undefined` is left out of the copy, as JSON leaves it out; a key named `__proto__` stays a key.
  */
@@ -81,7 +72,8 @@ interface Failure {
 
 /**
  * Walks a value whose shape is sound, stopping at the first leaf JSON would change: a copy of it when
- * `copying`, else the value itself; FAILED, with `failure` filled in, when it stopped.
+ * `copying` (frozen, each array and object of it), else the value itself; FAILED, with `failure` filled
+ * in, when it stopped.
  */
 function walk(value: unknown, failure: Failure, copying: boolean): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
@@ -104,7 +96,7 @@ function walk(value: unknown, failure: Failure, copying: boolean): unknown {
       }
       if (copy) copy[i] = item;
     }
-    return copy ?? value;
+    return copy ? Object.freeze(copy) : value;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
@@ -126,7 +118,7 @@ function walk(value: unknown, failure: Failure, copying: boolean): unknown {
       Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
     else copy[key] = item;
   }
-  return copy ?? value;
+  return copy ? Object.freeze(copy) : value;
 }
 
 function describe(value: unknown): string {

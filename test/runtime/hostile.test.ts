@@ -775,6 +775,93 @@ describe('no input reaches the defect path', () => {
     expect(read).toEqual({ ticketId: 'T', extra: { tags: ['a'] } });
   });
 
+  it('hands on a frozen copy of what a code step returns, and leaves the step its own value', async () => {
+    // A step that returns the object it caches, and goes on filling it after it returned.
+    const cache = { ticketId: 'T', extra: { notes: ['first'] } };
+    const filling = defineStep({
+      name: 's',
+      description: 'Returns its cache.',
+      input: Open,
+      output: Open,
+      run: () => {
+        setImmediate(() => cache.extra.notes.push('later'));
+        return cache;
+      },
+    });
+    const seen: unknown[] = [];
+    const b: Model = {
+      id: 'b',
+      call: async (request) => {
+        await settle();
+        seen.push(structuredClone(request.input));
+        return callsReply([{ id: 'c1', name: 'finish', arguments: { ticketId: 'T', summary: 'ok' } }]);
+      },
+    };
+    const flow = defineFlow({
+      id: 'step-then-agent',
+      input: Open,
+      output: Report,
+      start: 's',
+      agents: [filling, defineAgent({ ...agentBase('b'), input: Open, model: b })],
+      routes: { s: ['b'] },
+      finish: ['b'],
+    });
+    const result = await runFlow(flow, { ticketId: 'T' });
+    expect(result.status).toBe('done');
+    expect(seen).toEqual([{ ticketId: 'T', extra: { notes: ['first'] } }]);
+    expect(result.events.find((e) => e.type === 'transition' && e.kind === 'handoff')).toMatchObject({
+      payload: { ticketId: 'T', extra: { notes: ['first'] } },
+    });
+    // The step's own object was neither frozen nor kept by the run.
+    expect(Object.isFrozen(cache) || Object.isFrozen(cache.extra.notes)).toBe(false);
+    expect(cache.extra.notes).toEqual(['first', 'later']);
+
+    // A finish hands back a copy too: the step changing its value later does not change the result.
+    const finishing = await runFlow(
+      openStepFlow('Returns its cache.', () => cache),
+      { ticketId: 'T' },
+    );
+    cache.extra.notes.push('after the run');
+    expect(finishing.status === 'done' && finishing.output).toEqual({
+      ticketId: 'T',
+      extra: { notes: ['first', 'later'] },
+    });
+  });
+
+  it('gives a tool its arguments read-only: a change in place fails that call, and the transcript keeps them', async () => {
+    const sorter = defineTool({
+      name: 'sorter',
+      description: 'Sorts a list in place.',
+      input: Type.Object({ list: Type.Array(Type.Number()) }),
+      run: ({ input }) => input.list.sort(),
+    });
+    const { model, requests } = recordingModel('sorting', (_request, n) =>
+      n === 1
+        ? callsReply([{ id: 's1', name: 'sorter', arguments: { list: [3, 1, 2] } }])
+        : callsReply([{ id: 'f1', name: 'finish', arguments: FINISH }]),
+    );
+    const result = await runFlow(solo(defineAgent({ ...agentBase('a'), tools: [sorter], model })), work(0));
+    expect(result.status).toBe('done');
+    const second = requests[1]?.messages ?? [];
+    const asked = second.find((m) => m.role === 'assistant');
+    expect(asked?.role === 'assistant' && asked.toolCalls[0]?.arguments).toEqual({ list: [3, 1, 2] });
+    expect(second.find((m) => m.role === 'tool')).toMatchObject({
+      isError: true,
+      content: expect.stringContaining('read only'),
+    });
+  });
+
+  it('refuses, as the step_failed of that step, an output without a store that cannot be copied', async () => {
+    const result = await runFlow(
+      openStepFlow('Returns a function.', (input) => ({ ...input, extra: { format: () => 'x' } })),
+      { ticketId: 'T' },
+    );
+    expect(result).toMatchObject({
+      status: 'failed',
+      reason: { code: 'step_failed', message: expect.stringContaining('cannot be copied to hand on') },
+    });
+  });
+
   it('fails a stored run whose code step returns what JSON would change, as the step_failed of that step', async () => {
     const flow = openStepFlow('Returns a date.', (input) => ({
       ...input,
