@@ -1,30 +1,31 @@
 import { shapeProblem } from '../contracts/depth.js';
 import type { BatonError } from '../contracts/errors.js';
-import { fingerprint } from '../contracts/fingerprint.js';
 import type { AttemptRequest } from './attempt-request.js';
 import {
   type AgentOutcome,
   addUsage,
   type Calibration,
   type Decision,
-  type Feedback,
   NO_USAGE,
   type VisitUsage,
 } from './decision.js';
 import type { AnyTool } from './define-tool.js';
 import { type FactWrites, factsFor } from './facts.js';
-import {
-  costOf,
-  type Message,
-  type ModelReply,
-  type ModelRequest,
-  type ToolCall,
-  type ToolSpec,
-} from './model.js';
+import { costOf, type Message, type ModelReply, type ModelRequest, type ToolCall } from './model.js';
 import { checkReply } from './model-reply.js';
 import { type ToolFacts, toolResult } from './run-tool.js';
 import { estimateInputTokens } from './tokens.js';
 import { isDecision } from './toolbox.js';
+import {
+  answeredSinceLastReply,
+  decisionOf,
+  earlierAnswers,
+  exhausted,
+  feedbackMessage,
+  lastReplyOf,
+  storable,
+  undecidedMessage,
+} from './visit-messages.js';
 
 const NO_MESSAGES: readonly Message[] = Object.freeze([]);
 
@@ -227,14 +228,7 @@ export class AttemptState {
   unfinished(): ModelReply | null {
     const { retry } = this.request;
     if (!retry?.approvals) return null;
-    const last = this.messages[this.messages.length - 1];
-    if (last?.role !== 'assistant') return null;
-    return {
-      text: last.text,
-      toolCalls: last.toolCalls,
-      stop: 'tool_calls',
-      usage: { inputTokens: 0, outputTokens: 0 },
-    };
+    return lastReplyOf(this.messages);
   }
 
   /**
@@ -244,21 +238,9 @@ export class AttemptState {
    */
   repeated(tool: AnyTool, call: ToolCall): Message | AgentOutcome | null {
     if (tool.repeatable || call.malformed) return null;
-    const print = fingerprint(call.arguments, tool.name);
-    let earlier: string | null = null;
-    let times = 0;
-    for (const message of this.messages) {
-      if (message.role !== 'assistant') continue;
-      for (const made of message.toolCalls) {
-        if (made.id === call.id || made.name !== tool.name || made.malformed) continue;
-        if (fingerprint(made.arguments, tool.name) !== print) continue;
-        const answer = this.messages.find((m) => m.role === 'tool' && m.callId === made.id);
-        if (answer?.role !== 'tool' || answer.isError) continue;
-        times += 1;
-        earlier ??= answer.content;
-      }
-    }
+    const earlier = earlierAnswers(this.messages, tool.name, call);
     if (earlier === null) return null;
+    const { times } = earlier;
     const { agent } = this.request;
     if (times > agent.budget.repeats) {
       return this.end({
@@ -267,7 +249,7 @@ export class AttemptState {
         message: `Agent "${agent.name}" called "${tool.name}" with the same arguments ${times + 1} times in one visit; its budget.repeats allows ${agent.budget.repeats} repeats.`,
       });
     }
-    return toolResult(call, `You made this same call before; its result was: ${earlier}`, false);
+    return toolResult(call, `You made this same call before; its result was: ${earlier.result}`, false);
   }
 
   /**
@@ -285,18 +267,9 @@ export class AttemptState {
     );
   }
 
-  /**
-   * Whether a call of the reply being handled already has its answer (one given before a wait for
-   * approval). Only the answers after the reply's own message count: a model that numbers its calls
-   * afresh each turn (`call_0` again) gets its new call run, not skipped as answered.
-   */
+  /** Whether a call of the reply being handled already has its answer (one given before a wait for approval). */
   answered(call: ToolCall): boolean {
-    for (let i = this.messages.length - 1; i >= 0; i -= 1) {
-      const message = this.messages[i]!;
-      if (message.role === 'assistant') return false;
-      if (message.role === 'tool' && message.callId === call.id) return true;
-    }
-    return false;
+    return answeredSinceLastReply(this.messages, call.id);
   }
 
   /**
@@ -333,7 +306,7 @@ export class AttemptState {
     const decisions = reply.toolCalls.filter((c) => isDecision(byName.get(c.name)));
     const [decision] = decisions;
     if (decision && decisions.length === 1) {
-      if (!decision.malformed) return this.end(toDecision(decision, byName.get(decision.name)!));
+      if (!decision.malformed) return this.end(decisionOf(decision, byName.get(decision.name)!));
       const cut = reply.stop === 'length' ? ' The reply was cut off by the output-token cap: say less.' : '';
       this.messages.push(
         toolResult(decision, `Rejected: the arguments are not valid JSON.${cut} Call the tool again.`, true),
@@ -348,18 +321,8 @@ export class AttemptState {
       }
       return null;
     }
-    if (reply.toolCalls.length === 0) {
-      const why =
-        reply.stop === 'length'
-          ? 'Your reply was cut off by the output-token cap.'
-          : reply.stop === 'refusal'
-            ? 'You declined to answer.'
-            : 'You replied without calling a tool.';
-      this.messages.push({
-        role: 'user',
-        content: `${why} Decide by calling exactly one of: ${this.request.tools.decisions}.`,
-      });
-    }
+    if (reply.toolCalls.length === 0)
+      this.messages.push(undecidedMessage(reply.stop, this.request.tools.decisions));
     return null;
   }
 
@@ -421,64 +384,6 @@ export class AttemptState {
       ...(this.written ? { facts: this.written } : {}),
     };
   }
-}
-
-/**
- * The tool calls as the visit's messages keep them. Arguments nested too deep to serialise (a hostile
- * model can send 10,000 levels) are replaced by a note, so the next request can still be measured and
- * sent; the decision itself still carries them, and the flow's contract check rejects them. The list is
- * copied only when a call is replaced.
- */
-function storable(calls: readonly ToolCall[]): readonly ToolCall[] {
-  let kept: ToolCall[] | null = null;
-  for (let i = 0; i < calls.length; i += 1) {
-    const call = calls[i]!;
-    const problem = shapeProblem(call.arguments);
-    if (!problem) continue;
-    kept ??= calls.slice();
-    kept[i] = { id: call.id, name: call.name, arguments: `[arguments removed: ${problem}]`, malformed: true };
-  }
-  return kept ?? calls;
-}
-
-function toDecision(call: ToolCall, spec: ToolSpec): Decision {
-  if (spec.kind === 'finish') return { kind: 'finish', output: call.arguments, callId: call.id };
-  if (spec.kind === 'ask') {
-    const question = (call.arguments as { question?: unknown } | null)?.question;
-    return {
-      kind: 'ask',
-      question:
-        typeof question === 'string'
-          ? question
-          : shapeProblem(call.arguments)
-            ? '(the question could not be read)'
-            : JSON.stringify(call.arguments),
-      callId: call.id,
-    };
-  }
-  return {
-    kind: 'handoff',
-    to: spec.name.slice('handoff_to_'.length),
-    payload: call.arguments,
-    callId: call.id,
-  };
-}
-
-function exhausted(code: Extract<Decision, { kind: 'exhausted' }>['code'], message: string): Decision {
-  return { kind: 'exhausted', code, message };
-}
-
-function feedbackMessage(feedback: Feedback): Message {
-  if (feedback.callId !== null && feedback.tool !== null) {
-    return {
-      role: 'tool',
-      callId: feedback.callId,
-      name: feedback.tool,
-      content: feedback.message,
-      isError: true,
-    };
-  }
-  return { role: 'user', content: feedback.message };
 }
 
 /** The smallest cap a model takes: its `minOutputTokens` when that is a number of at least 1, else 1. */
