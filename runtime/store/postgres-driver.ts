@@ -220,3 +220,33 @@ function describe(error: unknown): string {
   if (error.message !== '') return error.message;
   return typeof code === 'string' ? code : error.name;
 }
+
+/**
+ * Runs `work` in one transaction on `client`, then gives the client back (closing it when its connection
+ * broke); rolls back if anything throws. A thrown Baton error goes on as it is; anything else goes through
+ * `failure`.
+ */
+export async function inTransaction<T>(
+  client: PostgresClient,
+  work: (db: PostgresQueryable) => Promise<T>,
+  failure: (error: unknown) => BatonError,
+): Promise<T> {
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    try {
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    const cause = isBatonError(error) ? error.cause : error;
+    if (cause instanceof Error && isConnectionFailure(cause)) broken = cause;
+    throw isBatonError(error) ? error : failure(error);
+  } finally {
+    client.release(broken);
+  }
+}

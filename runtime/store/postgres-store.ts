@@ -1,7 +1,7 @@
-import { BatonError, isBatonError } from '../../contracts/errors.js';
+import type { BatonError } from '../../contracts/errors.js';
 import type { RunEvent } from '../run-events.js';
 import {
-  isConnectionFailure,
+  inTransaction,
   openPool,
   type PostgresClient,
   type PostgresConnection,
@@ -19,9 +19,9 @@ import {
   type StrandedRun,
   storeSettings,
 } from './postgres-options.js';
-import { committedTwice, RUN_COLUMNS, refusalOf, runFromRow } from './postgres-rows.js';
+import { committedTwice, refusalOf, runFromRow } from './postgres-rows.js';
 import { migrate } from './postgres-schema.js';
-import { commitStatement, FINISHED, fenceStatement, insertRunStatement } from './postgres-statements.js';
+import { type PostgresStatements, statementsFor } from './postgres-statements.js';
 import type {
   Commit,
   CommitOutcome,
@@ -36,6 +36,7 @@ import type {
   StoredStatus,
 } from './store.js';
 import {
+  changedNothing,
   checkEvents,
   holderRefusal,
   leaseRefusal,
@@ -72,6 +73,8 @@ import {
  */
 export class PostgresStore implements Store {
   private closed = false;
+  /** The store's statements, for its schema. */
+  private readonly sql: PostgresStatements;
 
   private constructor(
     private readonly db: PostgresPool,
@@ -80,7 +83,9 @@ export class PostgresStore implements Store {
     /** Where the server is: host, port and database, as messages name it. */
     readonly target: PostgresTarget,
     private readonly owned: boolean,
-  ) {}
+  ) {
+    this.sql = statementsFor(schema);
+  }
 
   /**
    * Connects to Postgres and brings the store's schema up to date. `missing_dependency` when `pg` is not
@@ -117,7 +122,6 @@ export class PostgresStore implements Store {
   async commit(commit: Commit): Promise<CommitOutcome> {
     // The events' own order is checked here; that they follow the stored log is checked by the statement.
     checkEvents(commit.runId, commit.events, Number.NEGATIVE_INFINITY);
-    const s = this.schema;
     const values = [
       commit.runId,
       commit.seq,
@@ -132,48 +136,33 @@ export class PostgresStore implements Store {
       commit.events.map((event) => storedJson(event)),
     ];
     for (let tries = 1; ; tries += 1) {
-      const { rows } = await this.query(commitStatement(s), values, (state) =>
+      const { rows } = await this.query(this.sql.commit, values, (state) =>
         state === '23505' ? committedTwice(commit) : null,
       );
       if (rows[0]) return { cancelRequested: rows[0].cancel_requested === true };
       const refusal = await this.refusal(commit);
       // Nothing refuses the commit now: the run changed between the statement and the look at it.
       if (refusal === null && tries < 3) continue;
-      throw (
-        refusal ??
-        new BatonError('internal_error', `Commit ${commit.seq} of run "${commit.runId}" changed nothing.`, {
-          details: { runId: commit.runId, seq: commit.seq },
-        })
-      );
+      throw refusal ?? changedNothing(commit);
     }
   }
 
   /** The run, or null. */
   async get(runId: string): Promise<StoredRun | null> {
-    const { rows } = await this.query(`SELECT ${RUN_COLUMNS} FROM ${this.schema}.runs WHERE id = $1`, [
-      runId,
-    ]);
+    const { rows } = await this.query(this.sql.run, [runId]);
     return rows[0] ? runFromRow(rows[0]) : null;
   }
 
   /** The runs that match, newest first (by creation time, then id). */
   async list(filter: RunFilter = {}): Promise<StoredRun[]> {
     const { statuses, limit } = readFilter(filter);
-    const { rows } = await this.query(
-      `SELECT ${RUN_COLUMNS} FROM ${this.schema}.runs
-       WHERE ($1::text[] IS NULL OR status = ANY($1::text[])) AND ($2::text IS NULL OR flow = $2)
-       ORDER BY created_at DESC, id DESC LIMIT $3`,
-      [statuses, filter.flow ?? null, limit],
-    );
+    const { rows } = await this.query(this.sql.list, [statuses, filter.flow ?? null, limit]);
     return rows.map(runFromRow);
   }
 
   /** The run's events after `after`, in order; none for an unknown run. */
   async events(runId: string, after = 0): Promise<RunEvent[]> {
-    const { rows } = await this.query(
-      `SELECT body FROM ${this.schema}.events WHERE run_id = $1 AND seq > $2 ORDER BY seq`,
-      [runId, after],
-    );
+    const { rows } = await this.query(this.sql.events, [runId, after]);
     return rows.map((row) => row.body as RunEvent);
   }
 
@@ -187,19 +176,14 @@ export class PostgresStore implements Store {
   ): Promise<Lease> {
     const lease = { holder, expiresAt: now + ttlMs };
     for (;;) {
-      const { rowCount } = await this.query(
-        options.renew
-          ? `UPDATE ${this.schema}.runs SET lease_holder = $2, lease_expires_at = $3
-             WHERE id = $1 AND lease_holder = $2 AND $4::bigint IS NOT NULL`
-          : `UPDATE ${this.schema}.runs SET lease_holder = $2, lease_expires_at = $3
-             WHERE id = $1 AND (lease_holder IS NULL OR lease_holder = $2 OR lease_expires_at <= $4)`,
-        [runId, holder, lease.expiresAt, now],
-      );
+      const { rowCount } = await this.query(options.renew ? this.sql.renewLease : this.sql.takeLease, [
+        runId,
+        holder,
+        lease.expiresAt,
+        now,
+      ]);
       if (rowCount === 1) return lease;
-      const { rows } = await this.query(
-        `SELECT lease_holder, lease_expires_at FROM ${this.schema}.runs WHERE id = $1`,
-        [runId],
-      );
+      const { rows } = await this.query(this.sql.leaseOf, [runId]);
       const row = rows[0];
       if (!row) throw runNotFound(runId);
       const current =
@@ -214,22 +198,14 @@ export class PostgresStore implements Store {
 
   /** Lets go of the lease if `holder` holds it. */
   async release(runId: string, holder: string): Promise<void> {
-    await this.query(
-      `UPDATE ${this.schema}.runs SET lease_holder = NULL, lease_expires_at = NULL
-       WHERE id = $1 AND lease_holder = $2`,
-      [runId, holder],
-    );
+    await this.query(this.sql.release, [runId, holder]);
   }
 
   /** Marks the run to be cancelled by whoever advances it, and tells listening workers at once. */
   async requestCancel(runId: string): Promise<void> {
-    const { rowCount } = await this.query(
-      `UPDATE ${this.schema}.runs SET cancel_requested = true WHERE id = $1 AND status NOT IN (${FINISHED})
-       RETURNING pg_notify($2, id)`,
-      [runId, this.channel('cancel')],
-    );
+    const { rowCount } = await this.query(this.sql.requestCancel, [runId, this.channel('cancel')]);
     if (rowCount === 1) return;
-    const { rows } = await this.query(`SELECT status FROM ${this.schema}.runs WHERE id = $1`, [runId]);
+    const { rows } = await this.query(this.sql.statusOf, [runId]);
     if (!rows[0]) throw runNotFound(runId);
     throw runFinished(runId, rows[0].status as StoredStatus);
   }
@@ -237,17 +213,14 @@ export class PostgresStore implements Store {
   /** Journals what an attempt finished; the first value for a (run, step, key) is kept. */
   async journal(entry: JournalWrite): Promise<void> {
     // The run's row is locked while the entry goes in, so its lease cannot change hands in between.
-    const { rows } = await this.query(
-      `WITH fence AS (SELECT lease_holder FROM ${this.schema}.runs WHERE id = $1 FOR SHARE),
-       kept AS (
-         INSERT INTO ${this.schema}.journal (run_id, step, key, value, at)
-         SELECT $1, $2, $3, $4::json, $5 FROM fence WHERE lease_holder = $6
-         ON CONFLICT (run_id, step, key) DO NOTHING
-         RETURNING 1
-       )
-       SELECT lease_holder FROM fence`,
-      [entry.runId, entry.step, entry.key, storedJson(entry.value), entry.at, entry.holder],
-    );
+    const { rows } = await this.query(this.sql.journal, [
+      entry.runId,
+      entry.step,
+      entry.key,
+      storedJson(entry.value),
+      entry.at,
+      entry.holder,
+    ]);
     const row = rows[0];
     if (!row) throw runNotFound(entry.runId);
     const current = row.lease_holder === null ? null : String(row.lease_holder);
@@ -257,10 +230,7 @@ export class PostgresStore implements Store {
 
   /** One step's journal, in the order it was written. */
   async journaled(runId: string, step: number): Promise<JournalEntry[]> {
-    const { rows } = await this.query(
-      `SELECT step, key, value, at FROM ${this.schema}.journal WHERE run_id = $1 AND step = $2 ORDER BY position`,
-      [runId, step],
-    );
+    const { rows } = await this.query(this.sql.journaled, [runId, step]);
     return rows.map((row) => ({
       runId,
       step: Number(row.step),
@@ -272,10 +242,7 @@ export class PostgresStore implements Store {
 
   /** Deletes finished runs last updated before `before`; their commits, events and journal go with them. */
   async deleteFinished(before: number): Promise<number> {
-    const { rowCount } = await this.query(
-      `DELETE FROM ${this.schema}.runs WHERE status IN (${FINISHED}) AND updated_at < $1`,
-      [before],
-    );
+    const { rowCount } = await this.query(this.sql.deleteFinished, [before]);
     return rowCount ?? 0;
   }
 
@@ -297,15 +264,7 @@ export class PostgresStore implements Store {
    */
   async servedFlows(flows: readonly string[]): Promise<Set<string>> {
     if (flows.length === 0) return new Set();
-    const { rows } = await this.query(
-      `SELECT flow FROM unnest($2::text[]) AS flow WHERE EXISTS (
-         SELECT 1 FROM pg_locks l
-         WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-           AND l.classid::bigint = (hashtext($1)::bigint & 4294967295)
-           AND l.objid::bigint = (hashtext(flow)::bigint & 4294967295))`,
-      [this.servesKey, flows],
-    );
+    const { rows } = await this.query(this.sql.servedFlows, [this.servesKey, flows]);
     return new Set(rows.map((row) => String(row.flow)));
   }
 
@@ -318,12 +277,7 @@ export class PostgresStore implements Store {
     readonly now: number;
     readonly limit?: number;
   }): Promise<StrandedRun[]> {
-    const { rows } = await this.query(
-      `SELECT id, flow FROM ${this.schema}.runs
-       WHERE status = 'running' AND flow = ANY($1::text[]) AND lease_holder IS NOT NULL AND lease_expires_at <= $2
-       ORDER BY lease_expires_at LIMIT $3`,
-      [options.flows, options.now, options.limit ?? 100],
-    );
+    const { rows } = await this.query(this.sql.stranded, [options.flows, options.now, options.limit ?? 100]);
     return rows.map((row) => ({ id: String(row.id), flow: String(row.flow) }));
   }
 
@@ -351,13 +305,7 @@ export class PostgresStore implements Store {
     also: (db: PostgresQueryable) => Promise<void>,
   ): Promise<void> {
     await this.transaction(async (db) => {
-      await this.query(
-        `UPDATE ${this.schema}.runs SET lease_holder = NULL, lease_expires_at = NULL
-         WHERE id = $1 AND lease_holder = $2`,
-        [runId, holder],
-        undefined,
-        db,
-      );
+      await this.query(this.sql.release, [runId, holder], undefined, db);
       await also(db);
     });
   }
@@ -399,9 +347,8 @@ export class PostgresStore implements Store {
 
   private async insertRun(db: PostgresQueryable, run: QueuedRun, lease: Lease | null): Promise<void> {
     checkEvents(run.id, run.events, 0);
-    const s = this.schema;
     const { rows } = await this.query(
-      insertRunStatement(s),
+      this.sql.insertRun,
       [
         run.id,
         run.flow,
@@ -422,7 +369,7 @@ export class PostgresStore implements Store {
 
   /** Why a commit that changed no row was refused, or null when nothing refuses it now. */
   private async refusal(commit: Commit): Promise<BatonError | null> {
-    const { rows } = await this.query(fenceStatement(this.schema), [commit.runId]);
+    const { rows } = await this.query(this.sql.fence, [commit.runId]);
     return refusalOf(rows[0], commit);
   }
 
@@ -446,24 +393,6 @@ export class PostgresStore implements Store {
 
   /** Runs `work` in one transaction on one connection; rolls back if anything throws. */
   private async transaction<T>(work: (db: PostgresQueryable) => Promise<T>): Promise<T> {
-    const client = await this.dedicatedClient();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      try {
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    } catch (error) {
-      const cause = isBatonError(error) ? error.cause : error;
-      if (cause instanceof Error && isConnectionFailure(cause)) broken = cause;
-      throw isBatonError(error) ? error : this.failure(error);
-    } finally {
-      client.release(broken);
-    }
+    return inTransaction(await this.dedicatedClient(), work, (error) => this.failure(error));
   }
 }

@@ -1,5 +1,7 @@
 import type { RunUsage } from '../../machines/context.js';
+import type { RunEvent } from '../run-events.js';
 import type { SnapshotEnvelope, StoredRun, StoredStatus } from './store.js';
+import { storedJson } from './store-rules.js';
 
 /** A row of the `runs` table as the driver returns it. */
 export interface RunRow {
@@ -37,4 +39,16 @@ export function runFromRow(row: RunRow): StoredRun {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** An event and its JSON text, made before the transaction so that the transaction holds only SQL. */
+export interface EventBody {
+  readonly runId: string;
+  readonly seq: number;
+  readonly body: string;
+}
+
+/** The rows of `events`, each with its JSON text. */
+export function bodies(events: readonly RunEvent[]): EventBody[] {
+  return events.map((event) => ({ runId: event.runId, seq: event.seq, body: storedJson(event) }));
 }

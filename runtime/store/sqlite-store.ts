@@ -8,23 +8,24 @@ import {
   sqliteFailure,
 } from './sqlite-database.js';
 import { GroupCommit } from './sqlite-group-commit.js';
-import { type RunRow, runFromRow } from './sqlite-rows.js';
+import { bodies, type EventBody, type RunRow, runFromRow } from './sqlite-rows.js';
 import { prepareDatabase } from './sqlite-schema.js';
-import {
-  type Commit,
-  type CommitOutcome,
-  FINISHED_STATUSES,
-  type JournalEntry,
-  type JournalWrite,
-  type Lease,
-  type LeaseOptions,
-  type NewRun,
-  type RunFilter,
-  type Store,
-  type StoredRun,
-  type StoredStatus,
+import { SQL } from './sqlite-statements.js';
+import type {
+  Commit,
+  CommitOutcome,
+  JournalEntry,
+  JournalWrite,
+  Lease,
+  LeaseOptions,
+  NewRun,
+  RunFilter,
+  Store,
+  StoredRun,
+  StoredStatus,
 } from './store.js';
 import {
+  changedNothing,
   checkEvents,
   fencedRefusal,
   holderRefusal,
@@ -54,18 +55,6 @@ export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before it fails as retryable (default 5000). */
   readonly busyTimeoutMs?: number;
 }
-
-const FINISHED = FINISHED_STATUSES.map((status) => `'${status}'`).join(', ');
-
-/**
- * A transition's UPDATE, fenced by sequence number, lease holder, an unfinished status and the stored log
- * (its first event must follow the last one stored). The status is compared term by term, which measured
- * cheaper than a `NOT IN` list; bench/findings.md has the figures.
- */
-const COMMIT = `UPDATE runs SET seq = ?, status = ?, agent = ?, usage = ?, snapshot = ?, updated_at = ?
-  WHERE id = ? AND seq = ? AND lease_holder = ?
-    AND ${FINISHED_STATUSES.map((status) => `status <> '${status}'`).join(' AND ')}
-    AND (? IS NULL OR ? > (SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = ?))`;
 
 /** Whether a statement changed a row. */
 const changed = (result: { changes: number | bigint }): boolean => Number(result.changes) === 1;
@@ -149,12 +138,7 @@ export class SqliteStore implements Store {
     const events = bodies(run.events);
     await this.write(() => {
       // A taken id inserts nothing, and is refused before anything is written.
-      const { changes } = this.sql(
-        `INSERT INTO runs (id, flow, flow_version, status, seq, agent, usage, snapshot, lease_holder,
-           lease_expires_at, cancel_requested, created_at, updated_at)
-         VALUES (?, ?, ?, 'running', 0, NULL, ?, ?, ?, ?, 0, ?, ?)
-         ON CONFLICT (id) DO NOTHING`,
-      ).run(
+      const { changes } = this.sql(SQL.create).run(
         run.id,
         run.flow,
         run.flowVersion,
@@ -200,8 +184,8 @@ export class SqliteStore implements Store {
       // Most commits find no cancel request, and a plain UPDATE is cheaper than one with RETURNING. A
       // commit that finds the request is written by the second statement, whose success says it is there.
       let cancelRequested = false;
-      if (!changed(this.sql(`${COMMIT} AND cancel_requested = 0`).run(...params))) {
-        if (!changed(this.sql(COMMIT).run(...params))) throw this.refusal(commit);
+      if (!changed(this.sql(SQL.commitUncancelled).run(...params))) {
+        if (!changed(this.sql(SQL.commit).run(...params))) throw this.refusal(commit);
         cancelRequested = true;
       }
       this.append(commit.runId, events);
@@ -211,7 +195,7 @@ export class SqliteStore implements Store {
 
   /** The run, or null. */
   async get(runId: string): Promise<StoredRun | null> {
-    const row = this.read(() => this.sql('SELECT * FROM runs WHERE id = ?').get(runId)) as RunRow | undefined;
+    const row = this.read(() => this.sql(SQL.run).get(runId)) as RunRow | undefined;
     return row === undefined ? null : runFromRow(row);
   }
 
@@ -237,9 +221,7 @@ export class SqliteStore implements Store {
 
   /** The run's events after `after`, in order; none for an unknown run. */
   async events(runId: string, after = 0): Promise<RunEvent[]> {
-    const rows = this.read(() =>
-      this.sql('SELECT body FROM events WHERE run_id = ? AND seq > ? ORDER BY seq').all(runId, after),
-    ) as { body: string }[];
+    const rows = this.read(() => this.sql(SQL.events).all(runId, after)) as { body: string }[];
     return rows.map((row) => JSON.parse(row.body) as RunEvent);
   }
 
@@ -253,7 +235,7 @@ export class SqliteStore implements Store {
   ): Promise<Lease> {
     const lease = { holder, expiresAt: now + ttlMs };
     await this.write(() => {
-      const row = this.sql('SELECT lease_holder, lease_expires_at FROM runs WHERE id = ?').get(runId) as
+      const row = this.sql(SQL.leaseOf).get(runId) as
         | Pick<RunRow, 'lease_holder' | 'lease_expires_at'>
         | undefined;
       if (row === undefined) throw runNotFound(runId);
@@ -263,33 +245,23 @@ export class SqliteStore implements Store {
           : { holder: row.lease_holder, expiresAt: Number(row.lease_expires_at) };
       const refusal = leaseRefusal(runId, current, holder, now, options.renew);
       if (refusal) throw refusal;
-      this.sql('UPDATE runs SET lease_holder = ?, lease_expires_at = ? WHERE id = ?').run(
-        lease.holder,
-        lease.expiresAt,
-        runId,
-      );
+      this.sql(SQL.lease).run(lease.holder, lease.expiresAt, runId);
     });
     return lease;
   }
 
   /** Lets go of the lease if `holder` holds it. */
   async release(runId: string, holder: string): Promise<void> {
-    await this.write(() =>
-      this.sql(
-        'UPDATE runs SET lease_holder = NULL, lease_expires_at = NULL WHERE id = ? AND lease_holder = ?',
-      ).run(runId, holder),
-    );
+    await this.write(() => this.sql(SQL.release).run(runId, holder));
   }
 
   /** Marks the run to be cancelled by whoever advances it. */
   async requestCancel(runId: string): Promise<void> {
     await this.write(() => {
-      const row = this.sql('SELECT status FROM runs WHERE id = ?').get(runId) as
-        | { status: StoredStatus }
-        | undefined;
+      const row = this.sql(SQL.statusOf).get(runId) as { status: StoredStatus } | undefined;
       if (row === undefined) throw runNotFound(runId);
       if (isFinished(row.status)) throw runFinished(runId, row.status);
-      this.sql('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
+      this.sql(SQL.requestCancel).run(runId);
     });
   }
 
@@ -297,26 +269,22 @@ export class SqliteStore implements Store {
   async journal(entry: JournalWrite): Promise<void> {
     const value = storedJson(entry.value);
     await this.write(() => {
-      const row = this.sql('SELECT lease_holder FROM runs WHERE id = ?').get(entry.runId) as
-        | Pick<RunRow, 'lease_holder'>
-        | undefined;
+      const row = this.sql(SQL.holderOf).get(entry.runId) as Pick<RunRow, 'lease_holder'> | undefined;
       if (row === undefined) throw runNotFound(entry.runId);
       const refusal = holderRefusal(entry.runId, row.lease_holder, entry.holder, 'A journal entry');
       if (refusal) throw refusal;
-      this.sql(
-        `INSERT INTO journal (run_id, step, key, value, at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (run_id, step, key) DO NOTHING`,
-      ).run(entry.runId, entry.step, entry.key, value, entry.at);
+      this.sql(SQL.journal).run(entry.runId, entry.step, entry.key, value, entry.at);
     });
   }
 
   /** One step's journal, in the order it was written. */
   async journaled(runId: string, step: number): Promise<JournalEntry[]> {
-    const rows = this.read(() =>
-      this.sql(
-        'SELECT step, key, value, at FROM journal WHERE run_id = ? AND step = ? ORDER BY position',
-      ).all(runId, step),
-    ) as { step: number; key: string; value: string; at: number }[];
+    const rows = this.read(() => this.sql(SQL.journaled).all(runId, step)) as {
+      step: number;
+      key: string;
+      value: string;
+      at: number;
+    }[];
     return rows.map((row) => ({
       runId,
       step: row.step,
@@ -328,12 +296,11 @@ export class SqliteStore implements Store {
 
   /** Deletes finished runs last updated before `before`, with their events and journal, in one transaction. */
   async deleteFinished(before: number): Promise<number> {
-    const old = `SELECT id FROM runs WHERE status IN (${FINISHED}) AND updated_at < ?`;
     return this.write(() => {
       // Deleted explicitly rather than by cascade, which holds only on connections with foreign keys on.
-      this.sql(`DELETE FROM events WHERE run_id IN (${old})`).run(before);
-      this.sql(`DELETE FROM journal WHERE run_id IN (${old})`).run(before);
-      return Number(this.sql(`DELETE FROM runs WHERE id IN (${old})`).run(before).changes);
+      this.sql(SQL.deleteEvents).run(before);
+      this.sql(SQL.deleteJournal).run(before);
+      return Number(this.sql(SQL.deleteRuns).run(before).changes);
     });
   }
 
@@ -359,28 +326,19 @@ export class SqliteStore implements Store {
 
   /** Why a commit that changed no row was refused: no such run, the fence, or events that do not follow. */
   private refusal(commit: Commit): BatonError {
-    const row = this.sql(
-      `SELECT seq, lease_holder, status,
-         (SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = runs.id) AS last_event
-       FROM runs WHERE id = ?`,
-    ).get(commit.runId) as
+    const row = this.sql(SQL.fence).get(commit.runId) as
       | (Pick<RunRow, 'seq' | 'lease_holder' | 'status'> & { last_event: number })
       | undefined;
     const fence =
       row === undefined
         ? null
         : { seq: row.seq, holder: row.lease_holder, status: row.status, lastEvent: Number(row.last_event) };
-    return (
-      fencedRefusal(fence, commit) ??
-      new BatonError('internal_error', `Commit ${commit.seq} of run "${commit.runId}" changed nothing.`, {
-        details: { runId: commit.runId, seq: commit.seq },
-      })
-    );
+    return fencedRefusal(fence, commit) ?? changedNothing(commit);
   }
 
   private append(runId: string, events: readonly EventBody[]): void {
     if (events.length === 0) return;
-    const insert = this.sql('INSERT INTO events (run_id, seq, body) VALUES (?, ?, ?)');
+    const insert = this.sql(SQL.event);
     for (const event of events) insert.run(runId, event.seq, event.body);
   }
 
@@ -417,17 +375,6 @@ export class SqliteStore implements Store {
     if (this.closed) return Promise.reject(storeClosed());
     return this.writer.write(work);
   }
-}
-
-/** An event and its JSON text, made before the transaction so that the transaction holds only SQL. */
-interface EventBody {
-  readonly runId: string;
-  readonly seq: number;
-  readonly body: string;
-}
-
-function bodies(events: readonly RunEvent[]): EventBody[] {
-  return events.map((event) => ({ runId: event.runId, seq: event.seq, body: storedJson(event) }));
 }
 
 function closeQuietly(db: SqliteDatabase): void {

@@ -33,6 +33,13 @@ export function storeClosed(): BatonError {
   });
 }
 
+/** The error for a commit that changed no row though nothing refuses it: a defect, not a fence. */
+export function changedNothing(commit: Commit): BatonError {
+  return new BatonError('internal_error', `Commit ${commit.seq} of run "${commit.runId}" changed nothing.`, {
+    details: { runId: commit.runId, seq: commit.seq },
+  });
+}
+
 /** The error for a run id the store does not have. */
 export function runNotFound(runId: string): BatonError {
   return new BatonError(
