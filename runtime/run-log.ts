@@ -1,4 +1,5 @@
 import type { Clock } from '../agents/clock.js';
+import { frozenData } from '../contracts/json-value.js';
 import type { RunEventSink } from '../machines/run-env.js';
 import type { RunEvent, RunEventBody } from './run-events.js';
 
@@ -7,7 +8,7 @@ type Stampable = { runId?: string; seq?: number; at?: number };
 
 /**
  * The event log of one run: every event is stamped with the run id, its sequence number and the clock's
- * time, in order. A listener gets each event stamped as it happens. Without a listener the log keeps each
+ * time, in order. A listener gets each event stamped as it happens, and frozen. Without a listener the log keeps each
  * body with its time and stamps them all when the run ends: a parked run holds no stamps, which V8 would
  * otherwise keep in a second property array per event.
  */
@@ -52,8 +53,10 @@ export class RunLog implements RunEventSink {
     const at = this.clock.now();
     this.seq += 1;
     if (this.onEvent || this.tap) {
-      // Event bodies are fresh objects made for this log alone, so they are stamped in place.
+      // Event bodies are fresh objects made for this log alone, so they are stamped in place, then frozen:
+      // what a listener does to the event it is handed cannot change the run's log or what a store keeps.
       stamp(body as Stampable, this.runId, this.seq, at);
+      frozenData(body);
       if (this.keep) this.bodies.push(body);
       this.tap?.(body as RunEvent);
       this.notify(body as RunEvent);
