@@ -130,6 +130,27 @@ export interface Model {
 }
 
 /**
+ * What is wrong with a price, said for a person ("output must be a finite number of dollars, 0 or more,
+ * got NaN"), or null for a price Baton can meter with: absent, or `input`, `output` and any `cachedInput`
+ * finite and at least 0. A negative or NaN price would make a cost that no dollar budget stops.
+ */
+export function priceProblem(price: unknown): string | null {
+  if (price === undefined) return null;
+  if (typeof price !== 'object' || price === null || Array.isArray(price))
+    return `it must be an object { input, output, cachedInput? } in dollars per million tokens, got ${price === null ? 'null' : Array.isArray(price) ? 'an array' : typeof price}`;
+  const fields = price as Record<string, unknown>;
+  for (const key of ['input', 'output', 'cachedInput'] as const) {
+    const value = fields[key];
+    if (key === 'cachedInput' && value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      const got = typeof value === 'number' ? String(value) : value === undefined ? 'nothing' : typeof value;
+      return `${key} must be a finite number of dollars per million tokens, 0 or more, got ${got}`;
+    }
+  }
+  return null;
+}
+
+/**
  * The cost in US dollars of a call's usage at a price: cached input at `cachedInput` (or the `input`
  * price when it has none), the rest of the input at `input`, the output at `output`. 0 when the price is
  * undefined, as for a model without one.

@@ -1,4 +1,4 @@
-import type { Model } from '../agents/model.js';
+import { type Model, priceProblem } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
 import type { AnyFlow } from '../machines/define-flow.js';
 
@@ -46,7 +46,11 @@ function describe(value: unknown): string {
  * model, perhaps the paid one), a key that names a code step, or a value that is not a model.
  */
 export function checkModelsOption(flow: AnyFlow, models: unknown): void {
-  if (models === undefined || isModel(models)) return;
+  if (models === undefined) return;
+  if (isModel(models)) {
+    checkPrice(flow, 'options.models', models);
+    return;
+  }
   // The judge of the verify stage calls a model too, so it may be given one.
   const judge = flow.spec.verify?.judge ?? null;
   const agents = [...flow.agents.values(), ...(judge ? [judge] : [])]
@@ -83,5 +87,17 @@ export function checkModelsOption(flow: AnyFlow, models: unknown): void {
         { details: { flow: flow.id, key, agents } },
       );
     }
+    checkPrice(flow, `options.models.${key}`, value);
   }
+}
+
+/** Refuses a model whose price could not meter a dollar budget (negative, NaN, not a number). */
+function checkPrice(flow: AnyFlow, where: string, model: Model): void {
+  const problem = priceProblem(model.price);
+  if (problem === null) return;
+  throw new BatonError(
+    'invalid_argument',
+    `runFlow(flow "${flow.id}"): ${where} (model "${model.id}") has a price that cannot meter a budget: ${problem}.`,
+    { details: { flow: flow.id, model: model.id } },
+  );
 }

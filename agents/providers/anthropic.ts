@@ -5,6 +5,7 @@ import { messagesBody, messagesReply, thinkingMemo } from './anthropic-messages.
 import { messagesStreamReply } from './anthropic-stream.js';
 import { priceOf } from './prices.js';
 import {
+  checkedPrice,
   type FailureContext,
   lazyClient,
   loadSdk,
@@ -70,7 +71,7 @@ export function anthropic(model: string, options: AnthropicOptions = {}): Model 
   const timeout = options.timeout ?? PROVIDER_DEFAULTS.timeout;
   const forceToolUse = options.forceToolUse ?? true;
   const stream = options.stream ?? false;
-  const price = options.price ?? priceOf(`anthropic:${model}`);
+  const price = checkedPrice(`anthropic("${model}")`, options.price) ?? priceOf(`anthropic:${model}`);
   const memo = thinkingMemo();
 
   const context = (request: ModelRequest, sdk: Anthropic): FailureContext => ({

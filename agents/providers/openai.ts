@@ -6,6 +6,7 @@ import { RESPONSES_MIN_OUTPUT_TOKENS, responsesBody, responsesReply } from './op
 import { chatStreamReply, responsesStreamReply } from './openai-stream.js';
 import { priceOf } from './prices.js';
 import {
+  checkedPrice,
   type FailureContext,
   lazyClient,
   loadSdk,
@@ -81,7 +82,7 @@ export function openai(model: string, options: OpenAIOptions = {}): Model {
   const timeout = options.timeout ?? PROVIDER_DEFAULTS.timeout;
   const maxTokensField =
     options.maxTokensField ?? (options.baseURL === undefined ? 'max_completion_tokens' : 'max_tokens');
-  const price = options.price ?? priceOf(`openai:${model}`);
+  const price = checkedPrice(`openai("${model}")`, options.price) ?? priceOf(`openai:${model}`);
 
   const context = (request: ModelRequest, sdk: OpenAI | undefined): FailureContext => ({
     provider: 'OpenAI',

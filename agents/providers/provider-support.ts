@@ -1,5 +1,5 @@
 import { BatonError, describeThrown, isBatonError } from '../../contracts/errors.js';
-import type { ModelReply, ModelRequest, ToolCall } from '../model.js';
+import { type ModelReply, type ModelRequest, type Price, priceProblem, type ToolCall } from '../model.js';
 import { checkReply } from '../model-reply.js';
 import { estimateInputTokens } from '../tokens.js';
 import { contradictoryUsage, type ReplySource, reportedCount } from './reply-shape.js';
@@ -65,6 +65,14 @@ function isModuleNotFound(error: unknown, name: string): boolean {
     code === 'MODULE_NOT_FOUND' ||
     /cannot find (package|module)/i.test(String(message));
   return notFound && String(message).includes(name);
+}
+
+/** A provider's `price` option, refused with `invalid_argument` when it could not meter a dollar budget. */
+export function checkedPrice(provider: string, price: Price | undefined): Price | undefined {
+  const problem = priceProblem(price);
+  if (problem !== null)
+    throw new BatonError('invalid_argument', `${provider}: options.price cannot meter a budget: ${problem}.`);
+  return price;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { BatonError } from '../../contracts/errors.js';
 import type { Model, ModelReply, ModelRequest, Price, ToolCall, Usage } from '../model.js';
 import { estimateInputTokens, estimateOutputTokens } from '../tokens.js';
+import { checkedPrice } from './provider-support.js';
 
 /** Token counts a scripted step reports; missing counts are estimated from the request and the reply. */
 export type ScriptedUsage = Partial<
@@ -98,6 +99,7 @@ export function scripted(
   script: readonly ScriptStep[] | ScriptResponder,
   options: ScriptedOptions = {},
 ): ScriptedModel {
+  checkedPrice('scripted()', options.price);
   const steps = typeof script === 'function' ? null : [...script];
   const requests: RecordedRequest[] = [];
   let cursor = 0;
