@@ -1,31 +1,14 @@
-import {
-  assertValid,
-  type BatonError,
-  check,
-  checkReport,
-  defineFlow,
-  formatDiagnostics,
-  isBatonError,
-} from 'baton-flow';
+import { assertValid, check, checkReport, defineFlow, formatDiagnostics } from 'baton-flow';
 import { type BatonMatchers, batonMatchers, expectValidFlow } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
 import { support } from '../../examples/support/flow.js';
 import { chainAgent, chainFlow, pingPongFlow, Report, Work } from '../helpers/flows.js';
+import { thrown } from '../helpers/thrown.js';
 
 declare module 'vitest' {
   interface Assertion<T> extends BatonMatchers<void> {}
 }
 expect.extend(batonMatchers);
-
-function thrown(run: () => unknown): BatonError {
-  try {
-    run();
-  } catch (error) {
-    if (isBatonError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a BatonError');
-}
 
 /** n agents, each routing to every other, all may finish. */
 function dense(n: number) {

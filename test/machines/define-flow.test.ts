@@ -1,18 +1,11 @@
-import { BatonError, defineAgent, defineFlow, defineStep, isBatonError } from 'baton-flow';
+import { BatonError, defineAgent, defineFlow, defineStep } from 'baton-flow';
 import { scripted } from 'baton-flow/testing';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { chainAgent, chainFlow, Report, Work } from '../helpers/flows.js';
+import { thrown } from '../helpers/thrown.js';
 
-function definitionError(build: () => unknown): BatonError {
-  try {
-    build();
-  } catch (error) {
-    if (isBatonError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a definition error');
-}
+const definitionError = thrown;
 
 const base = { id: 'f', input: Work, output: Report, start: 'a', finish: ['b'] } as const;
 
