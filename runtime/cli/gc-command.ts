@@ -22,8 +22,20 @@ export function readDuration(value: string): number {
       `--older-than "${value}" is not a duration. Pass ${FORMS}.`,
       { details: { olderThan: value } },
     );
-  return amount * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  const ms = amount * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  // A date goes back 100,000,000 days before 1970: an age beyond that names no time to delete before.
+  if (ms > MAX_AGE_MS)
+    throw new CliError(
+      'usage',
+      'invalid_argument',
+      `--older-than "${value}" goes back further than a date can: pass at most 100000000d (or the same in h or m).`,
+      { details: { olderThan: value } },
+    );
+  return ms;
 }
+
+/** The longest age whose cutoff is still a date: `new Date(x)` is valid for |x| ≤ 8.64e15 ms. */
+const MAX_AGE_MS = 8.64e15;
 
 /** `baton gc --older-than <duration>`: deletes the finished runs last updated before then, and says how many. */
 export async function gcCommand(options: GcCommandOptions, io: CliIo): Promise<number> {

@@ -12,6 +12,7 @@ import type {
   StoredRun,
 } from './store.js';
 import {
+  checkCutoff,
   checkEvents,
   commitRefusal,
   holderRefusal,
@@ -175,6 +176,7 @@ export class MemoryStore implements Store {
 
   /** Deletes finished runs last updated before `before`, with their events and journal. */
   async deleteFinished(before: number): Promise<number> {
+    checkCutoff(before);
     this.checkOpen();
     let deleted = 0;
     for (const [id, { run }] of this.runs) {

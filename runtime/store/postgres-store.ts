@@ -37,6 +37,7 @@ import type {
 } from './store.js';
 import {
   changedNothing,
+  checkCutoff,
   checkEvents,
   holderRefusal,
   leaseRefusal,
@@ -242,6 +243,7 @@ export class PostgresStore implements Store {
 
   /** Deletes finished runs last updated before `before`; their commits, events and journal go with them. */
   async deleteFinished(before: number): Promise<number> {
+    checkCutoff(before);
     const { rowCount } = await this.query(this.sql.deleteFinished, [before]);
     return rowCount ?? 0;
   }

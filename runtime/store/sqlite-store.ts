@@ -26,6 +26,7 @@ import type {
 } from './store.js';
 import {
   changedNothing,
+  checkCutoff,
   checkEvents,
   fencedRefusal,
   holderRefusal,
@@ -296,6 +297,7 @@ export class SqliteStore implements Store {
 
   /** Deletes finished runs last updated before `before`, with their events and journal, in one transaction. */
   async deleteFinished(before: number): Promise<number> {
+    checkCutoff(before);
     return this.write(() => {
       // Deleted explicitly rather than by cascade, which holds only on connections with foreign keys on.
       this.sql(SQL.deleteEvents).run(before);

@@ -40,6 +40,22 @@ export function changedNothing(commit: Commit): BatonError {
   });
 }
 
+/**
+ * Checks the cutoff of `deleteFinished`: a finite number of milliseconds since the epoch. Anything else is
+ * `invalid_argument`: SQLite finds every number less than any text, so a duration typed where the time
+ * goes ("30d") would delete every finished run.
+ */
+export function checkCutoff(before: unknown): void {
+  if (typeof before === 'number' && Number.isFinite(before)) return;
+  throw new BatonError(
+    'invalid_argument',
+    `deleteFinished needs a time in milliseconds since the epoch (a finite number), got ${typeof before === 'string' ? JSON.stringify(before) : String(before)}: for runs older than 30 days pass Date.now() - 30 * 86_400_000.`,
+    {
+      details: { before: typeof before === 'number' || typeof before === 'string' ? before : String(before) },
+    },
+  );
+}
+
 /** The error for a run id the store does not have. */
 export function runNotFound(runId: string): BatonError {
   return new BatonError(

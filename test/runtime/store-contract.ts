@@ -573,6 +573,20 @@ export function storeContract(name: string, make: MakeStore): void {
         expect(await store.journaled('done', 1)).toEqual([]);
         expect(await store.deleteFinished(cutoff)).toBe(0);
       });
+
+      it('refuses a cutoff that is not a time, and deletes nothing', async () => {
+        const store = await fresh();
+        await store.create(newRun('done'));
+        await store.commit(commitOf('done', 1, { status: 'done', at: T0 }));
+        // A duration typed where a time goes: SQLite would find every number less than any text.
+        for (const before of ['30d', Number.NaN, Number.POSITIVE_INFINITY, null, undefined]) {
+          await expect(store.deleteFinished(before as unknown as number)).rejects.toMatchObject({
+            code: 'invalid_argument',
+            message: expect.stringContaining('deleteFinished needs a time'),
+          });
+        }
+        expect(ids(await store.list())).toEqual(['done']);
+      });
     });
 
     describe('close', () => {
