@@ -22,6 +22,7 @@ import {
   earlierAnswers,
   exhausted,
   feedbackMessage,
+  frozenMessages,
   lastReplyOf,
   storable,
   undecidedMessage,
@@ -157,7 +158,10 @@ export class AttemptState {
     return `${this.request.key}:${this.turn}`;
   }
 
-  /** The request of the reserved turn, capped at `cap` output tokens. The model gets a copy of the messages. */
+  /**
+   * The request of the reserved turn, capped at `cap` output tokens. The model gets a copy of the list of
+   * messages, each message frozen: a model that trims old tool results in place would change the visit.
+   */
   call(cap: number, signal: AbortSignal): ModelRequest {
     const { agent, input, tools } = this.request;
     return {
@@ -165,7 +169,7 @@ export class AttemptState {
       instructions: agent.instructions,
       input,
       ...(agent.facts.length > 0 ? { facts: factsFor(agent.facts, this.facts) ?? {} } : {}),
-      messages: this.messages.length === 0 ? NO_MESSAGES : this.messages.slice(),
+      messages: this.messages.length === 0 ? NO_MESSAGES : frozenMessages(this.messages),
       tools: tools.specs,
       toolChoice: 'required',
       maxOutputTokens: cap,

@@ -129,3 +129,20 @@ export function lastReplyOf(messages: readonly Message[]): ModelReply | null {
     usage: { inputTokens: 0, outputTokens: 0 },
   };
 }
+
+/**
+ * A copy of the visit's messages for a request, each message frozen (an assistant message with its list
+ * of calls and each call): what a model does to the messages it is sent cannot change the visit's own,
+ * which its next turns, a repair and a stored run's snapshot keep. A message is frozen once.
+ */
+export function frozenMessages(messages: readonly Message[]): readonly Message[] {
+  for (const message of messages) {
+    if (Object.isFrozen(message)) continue;
+    if (message.role === 'assistant') {
+      for (const call of message.toolCalls) Object.freeze(call);
+      Object.freeze(message.toolCalls);
+    }
+    Object.freeze(message);
+  }
+  return messages.slice();
+}

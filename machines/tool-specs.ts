@@ -1,5 +1,6 @@
 import type { AnyAgent } from '../agents/define-agent.js';
 import type { ToolSpec } from '../agents/model.js';
+import { frozenData, plainJsonCopy } from '../contracts/json-value.js';
 import type { JsonSchemaObject } from '../contracts/schema.js';
 
 const ASK_SCHEMA: JsonSchemaObject = Object.freeze({
@@ -27,7 +28,7 @@ export function toolSpecsFor(
       specs.push({
         name: tool.name,
         description: tool.description,
-        parameters: tool.input as JsonSchemaObject,
+        parameters: frozenSchema(tool.input as JsonSchemaObject),
         kind: 'tool',
       });
   }
@@ -35,7 +36,7 @@ export function toolSpecsFor(
     specs.push({
       name: `handoff_to_${target.name}`,
       description: `Hand the task to ${target.name}: ${target.description} The arguments are all it will know.`,
-      parameters: target.input,
+      parameters: frozenSchema(target.input),
       kind: 'handoff',
     });
   }
@@ -44,7 +45,7 @@ export function toolSpecsFor(
       name: 'finish',
       description:
         'Finish the task with the final result. It is checked against the done conditions; unmet ones come back to you.',
-      parameters: finishSchema,
+      parameters: frozenSchema(finishSchema),
       kind: 'finish',
     });
   }
@@ -56,5 +57,32 @@ export function toolSpecsFor(
       kind: 'ask',
     });
   }
-  return Object.freeze(specs);
+  return Object.freeze(specs.map((spec) => Object.freeze(spec)));
+}
+
+/** The frozen copy of each schema handed to models, made once per schema. */
+const copies = new WeakMap<object, JsonSchemaObject>();
+
+/**
+ * A frozen deep copy of a schema, as models see it: a model (or a wrapper) that edits the tool schemas it
+ * is sent in place, to suit a provider, changes neither the flow's tools for later calls and runs nor the
+ * caller's own schema object, from which a stored run's definition hash is read.
+ */
+function frozenSchema(schema: JsonSchemaObject): JsonSchemaObject {
+  let copy = copies.get(schema);
+  if (copy === undefined) {
+    const plain = plainJsonCopy(schema);
+    copy = (plain.kind === 'copy' ? plain.value : clonedOrGiven(schema)) as JsonSchemaObject;
+    copies.set(schema, copy);
+  }
+  return copy;
+}
+
+/** A schema that is not plain JSON data (it holds a RegExp, say), frozen as structuredClone copies it, or as given when it cannot be copied. */
+function clonedOrGiven(schema: JsonSchemaObject): JsonSchemaObject {
+  try {
+    return frozenData(structuredClone(schema));
+  } catch {
+    return schema;
+  }
 }

@@ -56,9 +56,14 @@ describe('defineFlow', () => {
     const flow = chainFlow();
     const aTools = flow.tools.get('a')!;
     expect(aTools.map((t) => t.name)).toEqual(['handoff_to_b']);
-    expect(aTools[0]!.parameters).toBe(Work);
+    // The schema's content, as a frozen copy: a model cannot edit the flow's tools or the caller's schema.
+    expect(JSON.stringify(aTools[0]!.parameters)).toBe(JSON.stringify(Work));
+    expect(aTools[0]!.parameters).not.toBe(Work);
+    expect(Object.isFrozen(aTools[0]!.parameters)).toBe(true);
     expect(aTools[0]!.description).toContain('Does the b part of the work.');
-    expect(flow.tools.get('e')!.map((t) => [t.name, t.parameters])).toEqual([['finish', Report]]);
+    expect(JSON.stringify(flow.tools.get('e')!.map((t) => [t.name, t.parameters]))).toBe(
+      JSON.stringify([['finish', Report]]),
+    );
   });
 
   it('rejects a route to an unknown agent, naming the flow, the agent and the fix', () => {
