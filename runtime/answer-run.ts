@@ -5,6 +5,7 @@ import type { Flow } from '../machines/define-flow.js';
 import type { HumanWait } from '../machines/verdict.js';
 import { continueStored, openStoredRun, type ResumeOptions, waitOf } from './resume-run.js';
 import type { RunEvent } from './run-events.js';
+import { checkRunOptions } from './run-options.js';
 import type { StoredRunResult } from './run-result.js';
 import type { Store } from './store/store.js';
 import { systemClock } from './system-clock.js';
@@ -52,6 +53,7 @@ export async function answerRun<Id extends string, I, O, N extends string>(
   answer: unknown,
   options: AnswerOptions,
 ): Promise<StoredRunResult<O>> {
+  checkRunOptions(`answerRun(flow "${flow.id}")`, options, true);
   if (options.tracer) return traceRun(flow, options, (traced) => answerRun(flow, runId, answer, traced));
   const { store } = options;
   const clock = options.clock ?? systemClock;

@@ -1,6 +1,7 @@
 import { type Model, priceProblem } from '../agents/model.js';
 import { BatonError } from '../contracts/errors.js';
 import type { AnyFlow } from '../machines/define-flow.js';
+import { kindOf } from './run-options.js';
 
 /** Whether a value is a model: an object with a string `id` and a `call` function. */
 function isModel(value: unknown): value is Model {
@@ -21,15 +22,8 @@ function isPlainObject(value: unknown): value is Readonly<Record<string, unknown
 
 /** A value's kind, said for a person: `null`, `an array`, `a string ("gpt")`, `an object without call`. */
 function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string')
-    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)})`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return `the ${typeof value} ${String(value)}`;
   if (typeof value === 'function') return 'a function (pass an object with an id and a call function)';
-  if (typeof value === 'symbol') return 'a symbol';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return kindOf(value);
   const missing = [
     typeof (value as { id?: unknown }).id === 'string' ? null : 'a string id',
     typeof (value as { call?: unknown }).call === 'function' ? null : 'a call function',

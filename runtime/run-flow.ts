@@ -11,6 +11,7 @@ import { RUN_ACTOR, type RunEnv } from '../machines/run-env.js';
 import { checkModelsOption } from './check-models.js';
 import type { RunEvent } from './run-events.js';
 import { RunLog } from './run-log.js';
+import { checkRunOptions, newRunId } from './run-options.js';
 import type { RunResult, StoredRunResult } from './run-result.js';
 import { describeAbort, listenerFailed, RunWatch, runUsage } from './run-watch.js';
 import type { Store } from './store/store.js';
@@ -127,6 +128,7 @@ export function runFlow<Id extends string, I, O, N extends string>(
     );
   }
   try {
+    checkRunOptions(`runFlow(flow "${flow.id}")`, options);
     checkModelsOption(flow, options.models);
     if (options.tracer) return traceRun(flow, options, (traced) => runFlow(flow, input, traced));
     if (options.store) {
@@ -141,7 +143,7 @@ export function runFlow<Id extends string, I, O, N extends string>(
           holder: options.holder ?? newHolder(),
           leaseMs: leaseMsOf(options.leaseMs),
           clock,
-          runId: options.runId ?? (options.ids ?? randomIds).next('run'),
+          runId: options.runId ?? newRunId(`runFlow(flow "${flow.id}")`, options.ids ?? randomIds),
         },
       );
     }
@@ -161,7 +163,7 @@ function startRun<Id extends string, I, O, N extends string>(
   options: RunOptions,
 ): Promise<RunResult<O>> {
   const clock = options.clock ?? systemClock;
-  const runId = options.runId ?? (options.ids ?? randomIds).next('run');
+  const runId = options.runId ?? newRunId(`runFlow(flow "${flow.id}")`, options.ids ?? randomIds);
   const log = new RunLog(runId, clock, { keep: options.events !== false, onEvent: options.onEvent });
   const env: RunEnv = { clock, models: options.models, events: log.listening ? log : undefined };
   const startedAt = clock.now();

@@ -63,3 +63,14 @@ export function work(
 ): { ticketId: string; notes: string[]; step: number } {
   return { ticketId: 'T-1', notes, step };
 }
+
+/** A scripted model that takes the chain flow from a to e and finishes with `summary`. */
+export function chainModel(summary = 'all done') {
+  return scripted([
+    { agent: 'a', handoff: 'b', payload: work(1) },
+    { agent: 'b', handoff: 'c', payload: work(2) },
+    { agent: 'c', handoff: 'd', payload: work(3) },
+    { agent: 'd', handoff: 'e', payload: work(4) },
+    { agent: 'e', finish: { ticketId: 'T-1', summary } },
+  ]);
+}

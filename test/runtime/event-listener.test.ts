@@ -1,19 +1,11 @@
 import { isBatonError, MemoryStore, type RunEvent, type RunResult, runFlow, SqliteStore } from 'baton-flow';
-import { scripted } from 'baton-flow/testing';
 import { describe, expect, it } from 'vitest';
-import { chainFlow, work } from '../helpers/flows.js';
+import { chainFlow, chainModel, work } from '../helpers/flows.js';
 
 // An onEvent listener is the caller's code: what it does to the events it is handed must not reach the
 // run's own log, nor what a store keeps of it.
 
-const chain = () =>
-  scripted([
-    { agent: 'a', handoff: 'b', payload: work(1) },
-    { agent: 'b', handoff: 'c', payload: work(2) },
-    { agent: 'c', handoff: 'd', payload: work(3) },
-    { agent: 'd', handoff: 'e', payload: work(4) },
-    { agent: 'e', finish: { ticketId: 'T-1', summary: 'all done' } },
-  ]);
+const chain = () => chainModel();
 
 /** A listener that "redacts" each handoff's payload for its own logging, in place. */
 function redacting(seen: RunEvent[]) {

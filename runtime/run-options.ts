@@ -1,0 +1,122 @@
+import { BatonError } from '../contracts/errors.js';
+
+/**
+ * The checks of the options every entry point of a run takes (`runFlow`, `resumeRun`, `answerRun`): each
+ * option given must be of its kind, or the call is refused with `invalid_argument` naming the option, what
+ * it got and what it takes, before anything runs or is stored. Options of other kinds (`models`,
+ * `leaseMs`) have checks of their own.
+ */
+
+/** What a value is, said for a person: `null`, `an array`, `a string ("stop")`, `the number 5`, `an object`. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)})`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `the ${typeof value} ${String(value)}`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') return 'an object';
+  return typeof value;
+}
+
+/** Whether `value` is an object with a function under each of `methods`. */
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function')
+  );
+}
+
+/** Whether an id is one a run or a holder can go by: a non-empty string of printable characters. */
+function isId(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256) return false;
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return false;
+  }
+  return true;
+}
+
+const ID = 'a non-empty string of at most 256 printable characters';
+
+/** The option kinds, by option name: what each takes, and the check. */
+const KINDS: Readonly<Record<string, readonly [string, (value: unknown) => boolean]>> = {
+  signal: [
+    'an AbortSignal',
+    (v) => hasMethods(v, ['addEventListener']) && typeof (v as AbortSignal).aborted === 'boolean',
+  ],
+  clock: [
+    'a Clock: an object with now, setTimeout and clearTimeout functions',
+    (v) => hasMethods(v, ['now', 'setTimeout', 'clearTimeout']),
+  ],
+  ids: ['an Ids source: an object with a next function', (v) => hasMethods(v, ['next'])],
+  runId: [ID, isId],
+  holder: [ID, isId],
+  question: ['the id of a question (a non-empty string)', isId],
+  onEvent: ['a function', (v) => typeof v === 'function'],
+  inspect: ['a function', (v) => typeof v === 'function'],
+  events: ['true or false', (v) => typeof v === 'boolean'],
+  traceContent: ['true or false', (v) => typeof v === 'boolean'],
+  tracer: [
+    'an OpenTelemetry Tracer (an object with a startSpan function)',
+    (v) => hasMethods(v, ['startSpan']),
+  ],
+  store: [
+    'a Store (MemoryStore, SqliteStore, PostgresStore or your own)',
+    (v) => hasMethods(v, ['get', 'create', 'commit', 'lease']),
+  ],
+  migrations: [
+    'an object of migrations by flow version',
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  ],
+};
+
+/**
+ * Refuses the options of `where` (`runFlow(flow "support")`) when they are not an object, when an option
+ * given is not of its kind, or, with `needsStore` (a run already stored: resume, answer), when they have
+ * no store. An option left `undefined` is not given.
+ */
+export function checkRunOptions(where: string, options: unknown, needsStore = false): void {
+  if (options === undefined && !needsStore) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new BatonError(
+      'invalid_argument',
+      `${where}: options must be an object${needsStore ? ' with the store the run is kept in' : ''}, got ${kindOf(options)}.`,
+    );
+  }
+  if (needsStore && (options as { store?: unknown }).store === undefined) {
+    throw new BatonError(
+      'invalid_argument',
+      `${where}: options.store is missing: pass the store the run is kept in.`,
+      {
+        details: { option: 'store' },
+      },
+    );
+  }
+  for (const [name, [takes, fits]] of Object.entries(KINDS)) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value === undefined || fits(value)) continue;
+    throw new BatonError(
+      'invalid_argument',
+      `${where}: options.${name} must be ${takes}, got ${kindOf(value)}.`,
+      {
+        details: { option: name },
+      },
+    );
+  }
+}
+
+/** A new run id from `ids`, refused with `invalid_argument` when the source gives something that is no id. */
+export function newRunId(where: string, ids: { next(prefix: string): string }): string {
+  const id: unknown = ids.next('run');
+  if (isId(id)) return id;
+  throw new BatonError(
+    'invalid_argument',
+    `${where}: options.ids.next('run') must return ${ID}, got ${kindOf(id)}.`,
+    {
+      details: { option: 'ids' },
+    },
+  );
+}
