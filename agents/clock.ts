@@ -1,3 +1,6 @@
+import { kindOf } from '../contracts/arguments.js';
+import { BatonError } from '../contracts/errors.js';
+
 /**
  * A source of time, in milliseconds. A run takes it from `runFlow`'s `clock` option (default
  * `systemClock`) and never reads the global clock, so tests and replays control time: `manualClock()`
@@ -40,6 +43,11 @@ export interface Ids {
  * ```
  */
 export function frozenClock(at = 0): Clock {
+  if (typeof at !== 'number' || !Number.isFinite(at))
+    throw new BatonError(
+      'invalid_argument',
+      `frozenClock: the time must be a finite number of milliseconds, got ${kindOf(at)}.`,
+    );
   return { now: () => at, setTimeout: () => undefined, clearTimeout: () => undefined };
 }
 

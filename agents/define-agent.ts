@@ -1,3 +1,4 @@
+import { assertDefinition } from '../contracts/arguments.js';
 import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type Infer, type JsonSchemaObject, type Schema } from '../contracts/schema.js';
 import { compiledValidator, type Validator } from '../contracts/validator.js';
@@ -302,6 +303,12 @@ export function defineAgent<
   I extends Schema,
   O extends Schema | undefined = undefined,
 >(definition: AgentDefinition<N, I, O>): Agent<N, Infer<I>, O extends Schema ? Infer<O> : unknown> {
+  assertDefinition(
+    definition,
+    'invalid_agent',
+    'defineAgent',
+    '{ name, description, input, instructions, model }',
+  );
   const { name } = definition;
   assertParticipant('Agent', name, definition.description);
   if (typeof definition.instructions !== 'string' || definition.instructions.trim() === '') {

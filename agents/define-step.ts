@@ -1,3 +1,4 @@
+import { assertDefinition } from '../contracts/arguments.js';
 import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type Infer, type Schema } from '../contracts/schema.js';
 import { compiledValidator } from '../contracts/validator.js';
@@ -55,6 +56,7 @@ export interface StepDefinition<N extends string, I extends Schema, O extends Sc
 export function defineStep<const N extends string, I extends Schema, O extends Schema>(
   definition: StepDefinition<N, I, O>,
 ): Step<N, Infer<I>, Infer<O>> {
+  assertDefinition(definition, 'invalid_agent', 'defineStep', '{ name, description, input, output, run }');
   const { name } = definition;
   assertParticipant('Step', name, definition.description);
   if (typeof definition.run !== 'function') {

@@ -1,3 +1,4 @@
+import { assertDefinition } from '../contracts/arguments.js';
 import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type Infer, type Schema } from '../contracts/schema.js';
 import { compiledValidator, type Validator } from '../contracts/validator.js';
@@ -118,6 +119,7 @@ export const RESERVED_TOOL_PREFIXES = ['handoff_to_', 'finish', 'ask_human'] as 
 export function defineTool<const N extends string, I extends Schema, R>(
   definition: ToolDefinition<N, I, R>,
 ): Tool<N, Infer<I>, R> {
+  assertDefinition(definition, 'invalid_agent', 'defineTool', '{ name, description, input, run }');
   const { name, description, input, run } = definition;
   if (typeof name !== 'string' || !TOOL_NAME.test(name)) {
     throw new BatonError(

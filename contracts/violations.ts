@@ -1,4 +1,6 @@
 import type { ErrorObject } from 'ajv';
+import { kindOf } from './arguments.js';
+import { BatonError } from './errors.js';
 
 /** One way a value failed its schema: where (a JSON pointer into the value) and what was wrong. */
 export interface Violation {
@@ -63,6 +65,11 @@ const LONGEST_LINE = 300;
  * ```
  */
 export function formatViolations(violations: readonly Violation[], limit = LISTED_VIOLATIONS): string {
+  if (!Array.isArray(violations))
+    throw new BatonError(
+      'invalid_argument',
+      `formatViolations expects the violations of a failed validation (an array), got ${kindOf(violations)}.`,
+    );
   const lines = violations.slice(0, Math.max(0, limit)).map((v) => {
     const line = `${v.path}: ${v.message}`;
     return line.length > LONGEST_LINE ? `${line.slice(0, LONGEST_LINE - 1)}…` : line;

@@ -1,5 +1,6 @@
 import { type Agent, defineAgent } from '../agents/define-agent.js';
 import type { Model } from '../agents/model.js';
+import { assertDefinition } from '../contracts/arguments.js';
 import { JUDGE_INPUT, JUDGE_VERDICT } from './verify.js';
 
 /** A judge as written by the user: what `defineJudge` takes. */
@@ -45,6 +46,7 @@ export interface JudgeVerdict {
 export function defineJudge<const N extends string>(
   definition: JudgeDefinition<N>,
 ): Agent<N, JudgeInput, JudgeVerdict> {
+  assertDefinition(definition, 'invalid_agent', 'defineJudge', '{ name, model }');
   return defineAgent({
     name: definition.name,
     description: definition.description ?? 'Judges a result against acceptance criteria.',

@@ -1,4 +1,5 @@
 import type { AnyAgent } from '../agents/define-agent.js';
+import { assertDefinition } from '../contracts/arguments.js';
 import { checkCompatible } from '../contracts/compat.js';
 import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type JsonSchemaObject } from '../contracts/schema.js';
@@ -32,6 +33,7 @@ export function validateFlowDefinition(definition: DefinitionShape): {
   routes: Record<string, readonly string[]>;
   limits: ResolvedLimits;
 } {
+  assertDefinition(definition, 'invalid_flow', 'defineFlow', '{ id, input, output, start, agents, finish }');
   const { id } = definition;
   if (typeof id !== 'string' || !FLOW_ID.test(id)) {
     throw new BatonError(

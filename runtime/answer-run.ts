@@ -1,11 +1,11 @@
 import { BatonError, isBatonError } from '../contracts/errors.js';
 import { compiledValidator } from '../contracts/validator.js';
 import { formatViolations } from '../contracts/violations.js';
-import type { Flow } from '../machines/define-flow.js';
+import { type Flow, isFlow } from '../machines/define-flow.js';
 import type { HumanWait } from '../machines/verdict.js';
 import { continueStored, openStoredRun, type ResumeOptions, waitOf } from './resume-run.js';
 import type { RunEvent } from './run-events.js';
-import { checkRunOptions } from './run-options.js';
+import { checkRunId, checkRunOptions, notAFlow } from './run-options.js';
 import type { StoredRunResult } from './run-result.js';
 import type { Store } from './store/store.js';
 import { systemClock } from './system-clock.js';
@@ -53,6 +53,8 @@ export async function answerRun<Id extends string, I, O, N extends string>(
   answer: unknown,
   options: AnswerOptions,
 ): Promise<StoredRunResult<O>> {
+  if (!isFlow(flow)) throw notAFlow('answerRun');
+  checkRunId(`answerRun(flow "${flow.id}")`, runId);
   checkRunOptions(`answerRun(flow "${flow.id}")`, options, true);
   if (options.tracer) return traceRun(flow, options, (traced) => answerRun(flow, runId, answer, traced));
   const { store } = options;

@@ -1,6 +1,7 @@
 import type { Clock } from '../agents/clock.js';
 import { BatonError, isBatonError } from '../contracts/errors.js';
 import type { RunEvent } from './run-events.js';
+import { checkRunId, checkRunOptions, checkStore } from './run-options.js';
 import { FINISHED_STATUSES, type Store } from './store/store.js';
 import { newHolder } from './stored-run.js';
 import { systemClock } from './system-clock.js';
@@ -31,6 +32,9 @@ export async function cancelRun(
   runId: string,
   options: { readonly clock?: Clock } = {},
 ): Promise<CancelOutcome> {
+  checkStore('cancelRun', store);
+  checkRunId('cancelRun', runId);
+  checkRunOptions('cancelRun', options);
   const run = await store.get(runId);
   if (!run) throw new BatonError('run_not_found', `The store has no run "${runId}".`, { details: { runId } });
   if (FINISHED_STATUSES.includes(run.status))

@@ -1,7 +1,7 @@
 import { type Model, priceProblem } from '../agents/model.js';
+import { kindOf } from '../contracts/arguments.js';
 import { BatonError } from '../contracts/errors.js';
 import type { AnyFlow } from '../machines/define-flow.js';
-import { kindOf } from './run-options.js';
 
 /** Whether a value is a model: an object with a string `id` and a `call` function. */
 function isModel(value: unknown): value is Model {

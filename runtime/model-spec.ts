@@ -3,6 +3,7 @@ import type { Model } from '../agents/model.js';
 import { anthropic } from '../agents/providers/anthropic.js';
 import { openai } from '../agents/providers/openai.js';
 import { replay } from '../agents/providers/replay.js';
+import { kindOf } from '../contracts/arguments.js';
 import { BatonError } from '../contracts/errors.js';
 
 /**
@@ -55,6 +56,11 @@ const FORMS = 'scripted, openai:<model>, openai-chat:<model>, anthropic:<model> 
  * ```
  */
 export function modelFromSpec(spec: string, options: ModelSpecOptions): Model | null {
+  if (typeof spec !== 'string')
+    throw new BatonError(
+      'invalid_argument',
+      `modelFromSpec: the model spec must be a string such as "openai:gpt-5-mini", got ${kindOf(spec)}.`,
+    );
   const value = spec.trim();
   if (value === '' || value === 'scripted') return null;
   const colon = value.indexOf(':');

@@ -5,7 +5,7 @@ import type { HumanWait } from '../machines/verdict.js';
 import { checkModelsOption } from './check-models.js';
 import type { RunEvent } from './run-events.js';
 import type { RunOptions } from './run-flow.js';
-import { checkRunOptions } from './run-options.js';
+import { checkRunId, checkRunOptions, notAFlow } from './run-options.js';
 import type { StoredRunResult } from './run-result.js';
 import { openEnvelope, type SnapshotMigrations } from './store/envelope.js';
 import { FINISHED_STATUSES, type Store, type StoredRun } from './store/store.js';
@@ -63,6 +63,8 @@ export async function resumeRun<Id extends string, I, O, N extends string>(
   runId: string,
   options: ResumeOptions,
 ): Promise<StoredRunResult<O>> {
+  if (!isFlow(flow)) throw notAFlow('resumeRun');
+  checkRunId(`resumeRun(flow "${flow.id}")`, runId);
   checkRunOptions(`resumeRun(flow "${flow.id}")`, options, true);
   if (options.tracer) return traceRun(flow, options, (traced) => resumeRun(flow, runId, traced));
   leaseMsOf(options.leaseMs);

@@ -3,7 +3,6 @@ import { createActor, type InspectionEvent } from 'xstate';
 import type { Clock, Ids } from '../agents/clock.js';
 import { NO_USAGE } from '../agents/decision.js';
 import type { Model } from '../agents/model.js';
-import { BatonError } from '../contracts/errors.js';
 import { plainJsonCopy } from '../contracts/json-value.js';
 import { reason } from '../machines/context.js';
 import { type Flow, isFlow } from '../machines/define-flow.js';
@@ -11,7 +10,7 @@ import { RUN_ACTOR, type RunEnv } from '../machines/run-env.js';
 import { checkModelsOption } from './check-models.js';
 import type { RunEvent } from './run-events.js';
 import { RunLog } from './run-log.js';
-import { checkRunOptions, newRunId } from './run-options.js';
+import { checkRunOptions, newRunId, notAFlow } from './run-options.js';
 import type { RunResult, StoredRunResult } from './run-result.js';
 import { describeAbort, listenerFailed, RunWatch, runUsage } from './run-watch.js';
 import type { Store } from './store/store.js';
@@ -123,9 +122,7 @@ export function runFlow<Id extends string, I, O, N extends string>(
   options: RunOptions = {},
 ): Promise<StoredRunResult<O>> {
   if (!isFlow(flow)) {
-    return Promise.reject(
-      new BatonError('invalid_argument', 'runFlow expects a flow made by defineFlow as its first argument.'),
-    );
+    return Promise.reject(notAFlow('runFlow'));
   }
   try {
     checkRunOptions(`runFlow(flow "${flow.id}")`, options);

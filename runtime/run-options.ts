@@ -1,3 +1,4 @@
+import { kindOf } from '../contracts/arguments.js';
 import { BatonError } from '../contracts/errors.js';
 
 /**
@@ -6,19 +7,6 @@ import { BatonError } from '../contracts/errors.js';
  * it got and what it takes, before anything runs or is stored. Options of other kinds (`models`,
  * `leaseMs`) have checks of their own.
  */
-
-/** What a value is, said for a person: `null`, `an array`, `a string ("stop")`, `the number 5`, `an object`. */
-export function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string')
-    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)})`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return `the ${typeof value} ${String(value)}`;
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') return 'an object';
-  return typeof value;
-}
 
 /** Whether `value` is an object with a function under each of `methods`. */
 function hasMethods(value: unknown, methods: readonly string[]): boolean {
@@ -30,13 +18,29 @@ function hasMethods(value: unknown, methods: readonly string[]): boolean {
 }
 
 /** Whether an id is one a run or a holder can go by: a non-empty string of printable characters. */
-function isId(value: unknown): value is string {
+export function isId(value: unknown): value is string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 256) return false;
   for (let i = 0; i < value.length; i += 1) {
     const code = value.charCodeAt(i);
     if (code < 0x20 || code === 0x7f) return false;
   }
   return true;
+}
+
+const STORE = 'a Store (MemoryStore, SqliteStore, PostgresStore or your own)';
+
+/** Whether a value can be a run's store: an object with the Store methods a run calls first. */
+function isStore(value: unknown): boolean {
+  return hasMethods(value, ['get', 'create', 'commit', 'lease']);
+}
+
+/** Refuses, with `invalid_argument`, a store given as an argument (`cancelRun(store, …)`) that is not one. */
+export function checkStore(call: string, store: unknown): void {
+  if (isStore(store)) return;
+  throw new BatonError(
+    'invalid_argument',
+    `${call} expects ${STORE} as its first argument, got ${kindOf(store)}.`,
+  );
 }
 
 const ID = 'a non-empty string of at most 256 printable characters';
@@ -63,10 +67,7 @@ const KINDS: Readonly<Record<string, readonly [string, (value: unknown) => boole
     'an OpenTelemetry Tracer (an object with a startSpan function)',
     (v) => hasMethods(v, ['startSpan']),
   ],
-  store: [
-    'a Store (MemoryStore, SqliteStore, PostgresStore or your own)',
-    (v) => hasMethods(v, ['get', 'create', 'commit', 'lease']),
-  ],
+  store: [STORE, isStore],
   migrations: [
     'an object of migrations by flow version',
     (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
@@ -118,5 +119,19 @@ export function newRunId(where: string, ids: { next(prefix: string): string }): 
     {
       details: { option: 'ids' },
     },
+  );
+}
+
+/** Refuses, with `invalid_argument`, a run id that is not one (`resumeRun(flow, 42)`). */
+export function checkRunId(where: string, runId: unknown): void {
+  if (isId(runId)) return;
+  throw new BatonError('invalid_argument', `${where}: the run id must be ${ID}, got ${kindOf(runId)}.`);
+}
+
+/** The refusal of a first argument that is not a flow made by `defineFlow`. */
+export function notAFlow(call: string): BatonError {
+  return new BatonError(
+    'invalid_argument',
+    `${call} expects a flow made by defineFlow as its first argument.`,
   );
 }

@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { assertText } from '../../contracts/arguments.js';
 import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
 import { untilAborted } from '../until-aborted.js';
 import { messagesBody, messagesReply, thinkingMemo } from './anthropic-messages.js';
@@ -67,6 +68,7 @@ export interface AnthropicOptions {
  * ```
  */
 export function anthropic(model: string, options: AnthropicOptions = {}): Model {
+  assertText(model, 'anthropic', 'the model name');
   const maxRetries = options.maxRetries ?? PROVIDER_DEFAULTS.maxRetries;
   const timeout = options.timeout ?? PROVIDER_DEFAULTS.timeout;
   const forceToolUse = options.forceToolUse ?? true;

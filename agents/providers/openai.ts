@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import { assertText } from '../../contracts/arguments.js';
 import type { Model, ModelReply, ModelRequest, Price } from '../model.js';
 import { untilAborted } from '../until-aborted.js';
 import { chatBody, chatReply, type MaxTokensField } from './openai-chat.js';
@@ -76,6 +77,7 @@ export interface OpenAIOptions {
  * ```
  */
 export function openai(model: string, options: OpenAIOptions = {}): Model {
+  assertText(model, 'openai', 'the model name');
   const api = options.api ?? 'responses';
   const stream = options.stream ?? false;
   const maxRetries = options.maxRetries ?? PROVIDER_DEFAULTS.maxRetries;

@@ -1,3 +1,4 @@
+import { assertText } from '../../contracts/arguments.js';
 import type { Price } from '../model.js';
 
 /**
@@ -86,6 +87,7 @@ const ALIASES: Readonly<Record<string, string>> = {
  * ```
  */
 export function priceOf(id: string): Price | undefined {
+  assertText(id, 'priceOf', 'the model id');
   const base = id.replace(/-\d{4}-\d{2}-\d{2}$/, '').replace(/-\d{8}$/, '');
   return PRICES[id] ?? PRICES[base] ?? PRICES[ALIASES[base] ?? ''];
 }

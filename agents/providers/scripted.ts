@@ -1,3 +1,4 @@
+import { kindOf } from '../../contracts/arguments.js';
 import { BatonError } from '../../contracts/errors.js';
 import type { Model, ModelReply, ModelRequest, Price, ToolCall, Usage } from '../model.js';
 import { estimateInputTokens, estimateOutputTokens } from '../tokens.js';
@@ -99,6 +100,11 @@ export function scripted(
   script: readonly ScriptStep[] | ScriptResponder,
   options: ScriptedOptions = {},
 ): ScriptedModel {
+  if (typeof script !== 'function' && !Array.isArray(script))
+    throw new BatonError(
+      'invalid_argument',
+      `scripted expects a list of steps or a responder function, got ${kindOf(script)}.`,
+    );
   checkedPrice('scripted()', options.price);
   const steps = typeof script === 'function' ? null : [...script];
   const requests: RecordedRequest[] = [];

@@ -1,3 +1,4 @@
+import { assertText } from '../../contracts/arguments.js';
 import { BatonError, isBatonError } from '../../contracts/errors.js';
 import type { RunEvent } from '../run-events.js';
 import {
@@ -108,6 +109,7 @@ export class SqliteStore implements Store {
    * opened or is not a Baton database of a version this code knows.
    */
   static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    assertText(path, 'SqliteStore.open', "the path (a file, or ':memory:')");
     const synchronous = options.synchronous ?? 'full';
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     if (synchronous !== 'full' && synchronous !== 'normal')
