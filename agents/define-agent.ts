@@ -3,7 +3,7 @@ import { BatonError } from '../contracts/errors.js';
 import { assertObjectSchema, type Infer, type JsonSchemaObject, type Schema } from '../contracts/schema.js';
 import { compiledValidator, type Validator } from '../contracts/validator.js';
 import type { AnyTool } from './define-tool.js';
-import { type Model, priceProblem } from './model.js';
+import { assertPrice, type Model } from './model.js';
 
 /**
  * An agent's own budget for one visit: it covers all the attempts of the visit, repairs included, and the
@@ -329,14 +329,12 @@ export function defineAgent<
       },
     );
   }
-  const price = priceProblem(definition.model.price);
-  if (price !== null) {
-    throw new BatonError(
-      'invalid_agent',
-      `Agent "${name}": the price of its model "${definition.model.id}" cannot meter a budget: ${price}.`,
-      { details: { agent: name, model: definition.model.id } },
-    );
-  }
+  assertPrice(
+    definition.model.price,
+    'invalid_agent',
+    `Agent "${name}": the price of its model "${definition.model.id}"`,
+    { agent: name, model: definition.model.id },
+  );
   const tools = definition.tools ?? [];
   const seen = new Set<string>();
   for (const tool of tools) {

@@ -1,3 +1,5 @@
+import { kindOf } from '../contracts/arguments.js';
+import { BatonError, type ErrorCode } from '../contracts/errors.js';
 import type { JsonSchemaObject } from '../contracts/schema.js';
 
 /**
@@ -137,7 +139,7 @@ export interface Model {
 export function priceProblem(price: unknown): string | null {
   if (price === undefined) return null;
   if (typeof price !== 'object' || price === null || Array.isArray(price))
-    return `it must be an object { input, output, cachedInput? } in dollars per million tokens, got ${price === null ? 'null' : Array.isArray(price) ? 'an array' : typeof price}`;
+    return `it must be an object { input, output, cachedInput? } in dollars per million tokens, got ${kindOf(price)}`;
   const fields = price as Record<string, unknown>;
   for (const key of ['input', 'output', 'cachedInput'] as const) {
     const value = fields[key];
@@ -148,6 +150,21 @@ export function priceProblem(price: unknown): string | null {
     }
   }
   return null;
+}
+
+/**
+ * Refuses, with `code`, a price that could not meter a dollar budget: the message is `lead` (what the price
+ * is of, e.g. `Agent "triage": the price of its model "custom"`), then what is wrong with it.
+ */
+export function assertPrice(
+  price: unknown,
+  code: ErrorCode,
+  lead: string,
+  details?: Readonly<Record<string, unknown>>,
+): void {
+  const problem = priceProblem(price);
+  if (problem === null) return;
+  throw new BatonError(code, `${lead} cannot meter a budget: ${problem}.`, details ? { details } : undefined);
 }
 
 /**

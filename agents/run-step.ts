@@ -106,7 +106,7 @@ function handedOn(
   | { readonly kind: 'kept'; readonly value: unknown }
   | { readonly kind: 'refused'; readonly problem: string } {
   const copied = plainJsonCopy(returned);
-  if (copied.kind === 'copy') return { kind: 'kept', value: frozenData(copied.value) };
+  if (copied.kind === 'copy') return { kind: 'kept', value: copied.value };
   if (copied.kind === 'shape') return { kind: 'kept', value: returned };
   if (stored) {
     return {

@@ -1,3 +1,4 @@
+import { kindOf } from './arguments.js';
 import { pathSegment, shapeProblem } from './depth.js';
 
 /**
@@ -19,8 +20,9 @@ export type PlainCopy =
 
 /**
  * A deep copy of a value that is plain JSON data, frozen all the way down, so that nothing its giver does
- * to it later, and nothing the code it is handed to does to it, reaches what Baton checked and keeps; or why it has none, said as `jsonValueProblem` says it: `shape` for a
- * value nested too deep or cyclic, `data` for what JSON would drop, change or refuse. A property whose
+ * to it later, and nothing the code it is handed to does to it, reaches what Baton checked and keeps; or
+ * why it has none, said as `jsonValueProblem` says it: `shape` for a value nested too deep or cyclic,
+ * `data` for what JSON would drop, change or refuse. A property whose
  * value is `undefined` is left out of the copy, as JSON leaves it out; a key named `__proto__` stays a key.
  */
 export function plainJsonCopy(value: unknown): PlainCopy {
@@ -83,7 +85,7 @@ function walk(value: unknown, failure: Failure, copying: boolean): unknown {
     return FAILED;
   }
   if (typeof value !== 'object') {
-    failure.what = describe(value);
+    failure.what = kindOf(value);
     return FAILED;
   }
   if (Array.isArray(value)) {
@@ -119,10 +121,4 @@ function walk(value: unknown, failure: Failure, copying: boolean): unknown {
     else copy[key] = item;
   }
   return copy ? Object.freeze(copy) : value;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'bigint') return `the bigint ${String(value)}`;
-  return `a ${typeof value}`;
 }

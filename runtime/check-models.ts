@@ -1,4 +1,4 @@
-import { type Model, priceProblem } from '../agents/model.js';
+import { assertPrice, type Model } from '../agents/model.js';
 import { kindOf } from '../contracts/arguments.js';
 import { BatonError } from '../contracts/errors.js';
 import type { AnyFlow } from '../machines/define-flow.js';
@@ -41,8 +41,9 @@ function describe(value: unknown): string {
  */
 export function checkModelsOption(flow: AnyFlow, models: unknown): void {
   if (models === undefined) return;
+  const where = `runFlow(flow "${flow.id}"): options.models`;
   if (isModel(models)) {
-    checkPrice(flow, 'options.models', models);
+    checkPrice(flow, where, models);
     return;
   }
   // The judge of the verify stage calls a model too, so it may be given one.
@@ -50,7 +51,6 @@ export function checkModelsOption(flow: AnyFlow, models: unknown): void {
   const agents = [...flow.agents.values(), ...(judge ? [judge] : [])]
     .filter((a) => a.kind === 'agent')
     .map((a) => a.name);
-  const where = `runFlow(flow "${flow.id}"): options.models`;
   const forms = `a model (an object with a string id and a call function) or an object of models by agent name (${agents.join(', ') || 'the flow has no model agents'})`;
   if (!isPlainObject(models)) {
     throw new BatonError('invalid_argument', `${where} must be ${forms}, got ${describe(models)}.`, {
@@ -81,17 +81,14 @@ export function checkModelsOption(flow: AnyFlow, models: unknown): void {
         { details: { flow: flow.id, key, agents } },
       );
     }
-    checkPrice(flow, `options.models.${key}`, value);
+    checkPrice(flow, `${where}.${key}`, value);
   }
 }
 
 /** Refuses a model whose price could not meter a dollar budget (negative, NaN, not a number). */
 function checkPrice(flow: AnyFlow, where: string, model: Model): void {
-  const problem = priceProblem(model.price);
-  if (problem === null) return;
-  throw new BatonError(
-    'invalid_argument',
-    `runFlow(flow "${flow.id}"): ${where} (model "${model.id}") has a price that cannot meter a budget: ${problem}.`,
-    { details: { flow: flow.id, model: model.id } },
-  );
+  assertPrice(model.price, 'invalid_argument', `${where} (model "${model.id}") has a price that`, {
+    flow: flow.id,
+    model: model.id,
+  });
 }

@@ -1,5 +1,5 @@
 import { BatonError, describeThrown, isBatonError } from '../../contracts/errors.js';
-import { type ModelReply, type ModelRequest, type Price, priceProblem, type ToolCall } from '../model.js';
+import { assertPrice, type ModelReply, type ModelRequest, type Price, type ToolCall } from '../model.js';
 import { checkReply } from '../model-reply.js';
 import { estimateInputTokens } from '../tokens.js';
 import { contradictoryUsage, type ReplySource, reportedCount } from './reply-shape.js';
@@ -69,9 +69,7 @@ function isModuleNotFound(error: unknown, name: string): boolean {
 
 /** A provider's `price` option, refused with `invalid_argument` when it could not meter a dollar budget. */
 export function checkedPrice(provider: string, price: Price | undefined): Price | undefined {
-  const problem = priceProblem(price);
-  if (problem !== null)
-    throw new BatonError('invalid_argument', `${provider}: options.price cannot meter a budget: ${problem}.`);
+  assertPrice(price, 'invalid_argument', `${provider}: options.price`);
   return price;
 }
 

@@ -13,7 +13,7 @@ const FINISHED = FINISHED_STATUSES.map((status) => `'${status}'`).join(', ');
  * commit's (run_id, seq) goes into the unique commits table, and the events are appended. Returns the
  * run's cancel flag, or no row when the fence refused the commit.
  */
-export function commitStatement(s: string): string {
+function commitStatement(s: string): string {
   return `WITH moved AS (
      UPDATE ${s}.runs SET seq = $2, status = $3, agent = $4, usage = $5::json, snapshot = $6::json,
        updated_at = $7
@@ -31,7 +31,7 @@ export function commitStatement(s: string): string {
 }
 
 /** Creates a run ($6, $7: its lease, or nulls) with its first events; no row when the id is taken. */
-export function insertRunStatement(s: string): string {
+function insertRunStatement(s: string): string {
   return `WITH created AS (
      INSERT INTO ${s}.runs (id, flow, flow_version, status, seq, agent, usage, snapshot, lease_holder,
        lease_expires_at, cancel_requested, created_at, updated_at)
@@ -47,7 +47,7 @@ export function insertRunStatement(s: string): string {
 }
 
 /** What a refused commit is checked against: the run's fence and its last event. */
-export function fenceStatement(s: string): string {
+function fenceStatement(s: string): string {
   return `SELECT seq, lease_holder, status,
      (SELECT COALESCE(MAX(seq), 0) FROM ${s}.events WHERE run_id = $1) AS last_event
    FROM ${s}.runs WHERE id = $1`;
