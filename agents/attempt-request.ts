@@ -1,4 +1,5 @@
 import type { AgentEventSink } from './agent-events.js';
+import type { AttemptAbort } from './attempt-abort.js';
 import type { AttemptJournal } from './attempt-journal.js';
 import type { Clock } from './clock.js';
 import type { Calibration, Feedback, VisitUsage } from './decision.js';
@@ -58,8 +59,8 @@ export interface AttemptRequest {
   readonly visit?: number;
   readonly repair?: number;
   readonly clock: Clock;
-  /** Aborts at the run's deadline or on cancel: after that nothing new starts. */
-  readonly signal: AbortSignal;
+  /** Set at the run's deadline or on cancel: after that nothing new starts. */
+  readonly abort: AttemptAbort;
   /** Where progress events go; absent when nobody listens, so none are built. */
   readonly events?: AgentEventSink | undefined;
   /** The run's facts and their checker, for a flow that declares facts. */

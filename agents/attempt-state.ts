@@ -1,5 +1,6 @@
 import { shapeProblem } from '../contracts/depth.js';
 import type { BatonError } from '../contracts/errors.js';
+import type { AttemptAbort } from './attempt-abort.js';
 import type { AttemptRequest } from './attempt-request.js';
 import {
   type AgentOutcome,
@@ -16,6 +17,7 @@ import { checkReply } from './model-reply.js';
 import { type ToolFacts, toolResult } from './run-tool.js';
 import { estimateInputTokens } from './tokens.js';
 import { isDecision } from './toolbox.js';
+import { TurnRequest } from './turn-request.js';
 import {
   answeredSinceLastReply,
   decisionOf,
@@ -162,20 +164,23 @@ export class AttemptState {
    * The request of the reserved turn, capped at `cap` output tokens. The model gets a copy of the list of
    * messages, each message frozen: a model that trims old tool results in place would change the visit.
    */
-  call(cap: number, signal: AbortSignal): ModelRequest {
+  call(cap: number, abort: AttemptAbort): ModelRequest {
     const { agent, input, tools } = this.request;
-    return {
-      agent: agent.name,
-      instructions: agent.instructions,
-      input,
-      ...(agent.facts.length > 0 ? { facts: factsFor(agent.facts, this.facts) ?? {} } : {}),
-      messages: this.messages.length === 0 ? NO_MESSAGES : frozenMessages(this.messages),
-      tools: tools.specs,
-      toolChoice: 'required',
-      maxOutputTokens: cap,
-      idempotencyKey: this.turnKey(),
-      signal,
-    };
+    const facts = agent.facts.length > 0 ? (factsFor(agent.facts, this.facts) ?? {}) : undefined;
+    return new TurnRequest(
+      {
+        agent: agent.name,
+        instructions: agent.instructions,
+        input,
+        facts,
+        messages: this.messages.length === 0 ? NO_MESSAGES : frozenMessages(this.messages),
+        tools: tools.specs,
+        toolChoice: 'required',
+        maxOutputTokens: cap,
+        idempotencyKey: this.turnKey(),
+      },
+      abort,
+    );
   }
 
   /**

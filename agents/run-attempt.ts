@@ -13,13 +13,13 @@ import { runTool, type ToolFacts } from './run-tool.js';
  * calls a tool it does not own, or a budget cannot pay for the next call. Never reads another agent's
  * messages: the first message is the validated input.
  *
- * The request's signal aborts at the run's deadline or on cancel; the run has then ended already (the
+ * The request's abort is set at the run's deadline or on cancel; the run has then ended already (the
  * machine left the agent state). From then on the attempt starts nothing and takes nothing: what a model
  * or tool that ignored the signal returns later is neither metered nor logged.
  */
 export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome> {
-  const { signal } = request;
-  if (signal.aborted) throw signal.reason;
+  const { abort } = request;
+  if (abort.aborted) throw abort.reason;
   enter(request);
   const { journal, step } = request;
   const attempt = new AttemptState(request);
@@ -34,12 +34,12 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
       // A run kept in a store pays for nothing before the transition into this attempt, and what the
       // attempt got so far, are committed.
       if (journal) await journal.ready(step);
-      if (signal.aborted) throw signal.reason;
+      if (abort.aborted) throw abort.reason;
       const cap = attempt.reserve();
       if (typeof cap !== 'number') return cap;
       let answered = false;
       try {
-        const call = attempt.call(cap, signal);
+        const call = attempt.call(cap, abort);
         const key = `model:${call.idempotencyKey}`;
         // A reply journaled before a crash is replayed, not paid for again; a new one goes to the journal.
         const recalled = journal?.recall(step, key);
@@ -47,7 +47,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
         answered = true;
         // After a deadline or a cancel the run has ended already: what a model that ignored its signal
         // answers late is neither metered nor logged, and nothing more is started.
-        if (signal.aborted) throw signal.reason;
+        if (abort.aborted) throw abort.reason;
         reply = attempt.take(answer);
         // The checked reply is journaled, not the raw answer: it is plain data a store keeps as it is (a
         // custom model's answer may hold what JSON would change or refuse), and taking it again on a
@@ -55,7 +55,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
         // crash it is asked for again.
         if (journal && recalled === undefined) journal.record(step, key, reply);
       } catch (error) {
-        if (signal.aborted) throw signal.reason;
+        if (abort.aborted) throw abort.reason;
         const failure = asProviderError(error, request.agent.name, request.model.id);
         // The model answered, but with nothing Baton can read or meter: the call may have been billed, so
         // it is charged as reserved and the budgets stay hard.
@@ -69,7 +69,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
     try {
       ended = await runToolsAndDecide(attempt, reply, request);
     } catch (error) {
-      if (signal.aborted) throw signal.reason;
+      if (abort.aborted) throw abort.reason;
       // A defect while the calls were handled must not lose what the attempt paid for: it ends with its usage.
       return attempt.failed(
         isBatonError(error)
@@ -140,7 +140,7 @@ async function toolMessage(
   request: AttemptRequest,
   facts: ToolFacts | undefined,
 ): Promise<ToolDone> {
-  const { journal, step, signal } = request;
+  const { journal, step, abort } = request;
   const key = `tool:${turnKey}:${call.id}`;
   const recalled = journal?.recall(step, key);
   if (recalled !== undefined) {
@@ -156,10 +156,10 @@ async function toolMessage(
   // The reply that asked for this call is committed before the tool acts, so its call id (and the
   // tool's idempotency key) is the same after a crash.
   if (journal) await journal.ready(step);
-  if (signal.aborted) throw signal.reason;
+  if (abort.aborted) throw abort.reason;
   const message = await runTool(tool, call, request, `${turnKey}:${call.id}`, facts);
   const writes = facts && Object.keys(facts.written).length > 0 ? facts.written : NO_WRITES;
-  if (journal && !signal.aborted)
+  if (journal && !abort.aborted)
     journal.record(step, key, writes === NO_WRITES ? message : { message, writes });
   return { message, writes };
 }

@@ -1,6 +1,7 @@
 import { describeThrown } from '../contracts/errors.js';
 import { frozenData, plainJsonCopy } from '../contracts/json-value.js';
 import type { AgentEventSink } from './agent-events.js';
+import { type AttemptAbort, withSignal } from './attempt-abort.js';
 import type { AttemptJournal } from './attempt-journal.js';
 import type { Clock } from './clock.js';
 import type { AgentOutcome, Decision } from './decision.js';
@@ -16,8 +17,8 @@ export interface StepRequest {
   readonly routes: readonly string[];
   readonly canFinish: boolean;
   readonly clock: Clock;
-  /** Aborts at the run's deadline or on cancel; `run` receives it. */
-  readonly signal: AbortSignal;
+  /** Set at the run's deadline or on cancel; `run` receives its signal. */
+  readonly abort: AttemptAbort;
   /** The run's step number of this attempt, carried by its events. */
   readonly step?: number;
   readonly visit?: number;
@@ -34,8 +35,8 @@ export interface StepRequest {
  * ends as `step_failed` (its own failure, not a model's); after an abort nothing it returns is taken.
  */
 export async function runStep(request: StepRequest): Promise<AgentOutcome> {
-  const { codeStep: step, signal } = request;
-  if (signal.aborted) throw signal.reason;
+  const { codeStep: step, abort } = request;
+  if (abort.aborted) throw abort.reason;
   enter({
     agent: step,
     step: request.step ?? 0,
@@ -45,7 +46,7 @@ export async function runStep(request: StepRequest): Promise<AgentOutcome> {
   });
   if (request.journal) {
     await request.journal.ready(request.step ?? 0);
-    if (signal.aborted) throw signal.reason;
+    if (abort.aborted) throw abort.reason;
   }
   const failed = (message: string, error?: unknown): AgentOutcome =>
     outcomeOf(request, {
@@ -56,12 +57,12 @@ export async function runStep(request: StepRequest): Promise<AgentOutcome> {
     });
   let returned: unknown;
   try {
-    returned = await step.run({ input: request.input, signal });
+    returned = await step.run(withSignal({ input: request.input }, abort));
   } catch (error) {
-    if (signal.aborted) throw signal.reason;
+    if (abort.aborted) throw abort.reason;
     return failed(`Step "${step.name}" threw: ${describeError(error)}`, error);
   }
-  if (signal.aborted) throw signal.reason;
+  if (abort.aborted) throw abort.reason;
   const kept = handedOn(returned, request.journal !== undefined);
   if (kept.kind === 'refused') return failed(`Step "${step.name}" returned ${kept.problem}`);
   const output = kept.value;

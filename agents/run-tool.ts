@@ -3,6 +3,7 @@ import { BatonError, describeThrown } from '../contracts/errors.js';
 import { plainJsonCopy } from '../contracts/json-value.js';
 import { formatViolations } from '../contracts/violations.js';
 import type { AgentEventSink } from './agent-events.js';
+import { type AttemptAbort, withSignal } from './attempt-abort.js';
 import type { AnyTool } from './define-tool.js';
 import type { Message, ToolCall } from './model.js';
 
@@ -35,19 +36,19 @@ export async function runTool(
   call: ToolCall,
   attempt: {
     readonly agent: { readonly name: string };
-    readonly signal: AbortSignal;
+    readonly abort: AttemptAbort;
     readonly step: number;
     readonly events?: AgentEventSink | undefined;
   },
   idempotencyKey = `${attempt.agent.name}:${attempt.step}:${call.id}`,
   facts: ToolFacts = NO_FACTS,
 ): Promise<Message> {
-  const { events, step, signal } = attempt;
+  const { events, step, abort } = attempt;
   const agent = attempt.agent.name;
-  if (signal.aborted) throw signal.reason;
+  if (abort.aborted) throw abort.reason;
   events?.record({ type: 'tool.called', agent, tool: tool.name, callId: call.id, step });
   const done = (content: string, ok: boolean): Message => {
-    if (signal.aborted) throw signal.reason;
+    if (abort.aborted) throw abort.reason;
     events?.record({ type: 'tool.returned', agent, tool: tool.name, callId: call.id, ok, step });
     return toolResult(call, content, !ok);
   };
@@ -63,7 +64,7 @@ export async function runTool(
     );
   try {
     const write = (name: string, value: unknown) => {
-      if (signal.aborted) throw signal.reason;
+      if (abort.aborted) throw abort.reason;
       if (!tool.writes.includes(name)) {
         throw new BatonError(
           'invalid_argument',
@@ -94,13 +95,12 @@ export async function runTool(
       }
       facts.written[name] = copied.value;
     };
-    const result = await tool.run({
-      input: checked.value,
-      signal,
-      idempotencyKey,
-      facts: { ...facts.values, ...facts.written },
-      write,
-    });
+    const result = await tool.run(
+      withSignal(
+        { input: checked.value, idempotencyKey, facts: { ...facts.values, ...facts.written }, write },
+        abort,
+      ),
+    );
     const text = JSON.stringify(result ?? null);
     // A function or a symbol has no JSON form: the model is told so, rather than sent nothing.
     if (text === undefined)
@@ -110,7 +110,7 @@ export async function runTool(
       );
     return done(text, true);
   } catch (error) {
-    if (signal.aborted) throw signal.reason;
+    if (abort.aborted) throw abort.reason;
     return done(`The tool failed: ${describeThrown(error)}`, false);
   }
 }

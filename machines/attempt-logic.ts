@@ -1,4 +1,4 @@
-import { fromPromise, type PromiseActorLogic } from 'xstate';
+import type { PromiseActorLogic } from 'xstate';
 import type { Approval, AttemptRemaining, Retry } from '../agents/attempt-request.js';
 import type { AgentOutcome, Calibration, VisitUsage } from '../agents/decision.js';
 import type { AnyAgent } from '../agents/define-agent.js';
@@ -8,6 +8,7 @@ import { runStep } from '../agents/run-step.js';
 import { toolbox } from '../agents/toolbox.js';
 import { frozenData } from '../contracts/json-value.js';
 import { NO_GRANTS } from './assess.js';
+import { attemptActor } from './attempt-actor.js';
 import type { FlowContext } from './context.js';
 import type { FlowSpec } from './flow-spec.js';
 import { modelFor, type RunEnv, runEnvOf, WITH_ENV } from './run-env.js';
@@ -61,7 +62,7 @@ export function attemptLogic<I>(
 ): AttemptLogic<I> {
   const rebind = (env: RunEnv) => attemptLogic(participant, specs, ways, plan, env);
   if (participant.kind === 'step') {
-    const logic = fromPromise<AgentOutcome, I>(({ input, system, signal }) => {
+    const logic = attemptActor<AgentOutcome, I>((input, system, abort) => {
       const env = bound ?? runEnvOf(system);
       const at = plan(input);
       return runStep({
@@ -69,7 +70,7 @@ export function attemptLogic<I>(
         input: frozenData(at.payload),
         ...ways,
         clock: env.clock,
-        signal,
+        abort,
         step: at.step,
         visit: at.visit,
         repair: at.repair,
@@ -80,7 +81,7 @@ export function attemptLogic<I>(
     return Object.assign(logic, { [WITH_ENV]: rebind });
   }
   const tools = toolbox(participant, specs);
-  const logic = fromPromise<AgentOutcome, I>(({ input, system, signal }) => {
+  const logic = attemptActor<AgentOutcome, I>((input, system, abort) => {
     const env = bound ?? runEnvOf(system);
     const at = plan(input);
     return runAttempt({
@@ -95,7 +96,7 @@ export function attemptLogic<I>(
       calibration: at.calibration,
       key: at.key,
       clock: env.clock,
-      signal,
+      abort,
       step: at.step,
       visit: at.visit,
       repair: at.repair,

@@ -74,6 +74,9 @@ const KINDS: Readonly<Record<string, readonly [string, (value: unknown) => boole
   ],
 };
 
+/** The kinds as a list, made once: every run checks its options against it. */
+const KIND_LIST = Object.entries(KINDS);
+
 /**
  * Refuses the options of `where` (`runFlow(flow "support")`) when they are not an object, when an option
  * given is not of its kind, or, with `needsStore` (a run already stored: resume, answer), when they have
@@ -96,7 +99,7 @@ export function checkRunOptions(where: string, options: unknown, needsStore = fa
       },
     );
   }
-  for (const [name, [takes, fits]] of Object.entries(KINDS)) {
+  for (const [name, [takes, fits]] of KIND_LIST) {
     const value = (options as Record<string, unknown>)[name];
     if (value === undefined || fits(value)) continue;
     throw new BatonError(
