@@ -1,6 +1,6 @@
 import { shapeProblem } from '../contracts/depth.js';
 import type { BatonError } from '../contracts/errors.js';
-import type { AttemptAbort } from './attempt-abort.js';
+import { type AttemptAbort, withSignal } from './attempt-abort.js';
 import type { AttemptRequest } from './attempt-request.js';
 import {
   type AgentOutcome,
@@ -17,7 +17,6 @@ import { checkReply } from './model-reply.js';
 import { type ToolFacts, toolResult } from './run-tool.js';
 import { estimateInputTokens } from './tokens.js';
 import { isDecision } from './toolbox.js';
-import { TurnRequest } from './turn-request.js';
 import {
   answeredSinceLastReply,
   decisionOf,
@@ -166,21 +165,19 @@ export class AttemptState {
    */
   call(cap: number, abort: AttemptAbort): ModelRequest {
     const { agent, input, tools } = this.request;
-    const facts = agent.facts.length > 0 ? (factsFor(agent.facts, this.facts) ?? {}) : undefined;
-    return new TurnRequest(
-      {
-        agent: agent.name,
-        instructions: agent.instructions,
-        input,
-        facts,
-        messages: this.messages.length === 0 ? NO_MESSAGES : frozenMessages(this.messages),
-        tools: tools.specs,
-        toolChoice: 'required',
-        maxOutputTokens: cap,
-        idempotencyKey: this.turnKey(),
-      },
-      abort,
-    );
+    const request = {
+      agent: agent.name,
+      instructions: agent.instructions,
+      input,
+      ...(agent.facts.length > 0 ? { facts: factsFor(agent.facts, this.facts) ?? {} } : {}),
+      messages: this.messages.length === 0 ? NO_MESSAGES : frozenMessages(this.messages),
+      tools: tools.specs,
+      toolChoice: 'required' as const,
+      maxOutputTokens: cap,
+      idempotencyKey: this.turnKey(),
+    };
+    // The signal is made when the model first reads it (see AttemptAbort).
+    return withSignal(request, abort);
   }
 
   /**

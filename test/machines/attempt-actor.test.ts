@@ -177,6 +177,26 @@ describe('the signal a run hands out', () => {
     expect(seen[0]!.signal.aborted).toBe(true);
   });
 
+  it('is read through a Proxy of the request, or an object made on it, as on the request itself', async () => {
+    const read: AbortSignal[] = [];
+    const model: Model = {
+      id: 'wrapping',
+      call: async (request) => {
+        read.push(new Proxy(request, {}).signal, Object.create(request).signal, request.signal);
+        return callsReply([
+          { id: 'c-finish', name: 'finish', arguments: { ticketId: 'T-1', summary: 'ok' } },
+        ]);
+      },
+    };
+    const flow = solo(defineAgent(agentBase('a')));
+    const result = await runFlow(flow, work(0), { models: model });
+    expect(result.status).toBe('done');
+    expect(read).toHaveLength(3);
+    expect(read[0]).toBeInstanceOf(AbortSignal);
+    expect(read[0]).toBe(read[2]);
+    expect(read[1]).toBe(read[2]);
+  });
+
   it('is aborted when a tool first reads it after the deadline passed', async () => {
     const clock = manualClock(0);
     const gate = deferred<void>();
