@@ -55,7 +55,11 @@ const SHALLOW = 1_024;
 function within(value: object, levels: number): boolean {
   if (levels < 1) return false;
   if (Array.isArray(value)) {
-    for (const item of value) if (isContainer(item) && !within(item, levels - 1)) return false;
+    // Indexed, not for-of: no iterator per array, and an array's own Symbol.iterator is never called.
+    for (let i = 0; i < value.length; i += 1) {
+      const item: unknown = value[i];
+      if (isContainer(item) && !within(item, levels - 1)) return false;
+    }
     return true;
   }
   for (const key in value) {

@@ -194,6 +194,15 @@ export function agentActor(
  * where an unlimited budget (Infinity) becomes null. A budget that is not a number is unlimited.
  */
 function revived(remaining: AttemptRemaining): AttemptRemaining {
+  // A plan made in this process has nothing to revive.
+  const { tokens, usd, turns, deadline } = remaining;
+  if (
+    typeof tokens === 'number' &&
+    typeof usd === 'number' &&
+    typeof turns === 'number' &&
+    (deadline === null || typeof deadline === 'number')
+  )
+    return remaining;
   const amount = (value: unknown) => (typeof value === 'number' ? value : Number.POSITIVE_INFINITY);
   return {
     tokens: amount(remaining.tokens),

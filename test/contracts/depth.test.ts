@@ -67,6 +67,17 @@ describe('shapeProblem', () => {
     expect(shapeProblem(42)).toBeNull();
   });
 
+  it("walks an array by its indexes, never calling the array's own iterator", () => {
+    const hostile = [{ a: [1] }, [2]];
+    Object.defineProperty(hostile, Symbol.iterator, {
+      value: () => {
+        throw new Error('iterated');
+      },
+    });
+    expect(shapeProblem({ list: hostile })).toBeNull();
+    expect(shapeProblem([[hostile]], 3)).toBe('nested deeper than 3 levels at $[0][0][0]');
+  });
+
   it('names the depth and the JSON path where a value nests too deep', () => {
     expect(shapeProblem({ a: { b: { 'c d': [[]] } } }, 4)).toBe(
       'nested deeper than 4 levels at $.a.b["c d"][0]',
