@@ -1,10 +1,10 @@
 // The soak test of the workers: four worker processes advance runs of the support example on
-// its offline models against a throwaway Postgres; in the second round one worker is killed with SIGKILL
-// every two seconds and replaced. Whatever the kills hit, every run ends once, with the output the same
+// its offline models against a throwaway Postgres; in the second round, every two seconds, a worker that
+// holds a run halfway through is killed with SIGKILL and replaced. Whatever the kills hit, every run ends once, with the output the same
 // ticket gets in memory, no run is left behind, no run is advanced by two workers, and no model call is
 // made twice except the ones in flight in a killed worker (made again with the same idempotency key).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,12 +131,6 @@ function logLines(): (CallLine | EventLine)[] {
     .sort((a, b) => a.at - b.at);
 }
 
-/** How many bytes worker `id` has logged: it grows while the worker makes calls. */
-function logSize(id: string): number {
-  const file = join(folder, `calls-${id}.jsonl`);
-  return existsSync(file) ? statSync(file).size : 0;
-}
-
 /** Waits (generously: the machine is shared) until no run of `ids` is left unended. */
 async function allEnded(ids: readonly string[], ms: number, during?: () => Promise<void>): Promise<void> {
   const end = Date.now() + ms;
@@ -172,6 +166,21 @@ async function commits(): Promise<Map<string, { seq: number; holder: string }[]>
   } finally {
     await client.end();
   }
+}
+
+/** A live worker that holds the lease of a run of `ids` it has committed to, which has not ended. */
+async function holdingMidRun(ids: readonly string[]): Promise<string | undefined> {
+  const db = store as PostgresStore;
+  const running = await db.list({ status: ['running'], limit: 1_000 });
+  const byRun = await commits();
+  const alive = new Set(processes.map((p) => p.id));
+  for (const run of running) {
+    const holder = run.lease?.holder;
+    if (holder === undefined || !ids.includes(run.id)) continue;
+    const worker = holder.split('/')[0]!;
+    if (alive.has(worker) && (byRun.get(run.id) ?? []).some((c) => c.holder === holder)) return worker;
+  }
+  return undefined;
 }
 
 /** Checks each run of a round against its ticket in memory; returns the runs taken over from a killed worker. */
@@ -272,16 +281,16 @@ describe.skipIf(postgresMissing !== null)(`workers under kills${skippedNote}`, (
       const stormy = await enqueueAll(db, 'b');
       await Promise.all(Array.from({ length: WORKERS }, () => startWorker(`w${++next}`, MODEL_MS)));
       const killed = new Set<string>();
-      const sizes = new Map<string, number>();
       const replacements: Promise<void>[] = [];
       let lastKill = 0;
       await allEnded(stormy, 90_000 * SCALE, async () => {
         await new Promise((done) => setTimeout(done, 100));
-        // A worker whose log grew since the last look is making calls: the kill finds runs in flight.
-        const grew = processes.map((p) => p.id).filter((id) => logSize(id) !== (sizes.get(id) ?? 0));
-        for (const { id } of processes) sizes.set(id, logSize(id));
-        const busy = grew[0];
-        if (busy === undefined || Date.now() - lastKill < KILL_EVERY_MS) return;
+        if (Date.now() - lastKill < KILL_EVERY_MS) return;
+        // A worker that holds a run it has committed to and not ended: the kill leaves that run half done,
+        // for another worker to take over. (A worker picked because it made a call may have ended its runs
+        // by the time the kill lands, on a loaded machine, and then nothing is taken over.)
+        const busy = await holdingMidRun(stormy);
+        if (busy === undefined) return;
         lastKill = Date.now();
         killed.add(busy);
         await kill(busy);
