@@ -40,6 +40,11 @@ export class AttemptAbort {
     return this.#controller.signal;
   }
 
+  /** Throws the reason when the attempt was stopped, as `AbortSignal.throwIfAborted` does. */
+  throwIfAborted(): void {
+    if (this.#aborted) throw this.reason;
+  }
+
   /** Stops the attempt: its signal aborts, now or when it is first read. */
   abort(): void {
     if (this.#aborted) return;

@@ -19,7 +19,7 @@ import { runTool, type ToolFacts } from './run-tool.js';
  */
 export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome> {
   const { abort } = request;
-  if (abort.aborted) throw abort.reason;
+  abort.throwIfAborted();
   enter(request);
   const { journal, step } = request;
   const attempt = new AttemptState(request);
@@ -34,7 +34,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
       // A run kept in a store pays for nothing before the transition into this attempt, and what the
       // attempt got so far, are committed.
       if (journal) await journal.ready(step);
-      if (abort.aborted) throw abort.reason;
+      abort.throwIfAborted();
       const cap = attempt.reserve();
       if (typeof cap !== 'number') return cap;
       let answered = false;
@@ -47,7 +47,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
         answered = true;
         // After a deadline or a cancel the run has ended already: what a model that ignored its signal
         // answers late is neither metered nor logged, and nothing more is started.
-        if (abort.aborted) throw abort.reason;
+        abort.throwIfAborted();
         reply = attempt.take(answer);
         // The checked reply is journaled, not the raw answer: it is plain data a store keeps as it is (a
         // custom model's answer may hold what JSON would change or refuse), and taking it again on a
@@ -55,7 +55,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
         // crash it is asked for again.
         if (journal && recalled === undefined) journal.record(step, key, reply);
       } catch (error) {
-        if (abort.aborted) throw abort.reason;
+        abort.throwIfAborted();
         const failure = asProviderError(error, request.agent.name, request.model.id);
         // The model answered, but with nothing Baton can read or meter: the call may have been billed, so
         // it is charged as reserved and the budgets stay hard.
@@ -69,7 +69,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AgentOutcome>
     try {
       ended = await runToolsAndDecide(attempt, reply, request);
     } catch (error) {
-      if (abort.aborted) throw abort.reason;
+      abort.throwIfAborted();
       // A defect while the calls were handled must not lose what the attempt paid for: it ends with its usage.
       return attempt.failed(
         isBatonError(error)
@@ -156,7 +156,7 @@ async function toolMessage(
   // The reply that asked for this call is committed before the tool acts, so its call id (and the
   // tool's idempotency key) is the same after a crash.
   if (journal) await journal.ready(step);
-  if (abort.aborted) throw abort.reason;
+  abort.throwIfAborted();
   const message = await runTool(tool, call, request, `${turnKey}:${call.id}`, facts);
   const writes = facts && Object.keys(facts.written).length > 0 ? facts.written : NO_WRITES;
   if (journal && !abort.aborted)

@@ -36,7 +36,7 @@ export interface StepRequest {
  */
 export async function runStep(request: StepRequest): Promise<AgentOutcome> {
   const { codeStep: step, abort } = request;
-  if (abort.aborted) throw abort.reason;
+  abort.throwIfAborted();
   enter({
     agent: step,
     step: request.step ?? 0,
@@ -46,7 +46,7 @@ export async function runStep(request: StepRequest): Promise<AgentOutcome> {
   });
   if (request.journal) {
     await request.journal.ready(request.step ?? 0);
-    if (abort.aborted) throw abort.reason;
+    abort.throwIfAborted();
   }
   const failed = (message: string, error?: unknown): AgentOutcome =>
     outcomeOf(request, {
@@ -59,10 +59,10 @@ export async function runStep(request: StepRequest): Promise<AgentOutcome> {
   try {
     returned = await step.run(withSignal({ input: request.input }, abort));
   } catch (error) {
-    if (abort.aborted) throw abort.reason;
+    abort.throwIfAborted();
     return failed(`Step "${step.name}" threw: ${describeError(error)}`, error);
   }
-  if (abort.aborted) throw abort.reason;
+  abort.throwIfAborted();
   const kept = handedOn(returned, request.journal !== undefined);
   if (kept.kind === 'refused') return failed(`Step "${step.name}" returned ${kept.problem}`);
   const output = kept.value;

@@ -45,10 +45,10 @@ export async function runTool(
 ): Promise<Message> {
   const { events, step, abort } = attempt;
   const agent = attempt.agent.name;
-  if (abort.aborted) throw abort.reason;
+  abort.throwIfAborted();
   events?.record({ type: 'tool.called', agent, tool: tool.name, callId: call.id, step });
   const done = (content: string, ok: boolean): Message => {
-    if (abort.aborted) throw abort.reason;
+    abort.throwIfAborted();
     events?.record({ type: 'tool.returned', agent, tool: tool.name, callId: call.id, ok, step });
     return toolResult(call, content, !ok);
   };
@@ -64,7 +64,7 @@ export async function runTool(
     );
   try {
     const write = (name: string, value: unknown) => {
-      if (abort.aborted) throw abort.reason;
+      abort.throwIfAborted();
       if (!tool.writes.includes(name)) {
         throw new BatonError(
           'invalid_argument',
@@ -110,7 +110,7 @@ export async function runTool(
       );
     return done(text, true);
   } catch (error) {
-    if (abort.aborted) throw abort.reason;
+    abort.throwIfAborted();
     return done(`The tool failed: ${describeThrown(error)}`, false);
   }
 }

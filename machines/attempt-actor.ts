@@ -9,8 +9,11 @@ const RESOLVED = 'xstate.promise.resolve';
 const REJECTED = 'xstate.promise.reject';
 const STOP = 'xstate.stop';
 
-/** A running attempt's snapshot: XState's promise snapshot, and the abort of the attempt (never persisted). */
-type AttemptSnapshot<O, I> = PromiseSnapshot<O, I> & { readonly abort?: AttemptAbort };
+/**
+ * A running attempt's snapshot: XState's promise snapshot, and the abort of the attempt (never persisted).
+ * Every running snapshot has one: it is made with the snapshot, when the actor is created or restored.
+ */
+type AttemptSnapshot<O, I> = PromiseSnapshot<O, I> & { readonly abort: AttemptAbort };
 
 /**
  * Actor logic that runs one attempt as `fromPromise` runs a promise, with one difference: the attempt is
@@ -31,7 +34,7 @@ export function attemptActor<O, I>(
         case REJECTED:
           return { status: 'error', output: undefined, error: event.data, input: undefined };
         case STOP:
-          (state as AttemptSnapshot<O, I>).abort?.abort();
+          (state as AttemptSnapshot<O, I>).abort.abort();
           return { status: 'stopped', output: undefined, error: undefined, input: undefined };
         default:
           return state;
@@ -39,9 +42,8 @@ export function attemptActor<O, I>(
     },
     start: (state, { self, system }) => {
       if (state.status !== 'active') return;
-      const abort = (state as AttemptSnapshot<O, I>).abort ?? new AttemptAbort();
       // A throw before the attempt's first await fails the actor at once, as it does in `fromPromise`.
-      run(state.input as I, system, abort).then(
+      run(state.input as I, system, (state as AttemptSnapshot<O, I>).abort).then(
         (output) => {
           if (self.getSnapshot().status === 'active') self.send({ type: RESOLVED, data: output });
         },

@@ -8,15 +8,13 @@ import { attemptActor } from '../../machines/attempt-actor.js';
 import { chainFlow, work } from '../helpers/flows.js';
 import { agentBase, callsReply, handoff, settle, solo } from '../helpers/hostile.js';
 
-/** A promise and the functions that settle it. */
+/** A promise and the function that resolves it. */
 function deferred<T>() {
   let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((yes, no) => {
+  const promise = new Promise<T>((yes) => {
     resolve = yes;
-    reject = no;
   });
-  return { promise, resolve, reject };
+  return { promise, resolve };
 }
 
 /** Counts the AbortControllers made while it is installed. */

@@ -1,8 +1,9 @@
 // The soak test of the workers: four worker processes advance runs of the support example on
 // its offline models against a throwaway Postgres; in the second round, every two seconds, a worker that
-// holds a run halfway through is killed with SIGKILL and replaced. Whatever the kills hit, every run ends once, with the output the same
-// ticket gets in memory, no run is left behind, no run is advanced by two workers, and no model call is
-// made twice except the ones in flight in a killed worker (made again with the same idempotency key).
+// holds a run halfway through is killed with SIGKILL and replaced. Whatever the kills hit, every run ends
+// once, with the output the same ticket gets in memory, no run is left behind, no run is advanced by two
+// workers, and no model call is made twice except the ones in flight in a killed worker (made again with
+// the same idempotency key).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
