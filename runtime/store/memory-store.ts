@@ -11,6 +11,7 @@ import type {
   Store,
   StoredRun,
 } from './store.js';
+import { storeArguments } from './store-arguments.js';
 import {
   checkCutoff,
   checkEvents,
@@ -54,6 +55,7 @@ export class MemoryStore implements Store {
 
   /** Stores a new run, leased to its creator; `run_exists` if the id is taken. */
   async create(run: NewRun): Promise<void> {
+    storeArguments.create(run);
     this.checkOpen();
     if (this.runs.has(run.id)) throw runExists(run.id);
     checkEvents(run.id, run.events, 0);
@@ -76,6 +78,7 @@ export class MemoryStore implements Store {
 
   /** Commits one transition for the lease holder at the next sequence number; `store_conflict` otherwise. */
   async commit(commit: Commit): Promise<CommitOutcome> {
+    storeArguments.commit(commit);
     const kept = this.find(commit.runId);
     const { run } = kept;
     const refusal = commitRefusal(
@@ -103,6 +106,7 @@ export class MemoryStore implements Store {
 
   /** A copy of the run, or null. */
   async get(runId: string): Promise<StoredRun | null> {
+    storeArguments.get(runId);
     this.checkOpen();
     const kept = this.runs.get(runId);
     return kept ? copy(kept.run) : null;
@@ -110,6 +114,7 @@ export class MemoryStore implements Store {
 
   /** Copies of the runs that match, newest first (by creation time, then id). */
   async list(filter: RunFilter = {}): Promise<StoredRun[]> {
+    storeArguments.list(filter);
     this.checkOpen();
     const { statuses, limit } = readFilter(filter);
     return [...this.runs.values()]
@@ -122,6 +127,7 @@ export class MemoryStore implements Store {
 
   /** Copies of the run's events after `after`, in order; none for an unknown run. */
   async events(runId: string, after = 0): Promise<RunEvent[]> {
+    storeArguments.events(runId, after);
     this.checkOpen();
     const events = this.runs.get(runId)?.events ?? [];
     return copy(events.filter((event) => event.seq > after));
@@ -135,6 +141,7 @@ export class MemoryStore implements Store {
     ttlMs: number,
     options: LeaseOptions = {},
   ): Promise<Lease> {
+    storeArguments.lease(runId, holder, now, ttlMs, options);
     const kept = this.find(runId);
     const refusal = leaseRefusal(runId, kept.run.lease, holder, now, options.renew);
     if (refusal) throw refusal;
@@ -145,6 +152,7 @@ export class MemoryStore implements Store {
 
   /** Lets go of the lease if `holder` holds it. */
   async release(runId: string, holder: string): Promise<void> {
+    storeArguments.release(runId, holder);
     this.checkOpen();
     const kept = this.runs.get(runId);
     if (kept?.run.lease?.holder === holder) kept.run = { ...kept.run, lease: null };
@@ -152,6 +160,7 @@ export class MemoryStore implements Store {
 
   /** Marks the run to be cancelled by whoever advances it. */
   async requestCancel(runId: string): Promise<void> {
+    storeArguments.requestCancel(runId);
     const kept = this.find(runId);
     if (isFinished(kept.run.status)) throw runFinished(runId, kept.run.status);
     kept.run = { ...kept.run, cancelRequested: true };
@@ -159,6 +168,7 @@ export class MemoryStore implements Store {
 
   /** Journals what an attempt finished; the first value for a (run, step, key) is kept. */
   async journal(write: JournalWrite): Promise<void> {
+    storeArguments.journal(write);
     const { journal, run } = this.find(write.runId);
     const refusal = holderRefusal(write.runId, run.lease?.holder ?? null, write.holder, 'A journal entry');
     if (refusal) throw refusal;
@@ -169,6 +179,7 @@ export class MemoryStore implements Store {
 
   /** Copies of one step's journal, in the order it was written. */
   async journaled(runId: string, step: number): Promise<JournalEntry[]> {
+    storeArguments.journaled(runId, step);
     this.checkOpen();
     const journal = this.runs.get(runId)?.journal ?? [];
     return copy(journal.filter((entry) => entry.step === step));

@@ -35,6 +35,7 @@ import type {
   StoredRun,
   StoredStatus,
 } from './store.js';
+import { storeArguments } from './store-arguments.js';
 import {
   changedNothing,
   checkCutoff,
@@ -116,11 +117,13 @@ export class PostgresStore implements Store {
 
   /** Stores a new run with its first events, leased to its creator; `run_exists` if the id is taken. */
   async create(run: NewRun): Promise<void> {
+    storeArguments.create(run);
     await this.insertRun(this.db, run, run.lease);
   }
 
   /** Commits one transition and its events in one statement, fenced by sequence number and lease holder. */
   async commit(commit: Commit): Promise<CommitOutcome> {
+    storeArguments.commit(commit);
     // The events' own order is checked here; that they follow the stored log is checked by the statement.
     checkEvents(commit.runId, commit.events, Number.NEGATIVE_INFINITY);
     const values = [
@@ -150,12 +153,14 @@ export class PostgresStore implements Store {
 
   /** The run, or null. */
   async get(runId: string): Promise<StoredRun | null> {
+    storeArguments.get(runId);
     const { rows } = await this.query(this.sql.run, [runId]);
     return rows[0] ? runFromRow(rows[0]) : null;
   }
 
   /** The runs that match, newest first (by creation time, then id). */
   async list(filter: RunFilter = {}): Promise<StoredRun[]> {
+    storeArguments.list(filter);
     const { statuses, limit } = readFilter(filter);
     const { rows } = await this.query(this.sql.list, [statuses, filter.flow ?? null, limit]);
     return rows.map(runFromRow);
@@ -163,6 +168,7 @@ export class PostgresStore implements Store {
 
   /** The run's events after `after`, in order; none for an unknown run. */
   async events(runId: string, after = 0): Promise<RunEvent[]> {
+    storeArguments.events(runId, after);
     const { rows } = await this.query(this.sql.events, [runId, after]);
     return rows.map((row) => row.body as RunEvent);
   }
@@ -175,6 +181,7 @@ export class PostgresStore implements Store {
     ttlMs: number,
     options: LeaseOptions = {},
   ): Promise<Lease> {
+    storeArguments.lease(runId, holder, now, ttlMs, options);
     const lease = { holder, expiresAt: now + ttlMs };
     for (;;) {
       const { rowCount } = await this.query(options.renew ? this.sql.renewLease : this.sql.takeLease, [
@@ -199,11 +206,13 @@ export class PostgresStore implements Store {
 
   /** Lets go of the lease if `holder` holds it. */
   async release(runId: string, holder: string): Promise<void> {
+    storeArguments.release(runId, holder);
     await this.query(this.sql.release, [runId, holder]);
   }
 
   /** Marks the run to be cancelled by whoever advances it, and tells listening workers at once. */
   async requestCancel(runId: string): Promise<void> {
+    storeArguments.requestCancel(runId);
     const { rowCount } = await this.query(this.sql.requestCancel, [runId, this.channel('cancel')]);
     if (rowCount === 1) return;
     const { rows } = await this.query(this.sql.statusOf, [runId]);
@@ -213,6 +222,7 @@ export class PostgresStore implements Store {
 
   /** Journals what an attempt finished; the first value for a (run, step, key) is kept. */
   async journal(entry: JournalWrite): Promise<void> {
+    storeArguments.journal(entry);
     // The run's row is locked while the entry goes in, so its lease cannot change hands in between.
     const { rows } = await this.query(this.sql.journal, [
       entry.runId,
@@ -231,6 +241,7 @@ export class PostgresStore implements Store {
 
   /** One step's journal, in the order it was written. */
   async journaled(runId: string, step: number): Promise<JournalEntry[]> {
+    storeArguments.journaled(runId, step);
     const { rows } = await this.query(this.sql.journaled, [runId, step]);
     return rows.map((row) => ({
       runId,

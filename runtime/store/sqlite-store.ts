@@ -25,6 +25,7 @@ import type {
   StoredRun,
   StoredStatus,
 } from './store.js';
+import { storeArguments } from './store-arguments.js';
 import {
   changedNothing,
   checkCutoff,
@@ -135,6 +136,7 @@ export class SqliteStore implements Store {
 
   /** Stores a new run with its first events, leased to its creator; `run_exists` if the id is taken. */
   async create(run: NewRun): Promise<void> {
+    storeArguments.create(run);
     checkEvents(run.id, run.events, 0);
     const usage = storedJson(run.usage);
     const snapshot = storedJson(run.snapshot);
@@ -163,6 +165,7 @@ export class SqliteStore implements Store {
    * same transaction when they arrive together, but refused or kept on its own.
    */
   async commit(commit: Commit): Promise<CommitOutcome> {
+    storeArguments.commit(commit);
     // The events' own order is checked here; that they follow the stored log is checked by the statement.
     checkEvents(commit.runId, commit.events, Number.NEGATIVE_INFINITY);
     const usage = storedJson(commit.usage);
@@ -198,12 +201,14 @@ export class SqliteStore implements Store {
 
   /** The run, or null. */
   async get(runId: string): Promise<StoredRun | null> {
+    storeArguments.get(runId);
     const row = this.read(() => this.sql(SQL.run).get(runId)) as RunRow | undefined;
     return row === undefined ? null : runFromRow(row);
   }
 
   /** The runs that match, newest first (by creation time, then id). */
   async list(filter: RunFilter = {}): Promise<StoredRun[]> {
+    storeArguments.list(filter);
     const { statuses, limit } = readFilter(filter);
     const where: string[] = [];
     const params: SqliteValue[] = [];
@@ -224,6 +229,7 @@ export class SqliteStore implements Store {
 
   /** The run's events after `after`, in order; none for an unknown run. */
   async events(runId: string, after = 0): Promise<RunEvent[]> {
+    storeArguments.events(runId, after);
     const rows = this.read(() => this.sql(SQL.events).all(runId, after)) as { body: string }[];
     return rows.map((row) => JSON.parse(row.body) as RunEvent);
   }
@@ -236,6 +242,7 @@ export class SqliteStore implements Store {
     ttlMs: number,
     options: LeaseOptions = {},
   ): Promise<Lease> {
+    storeArguments.lease(runId, holder, now, ttlMs, options);
     const lease = { holder, expiresAt: now + ttlMs };
     await this.write(() => {
       const row = this.sql(SQL.leaseOf).get(runId) as
@@ -255,11 +262,13 @@ export class SqliteStore implements Store {
 
   /** Lets go of the lease if `holder` holds it. */
   async release(runId: string, holder: string): Promise<void> {
+    storeArguments.release(runId, holder);
     await this.write(() => this.sql(SQL.release).run(runId, holder));
   }
 
   /** Marks the run to be cancelled by whoever advances it. */
   async requestCancel(runId: string): Promise<void> {
+    storeArguments.requestCancel(runId);
     await this.write(() => {
       const row = this.sql(SQL.statusOf).get(runId) as { status: StoredStatus } | undefined;
       if (row === undefined) throw runNotFound(runId);
@@ -270,6 +279,7 @@ export class SqliteStore implements Store {
 
   /** Journals what an attempt finished; the first value for a (run, step, key) is kept. */
   async journal(entry: JournalWrite): Promise<void> {
+    storeArguments.journal(entry);
     const value = storedJson(entry.value);
     await this.write(() => {
       const row = this.sql(SQL.holderOf).get(entry.runId) as Pick<RunRow, 'lease_holder'> | undefined;
@@ -282,6 +292,7 @@ export class SqliteStore implements Store {
 
   /** One step's journal, in the order it was written. */
   async journaled(runId: string, step: number): Promise<JournalEntry[]> {
+    storeArguments.journaled(runId, step);
     const rows = this.read(() => this.sql(SQL.journaled).all(runId, step)) as {
       step: number;
       key: string;

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../runtime/store/memory-store.js';
+import { storeArgumentsContract } from './store-arguments-contract.js';
 import { storeContract, usage } from './store-contract.js';
 
 storeContract('MemoryStore', async () => ({ store: new MemoryStore() }));
+storeArgumentsContract('MemoryStore', async () => ({ store: new MemoryStore() }));
 
 describe('MemoryStore', () => {
   it('keeps each store to itself', async () => {

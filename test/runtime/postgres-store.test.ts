@@ -8,6 +8,7 @@ import type { PostgresStore as Store_ } from '../../runtime/store/postgres-store
 import type { Commit, Store } from '../../runtime/store/store.js';
 import { RunQueue } from '../../runtime/worker/run-queue.js';
 import { postgresMissing, skippedNote, usePostgres } from '../helpers/postgres.js';
+import { storeArgumentsContract } from './store-arguments-contract.js';
 import { snapshotOf, storeContract, T0, triageRun, usage } from './store-contract.js';
 
 const postgres = usePostgres();
@@ -60,6 +61,7 @@ describe.skipIf(postgresMissing !== null)(`PostgresStore${skippedNote}`, () => {
     const name = schema();
     return { store: await open(name), reopen: () => open(name) };
   });
+  storeArgumentsContract('PostgresStore', async () => ({ store: await open(schema()) }));
 
   describe('the fence', () => {
     it('refuses a zombie: once another process took its expired lease, its commit fails and the new holder commits', async () => {

@@ -8,6 +8,7 @@ import { openLibsql, type SqliteDatabase } from '../../runtime/store/sqlite-data
 import { SCHEMA_VERSION } from '../../runtime/store/sqlite-schema.js';
 import { SqliteStore } from '../../runtime/store/sqlite-store.js';
 import type { Store } from '../../runtime/store/store.js';
+import { storeArgumentsContract } from './store-arguments-contract.js';
 import { snapshotOf, storeContract, T0, triageRun, usage } from './store-contract.js';
 
 let dir: string;
@@ -44,6 +45,7 @@ storeContract('SqliteStore', async () => {
   const path = fileIn();
   return { store: await open(path), reopen: () => open(path) };
 });
+storeArgumentsContract('SqliteStore', async () => ({ store: await open(fileIn()) }));
 
 const newRun = (id: string) => triageRun(id, { holder: 'worker-a', expiresAt: T0 + 30_000 });
 const commit = (seq: number, value: unknown = { value: `state-${seq}` }) => ({
