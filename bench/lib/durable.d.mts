@@ -12,12 +12,26 @@ export interface DurableCounts {
   readonly rounds: number;
   readonly parked: number;
   readonly passes: number;
+  /** Paired rounds of the sequential ratios. */
+  readonly pairs: number;
+}
+
+/** What one paired round measured: committed transitions per second by row id (a row that failed is left out). */
+export type PairedRound = Readonly<Record<string, number>>;
+
+/** A ratio over the paired rounds that measured both rows. */
+export interface PairedRatio {
+  readonly median: number;
+  readonly low: number;
+  readonly high: number;
+  readonly rounds: number;
 }
 
 /** The durable rows as measured, to be written by `durableSection`. */
 export interface DurableResults {
   readonly counts: DurableCounts;
   readonly results: Map<string, unknown>;
+  readonly pairs: readonly PairedRound[];
 }
 
 export const DURABLE_ROWS: readonly string[];
@@ -29,3 +43,4 @@ export function measureDurable(options: {
   log: (line: string) => void;
 }): Promise<DurableResults>;
 export function durableSection(durable: DurableResults): string[];
+export function pairedRatio(pairs: readonly PairedRound[], of: string, to: string): PairedRatio | null;
