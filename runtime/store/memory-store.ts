@@ -13,7 +13,6 @@ import type {
 } from './store.js';
 import { storeArguments } from './store-arguments.js';
 import {
-  checkCutoff,
   checkEvents,
   commitRefusal,
   holderRefusal,
@@ -187,7 +186,7 @@ export class MemoryStore implements Store {
 
   /** Deletes finished runs last updated before `before`, with their events and journal. */
   async deleteFinished(before: number): Promise<number> {
-    checkCutoff(before);
+    storeArguments.deleteFinished(before);
     this.checkOpen();
     let deleted = 0;
     for (const [id, { run }] of this.runs) {

@@ -38,7 +38,6 @@ import type {
 import { storeArguments } from './store-arguments.js';
 import {
   changedNothing,
-  checkCutoff,
   checkEvents,
   holderRefusal,
   leaseRefusal,
@@ -254,7 +253,7 @@ export class PostgresStore implements Store {
 
   /** Deletes finished runs last updated before `before`; their commits, events and journal go with them. */
   async deleteFinished(before: number): Promise<number> {
-    checkCutoff(before);
+    storeArguments.deleteFinished(before);
     const { rowCount } = await this.query(this.sql.deleteFinished, [before]);
     return rowCount ?? 0;
   }

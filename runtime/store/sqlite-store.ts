@@ -28,7 +28,6 @@ import type {
 import { storeArguments } from './store-arguments.js';
 import {
   changedNothing,
-  checkCutoff,
   checkEvents,
   fencedRefusal,
   holderRefusal,
@@ -310,7 +309,7 @@ export class SqliteStore implements Store {
 
   /** Deletes finished runs last updated before `before`, with their events and journal, in one transaction. */
   async deleteFinished(before: number): Promise<number> {
-    checkCutoff(before);
+    storeArguments.deleteFinished(before);
     return this.write(() => {
       // Deleted explicitly rather than by cascade, which holds only on connections with foreign keys on.
       this.sql(SQL.deleteEvents).run(before);

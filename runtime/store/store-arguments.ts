@@ -1,20 +1,19 @@
 import { assertText, kindOf } from '../../contracts/arguments.js';
 import { BatonError } from '../../contracts/errors.js';
-import type { Commit, JournalWrite, LeaseOptions, NewRun, RunFilter, StoredStatus } from './store.js';
+import {
+  type Commit,
+  type JournalWrite,
+  type LeaseOptions,
+  type NewRun,
+  type RunFilter,
+  STORED_STATUSES,
+  type StoredStatus,
+} from './store.js';
 
 // What every store checks of the arguments it is called with, before it reads or writes anything, so that
 // a call from code Baton did not write fails with `invalid_argument` naming the call and the argument:
 // a run id of the wrong type is refused rather than found nowhere, and a mistyped status is refused rather
 // than matching no run. The checks are typeof checks and nothing more: they sit on every commit's path.
-
-const STATUSES: readonly StoredStatus[] = [
-  'running',
-  'awaiting_human',
-  'done',
-  'escalated',
-  'failed',
-  'cancelled',
-];
 
 const FILTER_KEYS: readonly string[] = ['status', 'flow', 'limit'];
 
@@ -22,18 +21,15 @@ function refuse(call: string, what: string, expected: string, value: unknown): n
   throw new BatonError('invalid_argument', `${call}: ${what} must be ${expected}, got ${kindOf(value)}.`);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function assertRecord(value: unknown, call: string, what: string): asserts value is Record<string, unknown> {
-  if (!isRecord(value)) refuse(call, what, 'an object', value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    refuse(call, what, 'an object', value);
 }
 
-/** A sequence number: a whole number, 0 or more. */
-function assertCount(value: unknown, call: string, what: string): asserts value is number {
-  if (!Number.isInteger(value) || (value as number) < 0)
-    refuse(call, what, 'a whole number, 0 or more', value);
+/** A sequence number or a step: a whole number, `min` or more. */
+function assertCount(value: unknown, call: string, what: string, min = 0): asserts value is number {
+  if (!Number.isInteger(value) || (value as number) < min)
+    refuse(call, what, `a whole number, ${min} or more`, value);
 }
 
 /** A time in milliseconds since the epoch, or a length of time: a finite number. */
@@ -42,8 +38,8 @@ function assertTime(value: unknown, call: string, what: string): asserts value i
 }
 
 function assertStatus(value: unknown, call: string, what: string): asserts value is StoredStatus {
-  if (!STATUSES.includes(value as StoredStatus))
-    refuse(call, what, `one of ${STATUSES.map((s) => `"${s}"`).join(', ')}`, value);
+  if (!STORED_STATUSES.includes(value as StoredStatus))
+    refuse(call, what, `one of ${STORED_STATUSES.map((s) => `"${s}"`).join(', ')}`, value);
 }
 
 /** `get`, `requestCancel`: the run id. */
@@ -83,6 +79,21 @@ function checkLease(
     refuse(call, 'options.renew', 'true or false', options.renew);
 }
 
+/**
+ * `deleteFinished`: a finite number of milliseconds since the epoch. SQLite finds every number less than
+ * any text, so a duration typed where the time goes ("30d") would delete every finished run.
+ */
+function checkCutoff(before: unknown): void {
+  if (typeof before === 'number' && Number.isFinite(before)) return;
+  throw new BatonError(
+    'invalid_argument',
+    `deleteFinished needs a time in milliseconds since the epoch (a finite number), got ${typeof before === 'string' ? JSON.stringify(before) : String(before)}: for runs older than 30 days pass Date.now() - 30 * 86_400_000.`,
+    {
+      details: { before: typeof before === 'number' || typeof before === 'string' ? before : String(before) },
+    },
+  );
+}
+
 /** `list`: the filter, if any: only `status`, `flow` and `limit`, each of its type. */
 function checkFilter(filter: unknown): asserts filter is RunFilter | undefined {
   const call = 'store.list';
@@ -95,7 +106,13 @@ function checkFilter(filter: unknown): asserts filter is RunFilter | undefined {
         `${call}: a run filter has no option "${key}"; it takes ${FILTER_KEYS.map((k) => `"${k}"`).join(', ')}.`,
         { details: { option: key } },
       );
-  const { status, flow } = filter;
+  const { status, flow, limit } = filter;
+  if (limit !== undefined && (!Number.isInteger(limit) || (limit as number) < 0))
+    throw new BatonError(
+      'invalid_argument',
+      `A run filter's limit must be a whole number of runs, 0 or more; got ${String(limit)}.`,
+      { details: { limit } },
+    );
   if (Array.isArray(status)) {
     for (const [i, each] of status.entries()) assertStatus(each, call, `the filter's status[${i}]`);
   } else if (status !== undefined) assertStatus(status, call, "the filter's status");
@@ -122,8 +139,7 @@ function checkCommit(commit: unknown): asserts commit is Commit {
   const call = 'store.commit';
   assertRecord(commit, call, 'the commit');
   assertText(commit.runId, call, 'the run id');
-  if (!Number.isInteger(commit.seq) || (commit.seq as number) < 1)
-    refuse(call, 'the sequence number', 'a whole number, 1 or more', commit.seq);
+  assertCount(commit.seq, call, 'the sequence number', 1);
   assertText(commit.holder, call, 'the holder');
   assertStatus(commit.status, call, 'the status');
   if (commit.agent !== null) assertText(commit.agent, call, 'the agent (or null)');
@@ -161,4 +177,5 @@ export const storeArguments = Object.freeze({
   journal: (entry: unknown): void => checkJournalWrite(entry),
   journaled: (runId: unknown, step: unknown): void =>
     checkRunAndSeq('store.journaled', runId, step, 'the step'),
+  deleteFinished: (before: unknown): void => checkCutoff(before),
 });

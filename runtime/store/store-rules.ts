@@ -40,22 +40,6 @@ export function changedNothing(commit: Commit): BatonError {
   });
 }
 
-/**
- * Checks the cutoff of `deleteFinished`: a finite number of milliseconds since the epoch. Anything else is
- * `invalid_argument`: SQLite finds every number less than any text, so a duration typed where the time
- * goes ("30d") would delete every finished run.
- */
-export function checkCutoff(before: unknown): void {
-  if (typeof before === 'number' && Number.isFinite(before)) return;
-  throw new BatonError(
-    'invalid_argument',
-    `deleteFinished needs a time in milliseconds since the epoch (a finite number), got ${typeof before === 'string' ? JSON.stringify(before) : String(before)}: for runs older than 30 days pass Date.now() - 30 * 86_400_000.`,
-    {
-      details: { before: typeof before === 'number' || typeof before === 'string' ? before : String(before) },
-    },
-  );
-}
-
 /** The error for a run id the store does not have. */
 export function runNotFound(runId: string): BatonError {
   return new BatonError(
@@ -198,18 +182,14 @@ export function fencedRefusal(
   return null;
 }
 
-/** The statuses a filter asks for, or null for any; and how many runs it wants. */
+/**
+ * The statuses a filter asks for, or null for any; and how many runs it wants. The filter was checked by
+ * `storeArguments.list`.
+ */
 export function readFilter(filter: RunFilter): { statuses: readonly StoredStatus[] | null; limit: number } {
-  const limit = filter.limit ?? DEFAULT_LIST_LIMIT;
-  if (!Number.isInteger(limit) || limit < 0)
-    throw new BatonError(
-      'invalid_argument',
-      `A run filter's limit must be a whole number of runs, 0 or more; got ${String(limit)}.`,
-      { details: { limit } },
-    );
   const { status } = filter;
   const statuses = status === undefined ? null : typeof status === 'string' ? [status] : status;
-  return { statuses, limit };
+  return { statuses, limit: filter.limit ?? DEFAULT_LIST_LIMIT };
 }
 
 /** Whether a status is one a run ends in. */

@@ -8,6 +8,16 @@ import type { RunEvent } from '../run-events.js';
  */
 export type StoredStatus = 'running' | 'awaiting_human' | 'done' | 'escalated' | 'failed' | 'cancelled';
 
+/** Every status a stored run can have. */
+export const STORED_STATUSES: readonly StoredStatus[] = [
+  'running',
+  'awaiting_human',
+  'done',
+  'escalated',
+  'failed',
+  'cancelled',
+];
+
 /** The statuses a run ends in: a stored run in one of them is finished, and `gc` may delete it. */
 export const FINISHED_STATUSES: readonly StoredStatus[] = ['done', 'escalated', 'failed', 'cancelled'];
 
