@@ -1,8 +1,10 @@
 // The durable rows, measured beside each other in one run: Baton with its SQLite store, Baton in memory,
 // LangGraph.js with its SQLite checkpointer, Mastra with its LibSQL storage, the bare SQLite loop that
-// makes Baton's writes and nothing else, and that loop with the in-memory flow run between its writes. Each row runs in fresh processes: `durable-child.mjs` for time
-// per flow and committed transitions per second (sequentially, and with runs in flight), `child.mjs
-// --mode=heap` for the heap per parked flow. bench/run.ts calls `measureDurable` and `durableSection`.
+// makes Baton's writes and nothing else, and that loop with the in-memory flow run between its writes.
+// Each row runs in fresh processes: `durable-child.mjs` for time per flow and committed transitions per
+// second (sequentially, and with runs in flight), `child.mjs --mode=heap` for the heap per parked flow;
+// the sequential ratios come from paired rounds of `durable-child.mjs`. bench/run.ts calls
+// `measureDurable` and `durableSection`.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -5,18 +5,13 @@
 // as Baton's store does: a write that finds the connection idle is committed at once; writes that arrive
 // in the same turn of the event loop are committed together.
 
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { offlineModel } from '../rows/baton.mjs';
 import { batonChain } from './baton-chain.mjs';
-import { ROOT } from './deps.mjs';
-import { checkPragmas, makeCounts, tempDatabase } from './sqlite-files.mjs';
+import { checkPragmas, interceptConnection, makeCounts, openLibsql, tempDatabase } from './sqlite-files.mjs';
 import { inputOf } from './workload.mjs';
 
 /** The statement of a store commit: it moves the run to its next sequence number. */
 const TRANSITION = /^UPDATE runs SET seq = \?/;
-
-const libsql = () => createRequire(join(ROOT, 'package.json'))('libsql');
 
 /**
  * The recorded transactions of one run and a loop that replays them. `replay(id, from, to)` commits
@@ -29,8 +24,7 @@ export async function openFloor({ baton, agents, prefix }) {
   // The schema is the store's own; the connection is then the loop's alone.
   const path = tempDatabase(prefix);
   await (await baton.SqliteStore.open(path)).close();
-  const Database = libsql();
-  const db = new Database(path, { timeout: 5000 });
+  const db = openLibsql({ path });
   // The pragmas Baton's store sets on its own connection.
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA journal_mode = WAL');
@@ -79,38 +73,25 @@ export async function openFloor({ baton, agents, prefix }) {
  * rows it changed, and how many transitions (store commits) the transaction holds.
  */
 async function recordTransactions(baton, agents) {
-  const Database = libsql();
-  const real = new Database(tempDatabase('floor-record'), { timeout: 5000 });
   const transactions = [];
   let open = null;
   let recording = false;
   // The connection as the store sees it; the store's own transactions are recorded, statement by statement.
-  const db = Object.create(real, {
-    exec: {
-      value(sql) {
-        real.exec(sql);
-        if (!recording) return;
-        if (sql.startsWith('BEGIN')) open = { runs: [], transitions: 0 };
-        else if (sql === 'COMMIT') {
-          // A transition is one of the store's commits: the UPDATE that moves the run's sequence number.
-          open.transitions = open.runs.filter((r) => TRANSITION.test(r.sql)).length;
-          transactions.push(open);
-        }
-      },
+  const db = interceptConnection(openLibsql({ prefix: 'floor-record' }), {
+    exec(sql, real) {
+      real.exec(sql);
+      if (!recording) return;
+      if (sql.startsWith('BEGIN')) open = { runs: [], transitions: 0 };
+      else if (sql === 'COMMIT') {
+        // A transition is one of the store's commits: the UPDATE that moves the run's sequence number.
+        open.transitions = open.runs.filter((r) => TRANSITION.test(r.sql)).length;
+        transactions.push(open);
+      }
     },
-    prepare: {
-      value(sql) {
-        const statement = real.prepare(sql);
-        return Object.create(statement, {
-          run: {
-            value(...params) {
-              const result = statement.run(...params);
-              if (recording) open.runs.push({ sql, params, changes: Number(result.changes) });
-              return result;
-            },
-          },
-        });
-      },
+    run(sql, params, statement) {
+      const result = statement.run(...params);
+      if (recording) open.runs.push({ sql, params, changes: Number(result.changes) });
+      return result;
     },
   });
   const store = await baton.SqliteStore.open('runs.db', { database: db });

@@ -1,8 +1,10 @@
 // What the durable rows share: a SQLite file of their own per process, removed when the process exits,
 // and counters of what each row commits.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ROOT } from './deps.mjs';
 
 /**
  * The pragmas every durable row runs with: the SQLite settings the comparison holds equal (WAL, and
@@ -16,6 +18,31 @@ export function tempDatabase(prefix) {
   const dir = mkdtempSync(join(tmpdir(), `bench-${prefix}-`));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'runs.db');
+}
+
+/**
+ * A libsql connection to the file at `path` (default: a new one in a temp folder named after `prefix`),
+ * with the root's libsql: the one Baton's store loads.
+ */
+export function openLibsql({ path, prefix }) {
+  const Database = createRequire(join(ROOT, 'package.json'))('libsql');
+  return new Database(path ?? tempDatabase(prefix), { timeout: 5000 });
+}
+
+/**
+ * The connection `real` as a store sees it, with `exec(sql)` and each statement's `run(...params)` going
+ * through `exec(sql, real)` and `run(sql, params, statement)`; everything else is the connection's own.
+ */
+export function interceptConnection(real, { exec, run }) {
+  return Object.create(real, {
+    exec: { value: (sql) => exec(sql, real) },
+    prepare: {
+      value(sql) {
+        const statement = real.prepare(sql);
+        return Object.create(statement, { run: { value: (...params) => run(sql, params, statement) } });
+      },
+    },
+  });
 }
 
 /**

@@ -5,11 +5,8 @@
 // the layer's own CPU with no fsync between its steps:
 //   node --expose-gc bench/lib/durable-child.mjs --row baton-sqlite-cpu --in-flight 1 --rounds 0
 
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { batonChain } from '../lib/baton-chain.mjs';
-import { ROOT } from '../lib/deps.mjs';
-import { makeCounts, tempDatabase } from '../lib/sqlite-files.mjs';
+import { interceptConnection, makeCounts, openLibsql } from '../lib/sqlite-files.mjs';
 import { offlineModel } from './baton.mjs';
 
 export const row = {
@@ -18,21 +15,12 @@ export const row = {
   packages: ['baton-flow', 'xstate', 'ajv', 'libsql'],
   async setup({ agents, gate, deps }) {
     const baton = await import(deps.baton);
-    const Database = createRequire(join(ROOT, 'package.json'))('libsql');
-    const real = new Database(tempDatabase('baton-cpu'), { timeout: 5000 });
     let skipping = false;
     // What a statement that changed its one row reports: every commit, create and release passes.
     const changedOne = { changes: 1, lastInsertRowid: 0 };
-    const db = Object.create(real, {
-      exec: { value: (sql) => (skipping ? undefined : real.exec(sql)) },
-      prepare: {
-        value(sql) {
-          const statement = real.prepare(sql);
-          return Object.create(statement, {
-            run: { value: (...params) => (skipping ? changedOne : statement.run(...params)) },
-          });
-        },
-      },
+    const db = interceptConnection(openLibsql({ prefix: 'baton-cpu' }), {
+      exec: (sql, real) => (skipping ? undefined : real.exec(sql)),
+      run: (_sql, params, statement) => (skipping ? changedOne : statement.run(...params)),
     });
     const store = await baton.SqliteStore.open('runs.db', { database: db });
     skipping = true;

@@ -3,11 +3,8 @@
 // The file lives in a temp folder of its own per process. The store is given its connection (libsql,
 // as the store opens it itself) so that the transactions it commits can be counted.
 
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { batonChain } from '../lib/baton-chain.mjs';
-import { ROOT } from '../lib/deps.mjs';
-import { checkPragmas, countCommits, makeCounts, tempDatabase } from '../lib/sqlite-files.mjs';
+import { checkPragmas, countCommits, makeCounts, openLibsql } from '../lib/sqlite-files.mjs';
 import { offlineModel } from './baton.mjs';
 
 export const row = {
@@ -16,9 +13,8 @@ export const row = {
   packages: ['baton-flow', 'xstate', 'ajv', 'libsql'],
   async setup({ agents, gate, deps }) {
     const baton = await import(deps.baton);
-    const Database = createRequire(join(ROOT, 'package.json'))('libsql');
     const counts = makeCounts();
-    const db = countCommits(new Database(tempDatabase('baton'), { timeout: 5000 }), counts);
+    const db = countCommits(openLibsql({ prefix: 'baton' }), counts);
     const store = await baton.SqliteStore.open('runs.db', { database: db });
     checkPragmas((name) => Object.values(db.prepare(`PRAGMA ${name}`).get())[0]);
     // BENCH_NOSYNC=1 turns the fsyncs off, to size the CPU a change saves (bench/lib/ab.mjs); never in tables.

@@ -1,7 +1,7 @@
 // The bare loop of `sqlite-floor` with the flow of the `baton` row between its writes: the in-memory
 // Baton chain, and before each agent's model call the writes Baton's store makes before that call (the
 // run's creation and the transitions up to that agent's), the rest once the run ends. Everything of a
-// durable Baton run but its durable layer (no snapshot taken, no event or JSON written by Baton, no lease
+// durable Baton run but its durable layer (no snapshot taken, nothing serialised, no lease
 // kept): what any durable layer for this flow costs at the least, on this machine, with these fsyncs.
 
 import { batonChain } from '../lib/baton-chain.mjs';
